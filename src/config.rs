@@ -1,0 +1,532 @@
+//! The config file: TOML read into raw, spanned values, then validated once into typed values.
+//!
+//! Every error names the file, the line and the field it concerns. Unknown keys are errors.
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+use std::collections::HashSet;
+use std::fmt;
+use std::num::NonZeroU32;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use toml::Spanned;
+use url::Url;
+
+/// A config problem, located as precisely as the input allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub file: PathBuf,
+    pub line: Option<usize>,
+    pub field: String,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if !self.field.is_empty() {
+            write!(f, ": {}", self.field)?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// The whole configuration, validated.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file it was read from.
+    pub path: PathBuf,
+    pub store: StoreConfig,
+    pub crawl: CrawlConfig,
+    pub articles: Vec<Article>,
+    pub outlets: Vec<Outlet>,
+}
+
+#[derive(Debug, Clone)]
+pub struct StoreConfig {
+    /// The sled directory, resolved against the config file's folder.
+    pub path: PathBuf,
+}
+
+/// How pickup behaves on the wire.
+#[derive(Debug, Clone)]
+pub struct CrawlConfig {
+    pub user_agent: String,
+    /// Requests per second to one host.
+    pub per_host_rps: f64,
+    pub per_host_burst: NonZeroU32,
+    /// Requests in flight, all hosts together.
+    pub max_concurrency: usize,
+    /// Whole-request timeout (connect, headers and body).
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    pub max_page_bytes: u64,
+    /// Candidates published this long before an article are ignored for it.
+    pub lookback_days: u32,
+    pub respect_robots: bool,
+    pub proxy: Option<Url>,
+    /// Tries after the first, for timeouts, connection errors, 429 and 5xx.
+    pub retries: u32,
+    /// First backoff wait; it doubles on each retry (with jitter).
+    pub retry_base: Duration,
+    /// The longest `Retry-After` pickup honours; a longer one fails the request.
+    pub max_retry_after: Duration,
+    pub max_redirects: usize,
+    /// Wall time one host may take in one run; later requests to it are dropped.
+    pub host_budget: Duration,
+    /// Longest a cached robots.txt is trusted.
+    pub robots_max_age: Duration,
+}
+
+impl Default for CrawlConfig {
+    fn default() -> Self {
+        CrawlConfig {
+            user_agent: concat!("pickup/", env!("CARGO_PKG_VERSION")).to_string(),
+            per_host_rps: 1.0,
+            per_host_burst: NonZeroU32::MIN,
+            max_concurrency: 16,
+            timeout: Duration::from_secs(20),
+            connect_timeout: Duration::from_secs(10),
+            max_page_bytes: 5_000_000,
+            lookback_days: 30,
+            respect_robots: true,
+            proxy: None,
+            retries: 2,
+            retry_base: Duration::from_millis(500),
+            max_retry_after: Duration::from_secs(120),
+            max_redirects: 10,
+            host_budget: Duration::from_secs(600),
+            robots_max_age: Duration::from_secs(24 * 3600),
+        }
+    }
+}
+
+/// A tracked op-ed, with its text loaded.
+#[derive(Debug, Clone)]
+pub struct Article {
+    pub id: String,
+    pub title: String,
+    pub author: Option<String>,
+    pub published: NaiveDate,
+    /// ISO 639-1.
+    pub language: String,
+    /// Plain text, paragraphs separated by blank lines.
+    pub text: String,
+    pub translations: Vec<Translation>,
+}
+
+/// An official translation of a tracked article.
+#[derive(Debug, Clone)]
+pub struct Translation {
+    pub language: String,
+    pub title: Option<String>,
+    pub text: String,
+}
+
+/// A publication pickup polls.
+#[derive(Debug, Clone)]
+pub struct Outlet {
+    pub id: String,
+    pub name: String,
+    /// ISO 3166-1 alpha-2, upper case.
+    pub country: String,
+    /// ISO 639-1: the outlet's main language.
+    pub language: String,
+    pub homepage: Option<Url>,
+    /// RSS, Atom or JSON Feed URLs.
+    pub feeds: Vec<Url>,
+    /// XML sitemaps (or sitemap indexes, news sitemaps).
+    pub sitemaps: Vec<Url>,
+    /// HTML pages whose links are candidate articles (a section front, an opinion index).
+    pub listings: Vec<Url>,
+    /// Monthly readers, for reach figures.
+    pub audience: Option<u64>,
+}
+
+impl Outlet {
+    /// Every source of this outlet, with its kind.
+    pub fn sources(&self) -> impl Iterator<Item = (SourceKind, &Url)> {
+        let feeds = self.feeds.iter().map(|u| (SourceKind::Feed, u));
+        let maps = self.sitemaps.iter().map(|u| (SourceKind::Sitemap, u));
+        let lists = self.listings.iter().map(|u| (SourceKind::Listing, u));
+        feeds.chain(maps).chain(lists)
+    }
+}
+
+/// What kind of document a source URL serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    Feed,
+    Sitemap,
+    Listing,
+}
+
+impl fmt::Display for SourceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SourceKind::Feed => "feed",
+            SourceKind::Sitemap => "sitemap",
+            SourceKind::Listing => "listing",
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Raw layer: what the TOML says, with spans for error messages.
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    store: Option<Spanned<RawStore>>,
+    #[serde(default)]
+    crawl: Option<Spanned<RawCrawl>>,
+    #[serde(default)]
+    articles: Vec<Spanned<RawArticle>>,
+    #[serde(default)]
+    outlets: Vec<Spanned<RawOutlet>>,
+    #[serde(default)]
+    outlet_files: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOutletFile {
+    #[serde(default)]
+    outlets: Vec<Spanned<RawOutlet>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStore {
+    path: Spanned<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawCrawl {
+    user_agent: Option<Spanned<String>>,
+    per_host_rps: Option<Spanned<f64>>,
+    per_host_burst: Option<Spanned<u32>>,
+    max_concurrency: Option<Spanned<usize>>,
+    timeout_secs: Option<Spanned<f64>>,
+    connect_timeout_secs: Option<Spanned<f64>>,
+    max_page_bytes: Option<Spanned<u64>>,
+    lookback_days: Option<u32>,
+    respect_robots: Option<bool>,
+    proxy: Option<Spanned<String>>,
+    retries: Option<u32>,
+    retry_base_ms: Option<u64>,
+    max_retry_after_secs: Option<u64>,
+    max_redirects: Option<usize>,
+    host_budget_secs: Option<Spanned<f64>>,
+    robots_max_age_hours: Option<u64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawArticle {
+    id: Spanned<String>,
+    title: Spanned<String>,
+    author: Option<String>,
+    published: Spanned<String>,
+    language: Spanned<String>,
+    text: Spanned<String>,
+    #[serde(default)]
+    translations: Vec<Spanned<RawTranslation>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTranslation {
+    language: Spanned<String>,
+    title: Option<String>,
+    text: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOutlet {
+    id: Spanned<String>,
+    name: Spanned<String>,
+    country: Spanned<String>,
+    language: Spanned<String>,
+    homepage: Option<Spanned<String>>,
+    #[serde(default)]
+    feeds: Vec<Spanned<String>>,
+    #[serde(default)]
+    sitemaps: Vec<Spanned<String>>,
+    #[serde(default)]
+    listings: Vec<Spanned<String>>,
+    audience: Option<u64>,
+}
+
+// ---------------------------------------------------------------------------
+
+/// One source file being validated: its path, its text (for line numbers) and its folder.
+struct Source<'a> {
+    path: &'a Path,
+    text: &'a str,
+}
+
+impl Source<'_> {
+    fn line_of(&self, offset: usize) -> usize {
+        self.text[..offset.min(self.text.len())].matches('\n').count() + 1
+    }
+
+    fn err<T>(&self, span: std::ops::Range<usize>, field: impl Into<String>, message: impl Into<String>) -> Result<T, ConfigError> {
+        Err(ConfigError {
+            file: self.path.to_path_buf(),
+            line: Some(self.line_of(span.start)),
+            field: field.into(),
+            message: message.into(),
+        })
+    }
+
+    fn dir(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
+    }
+
+    fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T, ConfigError> {
+        toml::from_str(self.text).map_err(|e| ConfigError {
+            file: self.path.to_path_buf(),
+            line: e.span().map(|s| self.line_of(s.start)),
+            field: String::new(),
+            message: e.message().trim().to_string(),
+        })
+    }
+}
+
+fn read(path: &Path) -> Result<String, ConfigError> {
+    std::fs::read_to_string(path).map_err(|e| ConfigError {
+        file: path.to_path_buf(),
+        line: None,
+        field: String::new(),
+        message: format!("cannot read: {e}"),
+    })
+}
+
+impl Config {
+    /// Reads and validates a config file and every file it refers to.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = read(path)?;
+        Config::from_str(&text, path)
+    }
+
+    /// Validates config text as if read from `path` (relative paths resolve against its folder).
+    pub fn from_str(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let src = Source { path, text };
+        let raw: RawConfig = src.parse()?;
+
+        let store = match &raw.store {
+            Some(s) => StoreConfig {
+                path: src.dir().join(s.get_ref().path.get_ref()),
+            },
+            None => StoreConfig {
+                path: src.dir().join("../data/pickup.sled"),
+            },
+        };
+        let crawl = crawl_config(&src, raw.crawl.as_ref().map(|c| c.get_ref()))?;
+
+        let mut articles = Vec::new();
+        let mut article_ids = HashSet::new();
+        for (i, a) in raw.articles.iter().enumerate() {
+            let article = article(&src, i, a.get_ref())?;
+            if !article_ids.insert(article.id.clone()) {
+                let id = &a.get_ref().id;
+                return src.err(id.span(), format!("articles[{i}].id"), format!("duplicate article id {:?}", article.id));
+            }
+            articles.push(article);
+        }
+
+        let mut outlets = Vec::new();
+        let mut outlet_ids = HashSet::new();
+        let mut push_outlets = |src: &Source, raws: &[Spanned<RawOutlet>]| -> Result<(), ConfigError> {
+            for (i, o) in raws.iter().enumerate() {
+                let outlet = outlet(src, i, o.get_ref())?;
+                if !outlet_ids.insert(outlet.id.clone()) {
+                    let id = &o.get_ref().id;
+                    return src.err(id.span(), format!("outlets[{i}].id"), format!("duplicate outlet id {:?}", outlet.id));
+                }
+                outlets.push(outlet);
+            }
+            Ok(())
+        };
+        push_outlets(&src, &raw.outlets)?;
+        for (i, f) in raw.outlet_files.iter().enumerate() {
+            let file = src.dir().join(f.get_ref());
+            let text = std::fs::read_to_string(&file).or_else(|e| {
+                src.err(f.span(), format!("outlet_files[{i}]"), format!("cannot read {}: {e}", file.display()))
+            })?;
+            let sub = Source { path: &file, text: &text };
+            let raw: RawOutletFile = sub.parse()?;
+            push_outlets(&sub, &raw.outlets)?;
+        }
+
+        Ok(Config {
+            path: path.to_path_buf(),
+            store,
+            crawl,
+            articles,
+            outlets,
+        })
+    }
+
+    pub fn article(&self, id: &str) -> Option<&Article> {
+        self.articles.iter().find(|a| a.id == id)
+    }
+
+    pub fn outlet(&self, id: &str) -> Option<&Outlet> {
+        self.outlets.iter().find(|o| o.id == id)
+    }
+}
+
+fn secs(src: &Source, v: &Option<Spanned<f64>>, field: &str, default: Duration) -> Result<Duration, ConfigError> {
+    match v {
+        None => Ok(default),
+        Some(s) if *s.get_ref() > 0.0 && s.get_ref().is_finite() => Ok(Duration::from_secs_f64(*s.get_ref())),
+        Some(s) => src.err(s.span(), format!("crawl.{field}"), "must be a number of seconds above 0"),
+    }
+}
+
+fn crawl_config(src: &Source, raw: Option<&RawCrawl>) -> Result<CrawlConfig, ConfigError> {
+    let d = CrawlConfig::default();
+    let empty = RawCrawl::default();
+    let raw = raw.unwrap_or(&empty);
+    let per_host_rps = match &raw.per_host_rps {
+        None => d.per_host_rps,
+        Some(s) if *s.get_ref() > 0.0 && s.get_ref().is_finite() => *s.get_ref(),
+        Some(s) => return src.err(s.span(), "crawl.per_host_rps", "must be above 0 (requests per second to one host)"),
+    };
+    let per_host_burst = match &raw.per_host_burst {
+        None => d.per_host_burst,
+        Some(s) => match NonZeroU32::new(*s.get_ref()) {
+            Some(n) => n,
+            None => return src.err(s.span(), "crawl.per_host_burst", "must be at least 1"),
+        },
+    };
+    let max_concurrency = match &raw.max_concurrency {
+        None => d.max_concurrency,
+        Some(s) if *s.get_ref() > 0 => *s.get_ref(),
+        Some(s) => return src.err(s.span(), "crawl.max_concurrency", "must be at least 1"),
+    };
+    let max_page_bytes = match &raw.max_page_bytes {
+        None => d.max_page_bytes,
+        Some(s) if *s.get_ref() >= 1024 => *s.get_ref(),
+        Some(s) => return src.err(s.span(), "crawl.max_page_bytes", "must be at least 1024"),
+    };
+    let user_agent = match &raw.user_agent {
+        None => d.user_agent,
+        Some(s) if !s.get_ref().trim().is_empty() => s.get_ref().trim().to_string(),
+        Some(s) => return src.err(s.span(), "crawl.user_agent", "must not be empty"),
+    };
+    let proxy = match &raw.proxy {
+        None => None,
+        Some(s) => Some(parse_url(src, s, "crawl.proxy")?),
+    };
+    Ok(CrawlConfig {
+        user_agent,
+        per_host_rps,
+        per_host_burst,
+        max_concurrency,
+        timeout: secs(src, &raw.timeout_secs, "timeout_secs", d.timeout)?,
+        connect_timeout: secs(src, &raw.connect_timeout_secs, "connect_timeout_secs", d.connect_timeout)?,
+        max_page_bytes,
+        lookback_days: raw.lookback_days.unwrap_or(d.lookback_days),
+        respect_robots: raw.respect_robots.unwrap_or(d.respect_robots),
+        proxy,
+        retries: raw.retries.unwrap_or(d.retries),
+        retry_base: raw.retry_base_ms.map(Duration::from_millis).unwrap_or(d.retry_base),
+        max_retry_after: raw.max_retry_after_secs.map(Duration::from_secs).unwrap_or(d.max_retry_after),
+        max_redirects: raw.max_redirects.unwrap_or(d.max_redirects),
+        host_budget: secs(src, &raw.host_budget_secs, "host_budget_secs", d.host_budget)?,
+        robots_max_age: raw.robots_max_age_hours.map(|h| Duration::from_secs(h * 3600)).unwrap_or(d.robots_max_age),
+    })
+}
+
+fn non_empty(src: &Source, s: &Spanned<String>, field: &str) -> Result<String, ConfigError> {
+    let v = s.get_ref().trim();
+    if v.is_empty() {
+        return src.err(s.span(), field, "must not be empty");
+    }
+    Ok(v.to_string())
+}
+
+fn language(src: &Source, s: &Spanned<String>, field: &str) -> Result<String, ConfigError> {
+    let v = s.get_ref().trim().to_ascii_lowercase();
+    let ok = (v.len() == 2 || v.len() == 3) && v.bytes().all(|b| b.is_ascii_lowercase());
+    if !ok {
+        return src.err(s.span(), field, format!("{:?} is not an ISO 639-1 language code (such as \"en\")", s.get_ref()));
+    }
+    Ok(v)
+}
+
+fn parse_url(src: &Source, s: &Spanned<String>, field: &str) -> Result<Url, ConfigError> {
+    match Url::parse(s.get_ref().trim()) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(u),
+        Ok(_) => src.err(s.span(), field, format!("{:?} is not an http or https URL", s.get_ref())),
+        Err(e) => src.err(s.span(), field, format!("{:?} is not a valid URL: {e}", s.get_ref())),
+    }
+}
+
+fn read_text(src: &Source, s: &Spanned<String>, field: &str) -> Result<String, ConfigError> {
+    let path = src.dir().join(s.get_ref());
+    let text = std::fs::read_to_string(&path).or_else(|e| src.err(s.span(), field, format!("cannot read {}: {e}", path.display())))?;
+    if text.trim().is_empty() {
+        return src.err(s.span(), field, format!("{} is empty", path.display()));
+    }
+    Ok(text)
+}
+
+fn article(src: &Source, i: usize, a: &RawArticle) -> Result<Article, ConfigError> {
+    let f = |name: &str| format!("articles[{i}].{name}");
+    let published = NaiveDate::parse_from_str(a.published.get_ref().trim(), "%Y-%m-%d")
+        .or_else(|_| src.err(a.published.span(), f("published"), format!("{:?} is not a date like 2021-11-10", a.published.get_ref())))?;
+    let mut translations = Vec::new();
+    for (j, t) in a.translations.iter().enumerate() {
+        let t = t.get_ref();
+        let g = |name: &str| format!("articles[{i}].translations[{j}].{name}");
+        translations.push(Translation {
+            language: language(src, &t.language, &g("language"))?,
+            title: t.title.as_ref().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
+            text: read_text(src, &t.text, &g("text"))?,
+        });
+    }
+    Ok(Article {
+        id: non_empty(src, &a.id, &f("id"))?,
+        title: non_empty(src, &a.title, &f("title"))?,
+        author: a.author.as_ref().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
+        published,
+        language: language(src, &a.language, &f("language"))?,
+        text: read_text(src, &a.text, &f("text"))?,
+        translations,
+    })
+}
+
+fn outlet(src: &Source, i: usize, o: &RawOutlet) -> Result<Outlet, ConfigError> {
+    let f = |name: &str| format!("outlets[{i}].{name}");
+    let country = o.country.get_ref().trim().to_ascii_uppercase();
+    if isocountry::CountryCode::for_alpha2(&country).is_err() {
+        return src.err(o.country.span(), f("country"), format!("{:?} is not an ISO 3166-1 alpha-2 country code (such as \"US\")", o.country.get_ref()));
+    }
+    let urls = |list: &[Spanned<String>], name: &str| -> Result<Vec<Url>, ConfigError> {
+        list.iter().enumerate().map(|(j, s)| parse_url(src, s, &format!("outlets[{i}].{name}[{j}]"))).collect()
+    };
+    Ok(Outlet {
+        id: non_empty(src, &o.id, &f("id"))?,
+        name: non_empty(src, &o.name, &f("name"))?,
+        country,
+        language: language(src, &o.language, &f("language"))?,
+        homepage: o.homepage.as_ref().map(|h| parse_url(src, h, &f("homepage"))).transpose()?,
+        feeds: urls(&o.feeds, "feeds")?,
+        sitemaps: urls(&o.sitemaps, "sitemaps")?,
+        listings: urls(&o.listings, "listings")?,
+        audience: o.audience,
+    })
+}

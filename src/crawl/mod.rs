@@ -1,0 +1,20 @@
+//! Crawling: the one polite fetcher, and the sources (feeds, sitemaps, listing pages)
+//! whose links become candidate article pages.
+
+pub mod charset;
+pub mod fetch;
+
+pub use fetch::{FetchError, Fetched, Fetcher, Validators, Want};
+
+use chrono::{DateTime, Utc};
+use url::Url;
+
+/// A link found in a source that may be an article page worth fetching.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    /// Absolute URL, as the source gave it (not yet canonicalised).
+    pub url: Url,
+    pub title: Option<String>,
+    /// When the source says the item was published (or last updated, if that is all it gives).
+    pub published: Option<DateTime<Utc>>,
+}
