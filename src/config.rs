@@ -280,7 +280,12 @@ impl Source<'_> {
         self.text[..offset.min(self.text.len())].matches('\n').count() + 1
     }
 
-    fn err<T>(&self, span: std::ops::Range<usize>, field: impl Into<String>, message: impl Into<String>) -> Result<T, ConfigError> {
+    fn err<T>(
+        &self,
+        span: std::ops::Range<usize>,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Result<T, ConfigError> {
         Err(ConfigError {
             file: self.path.to_path_buf(),
             line: Some(self.line_of(span.start)),
@@ -340,7 +345,11 @@ impl Config {
             let article = article(&src, i, a.get_ref())?;
             if !article_ids.insert(article.id.clone()) {
                 let id = &a.get_ref().id;
-                return src.err(id.span(), format!("articles[{i}].id"), format!("duplicate article id {:?}", article.id));
+                return src.err(
+                    id.span(),
+                    format!("articles[{i}].id"),
+                    format!("duplicate article id {:?}", article.id),
+                );
             }
             articles.push(article);
         }
@@ -352,7 +361,11 @@ impl Config {
                 let outlet = outlet(src, i, o.get_ref())?;
                 if !outlet_ids.insert(outlet.id.clone()) {
                     let id = &o.get_ref().id;
-                    return src.err(id.span(), format!("outlets[{i}].id"), format!("duplicate outlet id {:?}", outlet.id));
+                    return src.err(
+                        id.span(),
+                        format!("outlets[{i}].id"),
+                        format!("duplicate outlet id {:?}", outlet.id),
+                    );
                 }
                 outlets.push(outlet);
             }
@@ -362,9 +375,16 @@ impl Config {
         for (i, f) in raw.outlet_files.iter().enumerate() {
             let file = src.dir().join(f.get_ref());
             let text = std::fs::read_to_string(&file).or_else(|e| {
-                src.err(f.span(), format!("outlet_files[{i}]"), format!("cannot read {}: {e}", file.display()))
+                src.err(
+                    f.span(),
+                    format!("outlet_files[{i}]"),
+                    format!("cannot read {}: {e}", file.display()),
+                )
             })?;
-            let sub = Source { path: &file, text: &text };
+            let sub = Source {
+                path: &file,
+                text: &text,
+            };
             let raw: RawOutletFile = sub.parse()?;
             push_outlets(&sub, &raw.outlets)?;
         }
@@ -391,7 +411,11 @@ fn secs(src: &Source, v: &Option<Spanned<f64>>, field: &str, default: Duration) 
     match v {
         None => Ok(default),
         Some(s) if *s.get_ref() > 0.0 && s.get_ref().is_finite() => Ok(Duration::from_secs_f64(*s.get_ref())),
-        Some(s) => src.err(s.span(), format!("crawl.{field}"), "must be a number of seconds above 0"),
+        Some(s) => src.err(
+            s.span(),
+            format!("crawl.{field}"),
+            "must be a number of seconds above 0",
+        ),
     }
 }
 
@@ -402,7 +426,13 @@ fn crawl_config(src: &Source, raw: Option<&RawCrawl>) -> Result<CrawlConfig, Con
     let per_host_rps = match &raw.per_host_rps {
         None => d.per_host_rps,
         Some(s) if *s.get_ref() > 0.0 && s.get_ref().is_finite() => *s.get_ref(),
-        Some(s) => return src.err(s.span(), "crawl.per_host_rps", "must be above 0 (requests per second to one host)"),
+        Some(s) => {
+            return src.err(
+                s.span(),
+                "crawl.per_host_rps",
+                "must be above 0 (requests per second to one host)",
+            );
+        }
     };
     let per_host_burst = match &raw.per_host_burst {
         None => d.per_host_burst,
@@ -436,17 +466,28 @@ fn crawl_config(src: &Source, raw: Option<&RawCrawl>) -> Result<CrawlConfig, Con
         per_host_burst,
         max_concurrency,
         timeout: secs(src, &raw.timeout_secs, "timeout_secs", d.timeout)?,
-        connect_timeout: secs(src, &raw.connect_timeout_secs, "connect_timeout_secs", d.connect_timeout)?,
+        connect_timeout: secs(
+            src,
+            &raw.connect_timeout_secs,
+            "connect_timeout_secs",
+            d.connect_timeout,
+        )?,
         max_page_bytes,
         lookback_days: raw.lookback_days.unwrap_or(d.lookback_days),
         respect_robots: raw.respect_robots.unwrap_or(d.respect_robots),
         proxy,
         retries: raw.retries.unwrap_or(d.retries),
         retry_base: raw.retry_base_ms.map(Duration::from_millis).unwrap_or(d.retry_base),
-        max_retry_after: raw.max_retry_after_secs.map(Duration::from_secs).unwrap_or(d.max_retry_after),
+        max_retry_after: raw
+            .max_retry_after_secs
+            .map(Duration::from_secs)
+            .unwrap_or(d.max_retry_after),
         max_redirects: raw.max_redirects.unwrap_or(d.max_redirects),
         host_budget: secs(src, &raw.host_budget_secs, "host_budget_secs", d.host_budget)?,
-        robots_max_age: raw.robots_max_age_hours.map(|h| Duration::from_secs(h * 3600)).unwrap_or(d.robots_max_age),
+        robots_max_age: raw
+            .robots_max_age_hours
+            .map(|h| Duration::from_secs(h * 3600))
+            .unwrap_or(d.robots_max_age),
     })
 }
 
@@ -462,7 +503,11 @@ fn language(src: &Source, s: &Spanned<String>, field: &str) -> Result<String, Co
     let v = s.get_ref().trim().to_ascii_lowercase();
     let ok = (v.len() == 2 || v.len() == 3) && v.bytes().all(|b| b.is_ascii_lowercase());
     if !ok {
-        return src.err(s.span(), field, format!("{:?} is not an ISO 639-1 language code (such as \"en\")", s.get_ref()));
+        return src.err(
+            s.span(),
+            field,
+            format!("{:?} is not an ISO 639-1 language code (such as \"en\")", s.get_ref()),
+        );
     }
     Ok(v)
 }
@@ -470,14 +515,19 @@ fn language(src: &Source, s: &Spanned<String>, field: &str) -> Result<String, Co
 fn parse_url(src: &Source, s: &Spanned<String>, field: &str) -> Result<Url, ConfigError> {
     match Url::parse(s.get_ref().trim()) {
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(u),
-        Ok(_) => src.err(s.span(), field, format!("{:?} is not an http or https URL", s.get_ref())),
+        Ok(_) => src.err(
+            s.span(),
+            field,
+            format!("{:?} is not an http or https URL", s.get_ref()),
+        ),
         Err(e) => src.err(s.span(), field, format!("{:?} is not a valid URL: {e}", s.get_ref())),
     }
 }
 
 fn read_text(src: &Source, s: &Spanned<String>, field: &str) -> Result<String, ConfigError> {
     let path = src.dir().join(s.get_ref());
-    let text = std::fs::read_to_string(&path).or_else(|e| src.err(s.span(), field, format!("cannot read {}: {e}", path.display())))?;
+    let text = std::fs::read_to_string(&path)
+        .or_else(|e| src.err(s.span(), field, format!("cannot read {}: {e}", path.display())))?;
     if text.trim().is_empty() {
         return src.err(s.span(), field, format!("{} is empty", path.display()));
     }
@@ -486,8 +536,13 @@ fn read_text(src: &Source, s: &Spanned<String>, field: &str) -> Result<String, C
 
 fn article(src: &Source, i: usize, a: &RawArticle) -> Result<Article, ConfigError> {
     let f = |name: &str| format!("articles[{i}].{name}");
-    let published = NaiveDate::parse_from_str(a.published.get_ref().trim(), "%Y-%m-%d")
-        .or_else(|_| src.err(a.published.span(), f("published"), format!("{:?} is not a date like 2021-11-10", a.published.get_ref())))?;
+    let published = NaiveDate::parse_from_str(a.published.get_ref().trim(), "%Y-%m-%d").or_else(|_| {
+        src.err(
+            a.published.span(),
+            f("published"),
+            format!("{:?} is not a date like 2021-11-10", a.published.get_ref()),
+        )
+    })?;
     let mut translations = Vec::new();
     for (j, t) in a.translations.iter().enumerate() {
         let t = t.get_ref();
@@ -501,7 +556,11 @@ fn article(src: &Source, i: usize, a: &RawArticle) -> Result<Article, ConfigErro
     Ok(Article {
         id: non_empty(src, &a.id, &f("id"))?,
         title: non_empty(src, &a.title, &f("title"))?,
-        author: a.author.as_ref().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
+        author: a
+            .author
+            .as_ref()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty()),
         published,
         language: language(src, &a.language, &f("language"))?,
         text: read_text(src, &a.text, &f("text"))?,
@@ -513,17 +572,31 @@ fn outlet(src: &Source, i: usize, o: &RawOutlet) -> Result<Outlet, ConfigError> 
     let f = |name: &str| format!("outlets[{i}].{name}");
     let country = o.country.get_ref().trim().to_ascii_uppercase();
     if isocountry::CountryCode::for_alpha2(&country).is_err() {
-        return src.err(o.country.span(), f("country"), format!("{:?} is not an ISO 3166-1 alpha-2 country code (such as \"US\")", o.country.get_ref()));
+        return src.err(
+            o.country.span(),
+            f("country"),
+            format!(
+                "{:?} is not an ISO 3166-1 alpha-2 country code (such as \"US\")",
+                o.country.get_ref()
+            ),
+        );
     }
     let urls = |list: &[Spanned<String>], name: &str| -> Result<Vec<Url>, ConfigError> {
-        list.iter().enumerate().map(|(j, s)| parse_url(src, s, &format!("outlets[{i}].{name}[{j}]"))).collect()
+        list.iter()
+            .enumerate()
+            .map(|(j, s)| parse_url(src, s, &format!("outlets[{i}].{name}[{j}]")))
+            .collect()
     };
     Ok(Outlet {
         id: non_empty(src, &o.id, &f("id"))?,
         name: non_empty(src, &o.name, &f("name"))?,
         country,
         language: language(src, &o.language, &f("language"))?,
-        homepage: o.homepage.as_ref().map(|h| parse_url(src, h, &f("homepage"))).transpose()?,
+        homepage: o
+            .homepage
+            .as_ref()
+            .map(|h| parse_url(src, h, &f("homepage")))
+            .transpose()?,
         feeds: urls(&o.feeds, "feeds")?,
         sitemaps: urls(&o.sitemaps, "sitemaps")?,
         listings: urls(&o.listings, "listings")?,

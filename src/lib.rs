@@ -12,6 +12,6 @@
 //! - [`run`]: one polling pass, wiring the stages together.
 
 pub mod config;
+pub mod crawl;
 pub mod detect;
 pub mod extract;
-pub mod crawl;

@@ -58,7 +58,11 @@ pub enum FetchError {
     #[error("{url}: HTTP {status}")]
     Status { url: Url, status: u16 },
     #[error("{url}: not {wanted} (Content-Type: {content_type})")]
-    ContentType { url: Url, wanted: &'static str, content_type: String },
+    ContentType {
+        url: Url,
+        wanted: &'static str,
+        content_type: String,
+    },
     #[error("{url}: {reason}")]
     Other { url: Url, reason: String },
 }
@@ -118,7 +122,9 @@ impl Fetcher {
         }
         let client = builder.build().map_err(|e| format!("cannot build HTTP client: {e}"))?;
         let period = Duration::from_secs_f64(1.0 / cfg.per_host_rps);
-        let quota = Quota::with_period(period).ok_or("per_host_rps too high")?.allow_burst(cfg.per_host_burst);
+        let quota = Quota::with_period(period)
+            .ok_or("per_host_rps too high")?
+            .allow_burst(cfg.per_host_burst);
         Ok(Fetcher {
             inner: Arc::new(Inner {
                 client,
@@ -154,14 +160,25 @@ impl Fetcher {
             if e.is_timeout() {
                 FetchError::Timeout { url: url.clone() }
             } else if e.is_connect() {
-                FetchError::Connect { url: url.clone(), reason: e.to_string() }
+                FetchError::Connect {
+                    url: url.clone(),
+                    reason: e.to_string(),
+                }
             } else {
-                FetchError::Other { url: url.clone(), reason: e.to_string() }
+                FetchError::Other {
+                    url: url.clone(),
+                    reason: e.to_string(),
+                }
             }
         };
         let mut resp = req.send().await.map_err(map)?;
         let status = resp.status().as_u16();
-        let header = |name: reqwest::header::HeaderName| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+        let header = |name: reqwest::header::HeaderName| {
+            resp.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
         let validators = Validators {
             etag: header(reqwest::header::ETAG),
             last_modified: header(reqwest::header::LAST_MODIFIED),
@@ -169,10 +186,24 @@ impl Fetcher {
         let content_type = header(reqwest::header::CONTENT_TYPE);
         let final_url = resp.url().clone();
         if status == 304 {
-            return Ok(Fetched { requested: url.clone(), redirects: redirects(url, &final_url), url: final_url, status, not_modified: true, content_type, validators, body: Vec::new(), truncated: false, elapsed: started.elapsed() });
+            return Ok(Fetched {
+                requested: url.clone(),
+                redirects: redirects(url, &final_url),
+                url: final_url,
+                status,
+                not_modified: true,
+                content_type,
+                validators,
+                body: Vec::new(),
+                truncated: false,
+                elapsed: started.elapsed(),
+            });
         }
         if !resp.status().is_success() {
-            return Err(FetchError::Status { url: url.clone(), status });
+            return Err(FetchError::Status {
+                url: url.clone(),
+                status,
+            });
         }
         let mut body = Vec::new();
         let mut truncated = false;
@@ -185,7 +216,18 @@ impl Fetcher {
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(Fetched { requested: url.clone(), redirects: redirects(url, &final_url), url: final_url, status, not_modified: false, content_type, validators, body, truncated, elapsed: started.elapsed() })
+        Ok(Fetched {
+            requested: url.clone(),
+            redirects: redirects(url, &final_url),
+            url: final_url,
+            status,
+            not_modified: false,
+            content_type,
+            validators,
+            body,
+            truncated,
+            elapsed: started.elapsed(),
+        })
     }
 }
 

@@ -82,7 +82,10 @@ fn shingles(text: &str) -> HashSet<String> {
 impl Detector {
     pub fn new(articles: &[Article]) -> Detector {
         Detector {
-            articles: articles.iter().map(|a| (a.id.clone(), a.language.clone(), shingles(&a.text))).collect(),
+            articles: articles
+                .iter()
+                .map(|a| (a.id.clone(), a.language.clone(), shingles(&a.text)))
+                .collect(),
         }
     }
 
@@ -93,15 +96,39 @@ impl Detector {
             .iter()
             .map(|(id, lang, sh)| {
                 let found = sh.iter().filter(|s| page.contains(*s)).count();
-                let coverage = if sh.is_empty() { 0.0 } else { found as f64 / sh.len() as f64 };
-                let verdict = if coverage >= 0.9 {
-                    Verdict::Hit(Hit { kind: Kind::Verbatim, score: coverage, coverage, language: lang.clone(), missing_paragraphs: vec![], evidence: String::new() })
-                } else if coverage >= 0.5 {
-                    Verdict::Hit(Hit { kind: Kind::Edited, score: coverage, coverage, language: lang.clone(), missing_paragraphs: vec![], evidence: String::new() })
+                let coverage = if sh.is_empty() {
+                    0.0
                 } else {
-                    Verdict::Rejected { score: coverage, reason: format!("only {:.0}% of the article found", coverage * 100.0) }
+                    found as f64 / sh.len() as f64
                 };
-                Judgement { article: id.clone(), verdict }
+                let verdict = if coverage >= 0.9 {
+                    Verdict::Hit(Hit {
+                        kind: Kind::Verbatim,
+                        score: coverage,
+                        coverage,
+                        language: lang.clone(),
+                        missing_paragraphs: vec![],
+                        evidence: String::new(),
+                    })
+                } else if coverage >= 0.5 {
+                    Verdict::Hit(Hit {
+                        kind: Kind::Edited,
+                        score: coverage,
+                        coverage,
+                        language: lang.clone(),
+                        missing_paragraphs: vec![],
+                        evidence: String::new(),
+                    })
+                } else {
+                    Verdict::Rejected {
+                        score: coverage,
+                        reason: format!("only {:.0}% of the article found", coverage * 100.0),
+                    }
+                };
+                Judgement {
+                    article: id.clone(),
+                    verdict,
+                }
             })
             .collect()
     }
