@@ -11,7 +11,17 @@
 //! - [`report`]: exports (JSON, CSV);
 //! - [`run`]: one polling pass, wiring the stages together.
 
+pub mod canon;
+pub mod check;
 pub mod config;
 pub mod crawl;
+pub mod demo;
 pub mod detect;
+pub mod error;
 pub mod extract;
+pub mod localweb;
+pub mod placement;
+pub mod report;
+pub mod run;
+pub mod status;
+pub mod store;

@@ -85,6 +85,7 @@ struct Inner {
     limiter: DefaultKeyedRateLimiter<String>,
     slots: Semaphore,
     max_bytes: u64,
+    requests: std::sync::atomic::AtomicUsize,
 }
 
 /// Cheap to clone; all clones share the limiter and the concurrency cap.
@@ -131,8 +132,14 @@ impl Fetcher {
                 limiter: RateLimiter::keyed(quota),
                 slots: Semaphore::new(cfg.max_concurrency),
                 max_bytes: cfg.max_page_bytes,
+                requests: Default::default(),
             }),
         })
+    }
+
+    /// Requests sent so far (every hop and retry counts).
+    pub fn requests(&self) -> usize {
+        self.inner.requests.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// One polite GET.
@@ -141,6 +148,7 @@ impl Fetcher {
         inner.limiter.until_key_ready(&host_key(url)).await;
         let _slot = inner.slots.acquire().await.expect("semaphore never closed");
         let started = Instant::now();
+        inner.requests.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut req = inner.client.get(url.clone()).header(
             reqwest::header::ACCEPT,
             match want {

@@ -1,0 +1,200 @@
+//! URL canonicalisation: the many URLs one page goes by (AMP, tracking parameters, http/https,
+//! fragments, default ports, host case) become one, so one placement is one record.
+
+use url::Url;
+
+/// Query parameters that only say where a reader came from.
+const TRACKING_PARAMS: &[&str] = &[
+    "fbclid",
+    "gclid",
+    "dclid",
+    "gbraid",
+    "wbraid",
+    "msclkid",
+    "yclid",
+    "twclid",
+    "igshid",
+    "mc_cid",
+    "mc_eid",
+    "_ga",
+    "_gl",
+    "_hsenc",
+    "_hsmi",
+    "mkt_tok",
+    "ocid",
+    "cmpid",
+    "cmp",
+    "icid",
+    "ito",
+    "ref",
+    "ref_src",
+    "ref_url",
+    "referrer",
+    "source",
+    "src",
+    "smid",
+    "smtyp",
+    "sr_share",
+    "taid",
+    "share",
+    "socialshare",
+    "ns_mchannel",
+    "ns_source",
+    "ns_campaign",
+    "ns_linkname",
+    "ns_fee",
+    "at_medium",
+    "at_campaign",
+    "xtor",
+    "s_cid",
+    "soc_src",
+    "soc_trk",
+    "rss",
+    "feed",
+    "from",
+    "via",
+    "outputtype",
+    "amp",
+    "print",
+    "output",
+    "view",
+    "tbref",
+    "guccounter",
+];
+
+/// Query-parameter prefixes of campaign trackers (`utm_source`, `pk_campaign`, ...).
+const TRACKING_PREFIXES: &[&str] = &["utm_", "pk_", "mtm_", "hsa_", "at_", "sc_", "__"];
+
+fn is_tracking(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    TRACKING_PARAMS.contains(&lower.as_str()) || TRACKING_PREFIXES.iter().any(|p| lower.starts_with(p))
+}
+
+/// The canonical form of a URL: no fragment, no tracking or AMP/print parameters, remaining
+/// parameters sorted, no trailing `/amp` segment, no `index.html`, lower-case host, default
+/// port dropped (the `url` crate already lower-cases hosts and drops default ports).
+pub fn canonicalize(url: &Url) -> Url {
+    let mut u = url.clone();
+    u.set_fragment(None);
+    let mut pairs: Vec<(String, String)> = u
+        .query_pairs()
+        .filter(|(k, _)| !is_tracking(k))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    pairs.sort();
+    if pairs.is_empty() {
+        u.set_query(None);
+    } else {
+        u.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    let path = u.path().to_string();
+    let trimmed = strip_amp_and_print(&path);
+    if trimmed != path {
+        u.set_path(&trimmed);
+    }
+    u
+}
+
+/// `/story/amp`, `/story/amp/`, `/story.amp`, `/amp/story`, `/story/print` → `/story`.
+fn strip_amp_and_print(path: &str) -> String {
+    let mut segs: Vec<&str> = path.split('/').collect();
+    let had_slash = path.ends_with('/') && path.len() > 1;
+    while segs.last() == Some(&"") && segs.len() > 1 {
+        segs.pop();
+    }
+    while segs.len() > 2
+        && matches!(
+            segs.last(),
+            Some(&"amp") | Some(&"print") | Some(&"index.html") | Some(&"index.htm")
+        )
+    {
+        segs.pop();
+    }
+    if segs.len() > 2 && segs.get(1) == Some(&"amp") {
+        segs.remove(1);
+    }
+    if let Some(last) = segs.last_mut()
+        && let Some(stem) = last.strip_suffix(".amp").or_else(|| last.strip_suffix(".amp.html"))
+    {
+        *last = stem;
+    }
+    let mut out = segs.join("/");
+    // Keep a trailing slash the site uses for directories, but never add one after a file name.
+    let file_like = out.rsplit('/').next().unwrap_or("").contains('.');
+    if out.is_empty() || (had_slash && !out.ends_with('/') && !file_like) {
+        out.push('/');
+    }
+    out
+}
+
+/// The key one page is stored under: the canonical URL without its scheme, without `www.`
+/// and without a trailing slash, so `http://www.x.com/a/` and `https://x.com/a` are one page.
+pub fn page_key(url: &Url) -> String {
+    let c = canonicalize(url);
+    let host = c.host_str().unwrap_or("");
+    let host = host.strip_prefix("www.").unwrap_or(host);
+    let port = c.port().map(|p| format!(":{p}")).unwrap_or_default();
+    let path = c.path().trim_end_matches('/');
+    match c.query() {
+        Some(q) => format!("{host}{port}{path}?{q}"),
+        None => format!("{host}{port}{path}"),
+    }
+}
+
+/// The registrable domain of a URL (`news.bbc.co.uk` → `bbc.co.uk`); for an IP address or a
+/// name with no public suffix, the host itself with its port.
+pub fn site(url: &Url) -> String {
+    let host = url.host_str().unwrap_or("");
+    match url.host() {
+        Some(url::Host::Domain(d)) => match psl::domain_str(d) {
+            Some(reg) => reg.to_string(),
+            None => host.to_string(),
+        },
+        _ => match url.port() {
+            Some(p) => format!("{host}:{p}"),
+            None => host.to_string(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(s: &str) -> String {
+        canonicalize(&Url::parse(s).unwrap()).to_string()
+    }
+
+    #[test]
+    fn strips_tracking_fragments_and_amp() {
+        assert_eq!(
+            c("https://EX.com:443/a/b?utm_source=x&id=3&fbclid=9#top"),
+            "https://ex.com/a/b?id=3"
+        );
+        assert_eq!(c("https://ex.com/a/b/amp"), "https://ex.com/a/b");
+        assert_eq!(c("https://ex.com/a/b/amp/"), "https://ex.com/a/b/");
+        assert_eq!(c("https://ex.com/a/b?amp"), "https://ex.com/a/b");
+        assert_eq!(c("https://ex.com/a/b?amp=1&outputType=amp"), "https://ex.com/a/b");
+        assert_eq!(c("https://ex.com/amp/a/b"), "https://ex.com/a/b");
+        assert_eq!(c("https://ex.com/a/b.amp.html"), "https://ex.com/a/b");
+        assert_eq!(c("https://ex.com/a/b/print"), "https://ex.com/a/b");
+        assert_eq!(c("https://ex.com/a/b?print=1"), "https://ex.com/a/b");
+        assert_eq!(c("https://ex.com/?b=2&a=1"), "https://ex.com/?a=1&b=2");
+        assert_eq!(c("https://ex.com/amp"), "https://ex.com/amp");
+    }
+
+    #[test]
+    fn page_key_ignores_scheme_www_and_trailing_slash() {
+        let k = |s| page_key(&Url::parse(s).unwrap());
+        assert_eq!(k("http://www.ex.com/a/"), k("https://ex.com/a"));
+        assert_eq!(k("https://ex.com/a/amp?utm_medium=rss"), "ex.com/a");
+        assert_ne!(k("https://ex.com/a?id=1"), k("https://ex.com/a?id=2"));
+        assert_eq!(k("http://127.0.0.1:8080/x"), "127.0.0.1:8080/x");
+    }
+
+    #[test]
+    fn site_is_registrable_domain() {
+        assert_eq!(site(&Url::parse("https://news.bbc.co.uk/x").unwrap()), "bbc.co.uk");
+        assert_eq!(site(&Url::parse("http://127.0.0.1:99/x").unwrap()), "127.0.0.1:99");
+    }
+}

@@ -1,0 +1,180 @@
+//! `pickup check`: one page (a URL or a saved file) through extraction and detection, with
+//! everything found shown, so a press officer can see why a page is or is not a hit.
+
+use crate::config::Config;
+use crate::crawl::{Fetcher, Want, charset};
+use crate::detect::{Detector, Judgement, Verdict};
+use crate::error::{Error, Result};
+use crate::extract::{self, Document};
+use serde::Serialize;
+use std::fmt;
+use std::path::Path;
+use url::Url;
+
+/// What `check` found on one page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub url: Option<String>,
+    pub canonical_url: Option<String>,
+    pub amp_url: Option<String>,
+    pub title: Option<String>,
+    pub byline: Option<String>,
+    pub published: Option<String>,
+    pub language: Option<String>,
+    pub paragraphs: usize,
+    pub words: usize,
+    /// The main text, paragraphs separated by blank lines.
+    pub text: String,
+    pub verdicts: Vec<Judgement>,
+}
+
+impl Report {
+    pub fn new(doc: &Document, verdicts: Vec<Judgement>) -> Report {
+        let text = doc.text();
+        Report {
+            url: doc.url.as_ref().map(Url::to_string),
+            canonical_url: doc.canonical_url.as_ref().map(Url::to_string),
+            amp_url: doc.amp_url.as_ref().map(Url::to_string),
+            title: doc.title.clone(),
+            byline: doc.byline.clone(),
+            published: doc
+                .published
+                .map(|p| p.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+            language: doc.language.clone(),
+            paragraphs: doc.paragraphs.len(),
+            words: text.split_whitespace().count(),
+            text,
+            verdicts,
+        }
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+        writeln!(f, "url:        {}", show(&self.url))?;
+        writeln!(f, "canonical:  {}", show(&self.canonical_url))?;
+        writeln!(f, "title:      {}", show(&self.title))?;
+        writeln!(f, "byline:     {}", show(&self.byline))?;
+        writeln!(f, "published:  {}", show(&self.published))?;
+        writeln!(f, "language:   {}", show(&self.language))?;
+        writeln!(f, "main text:  {} paragraphs, {} words", self.paragraphs, self.words)?;
+        let opening = crate::report::shorten(&self.text, 200);
+        if !opening.is_empty() {
+            writeln!(f, "            {opening}")?;
+        }
+        writeln!(f)?;
+        for j in &self.verdicts {
+            match &j.verdict {
+                Verdict::Hit(h) => {
+                    writeln!(
+                        f,
+                        "{}: HIT {} (score {:.2}, coverage {:.0}%, language {})",
+                        j.article,
+                        h.kind,
+                        h.score,
+                        h.coverage * 100.0,
+                        h.language
+                    )?;
+                    if !h.missing_paragraphs.is_empty() {
+                        let list: Vec<String> = h.missing_paragraphs.iter().map(|p| (p + 1).to_string()).collect();
+                        writeln!(f, "  missing paragraphs: {}", list.join(", "))?;
+                    }
+                    writeln!(f, "  evidence: {}", crate::report::shorten(&h.evidence, 300))?;
+                }
+                Verdict::Rejected { score, reason } => {
+                    writeln!(f, "{}: no (score {:.2}): {reason}", j.article, score)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Reads a page from a URL (through the polite fetcher) or a file, and returns the final URL
+/// (if any), the decoded HTML.
+pub async fn load(config: &Config, target: &str) -> Result<(Option<Url>, String)> {
+    if let Ok(url) = Url::parse(target)
+        && matches!(url.scheme(), "http" | "https")
+    {
+        let fetcher = Fetcher::new(&config.crawl).map_err(Error::Other)?;
+        let fetched = fetcher
+            .get(&url, Want::Page, None)
+            .await
+            .map_err(|e| Error::Other(e.to_string()))?;
+        let html = charset::decode_html(&fetched.body, fetched.content_type.as_deref());
+        return Ok((Some(fetched.url), html));
+    }
+    let path = Path::new(target);
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let bytes = if target.ends_with(".gz") {
+        gunzip(&bytes).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?
+    } else {
+        bytes
+    };
+    Ok((None, charset::decode_html(&bytes, None)))
+}
+
+fn gunzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes).read_to_end(&mut out)?;
+    Ok(out)
+}
+
+/// Extracts and judges one page against the given articles.
+pub fn judge(detector: &Detector, html: &str, url: Option<&Url>) -> (Document, Vec<Judgement>) {
+    let doc = extract::extract(html, url);
+    let verdicts = detector.judge(&doc);
+    (doc, verdicts)
+}
+
+/// Judges one page; with `record`, stores its hits under the outlet that serves its URL.
+pub fn check(
+    config: &Config,
+    articles: &[crate::config::Article],
+    url: Option<&Url>,
+    html: &str,
+    record: bool,
+) -> Result<(Report, Vec<crate::store::HitRecord>)> {
+    let detector = Detector::new(articles);
+    let (doc, verdicts) = judge(&detector, html, url);
+    let mut recorded = Vec::new();
+    if record {
+        let url = url.ok_or_else(|| Error::Usage("--record needs the page's URL, not a file".into()))?;
+        let owner = crate::placement::OutletIndex::new(&config.outlets)
+            .owner(url)
+            .ok_or_else(|| {
+                Error::Usage(format!(
+                    "--record: no outlet in {} serves {url}; add it first",
+                    config.path.display()
+                ))
+            })?;
+        let store = crate::store::Store::open(&config.store.path)?;
+        let page = crate::placement::JudgedPage {
+            url,
+            listed_as: None,
+            doc: &doc,
+            listed_title: None,
+            listed_published: None,
+            verdicts: &verdicts,
+        };
+        let now = chrono::Utc::now();
+        let lookback = chrono::TimeDelta::days(i64::from(config.crawl.lookback_days));
+        for hit in page.records(&config.outlets[owner], articles, lookback, now) {
+            store.record_hit(&hit)?;
+            recorded.push(hit);
+        }
+        for key in page.seen_keys() {
+            store.mark_seen(&key, now)?;
+        }
+        store.flush()?;
+    }
+    Ok((Report::new(&doc, verdicts), recorded))
+}

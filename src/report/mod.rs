@@ -1,0 +1,98 @@
+//! Exports of recorded hits: the record DESIGN.md defines, and its JSON and CSV writers.
+
+pub mod csv;
+pub mod json;
+
+use crate::store::HitRecord;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+/// One placement as exported: exactly DESIGN.md's fields, in its order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExportRecord {
+    pub article: String,
+    pub kind: &'static str,
+    pub score: f64,
+    pub url: String,
+    pub canonical_url: String,
+    pub outlet: String,
+    pub outlet_name: String,
+    pub country: String,
+    pub language: String,
+    pub title: Option<String>,
+    pub published: Option<String>,
+    pub first_seen: String,
+    pub evidence: String,
+}
+
+/// The longest evidence an export carries.
+const EVIDENCE_CHARS: usize = 300;
+
+fn rfc3339(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Shortens a passage to at most `max` characters, on a word boundary, with an ellipsis.
+pub fn shorten(text: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= max {
+        return text;
+    }
+    let cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    let cut = match cut.rfind(' ') {
+        Some(i) if i > max / 2 => &cut[..i],
+        _ => &cut,
+    };
+    format!("{}…", cut.trim_end())
+}
+
+impl From<&HitRecord> for ExportRecord {
+    fn from(h: &HitRecord) -> Self {
+        ExportRecord {
+            article: h.article.clone(),
+            kind: h.kind.as_str(),
+            score: (h.score * 1000.0).round() / 1000.0,
+            url: h.url.clone(),
+            canonical_url: h.canonical_url.clone(),
+            outlet: h.outlet.clone(),
+            outlet_name: h.outlet_name.clone(),
+            country: h.country.clone(),
+            language: h.language.clone(),
+            title: h.title.clone(),
+            published: h.published.as_ref().map(rfc3339),
+            first_seen: rfc3339(&h.first_seen),
+            evidence: shorten(&h.evidence, EVIDENCE_CHARS),
+        }
+    }
+}
+
+/// Which hits an export includes.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub article: Option<String>,
+    /// Keeps hits published on or after this day (first seen, when the publication date is unknown).
+    pub since: Option<NaiveDate>,
+}
+
+impl Filter {
+    pub fn keeps(&self, h: &HitRecord) -> bool {
+        let article_ok = self.article.as_deref().is_none_or(|a| a == h.article);
+        let since_ok = self
+            .since
+            .is_none_or(|d| h.published.unwrap_or(h.first_seen).date_naive() >= d);
+        article_ok && since_ok
+    }
+}
+
+/// The hits to export, filtered, newest publication first.
+pub fn records(hits: &[HitRecord], filter: &Filter) -> Vec<ExportRecord> {
+    let mut kept: Vec<&HitRecord> = hits.iter().filter(|h| filter.keeps(h)).collect();
+    kept.sort_by(|a, b| {
+        let when = |h: &HitRecord| h.published.unwrap_or(h.first_seen);
+        when(b)
+            .cmp(&when(a))
+            .then_with(|| a.article.cmp(&b.article))
+            .then_with(|| a.outlet.cmp(&b.outlet))
+    });
+    kept.into_iter().map(ExportRecord::from).collect()
+}

@@ -1,0 +1,450 @@
+//! One polling pass: poll every source of every outlet, fetch the new candidate pages, extract,
+//! detect, record. Returns the run's summary.
+//!
+//! Outlets are crawled concurrently (the fetcher keeps each host polite); within an outlet,
+//! sources are polled one after the other and each source's pages are fetched before the
+//! source's state (validators, body hash) is saved, so a run killed half-way redoes the
+//! unfinished sources next time. Parsing, extraction and detection run on blocking threads.
+
+use crate::canon;
+use crate::config::{Article, Config, Outlet, SourceKind};
+use crate::crawl::{self, Candidate, FetchError, Fetched, Fetcher, Validators, Want};
+use crate::detect::Detector;
+use crate::error::{Error, Result};
+use crate::extract;
+use crate::placement::{JudgedPage, OutletIndex};
+use crate::store::{HitRecord, RunRecord, SourceState, Store};
+use chrono::{DateTime, TimeDelta, Utc};
+use futures_util::{StreamExt, stream};
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+/// How many sitemap-index children are followed per sitemap (newest first, when dated).
+const MAX_SITEMAP_CHILDREN: usize = 3;
+/// Pages fetched at once for one outlet (the per-host limiter spaces them anyway).
+const PAGES_IN_FLIGHT_PER_OUTLET: usize = 4;
+
+/// A source that failed this run.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SourceFailure {
+    pub outlet: String,
+    pub url: String,
+    pub class: String,
+    pub error: String,
+}
+
+/// What a run did: printed at the end and kept in the store.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct RunSummary {
+    pub record: RunRecord,
+    pub failures: Vec<SourceFailure>,
+    pub new_hits: Vec<HitRecord>,
+}
+
+impl fmt::Display for RunSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let r = &self.record;
+        let secs = (r.finished - r.started).num_milliseconds() as f64 / 1000.0;
+        writeln!(
+            f,
+            "pickup run: {} sources polled ({} unchanged, {} failed), {} candidates, {} pages fetched ({} failed, {} skipped by robots.txt), {} requests, {:.1} s",
+            r.sources_polled,
+            r.sources_unchanged,
+            r.sources_failed,
+            r.candidates,
+            r.pages_fetched,
+            r.pages_failed,
+            r.skipped_robots,
+            r.requests,
+            secs
+        )?;
+        let mut by_article: BTreeMap<&str, usize> = BTreeMap::new();
+        for h in &self.new_hits {
+            *by_article.entry(&h.article).or_default() += 1;
+        }
+        if by_article.is_empty() {
+            writeln!(f, "new hits: none")?;
+        } else {
+            let parts: Vec<String> = by_article.iter().map(|(a, n)| format!("{a} {n}")).collect();
+            writeln!(f, "new hits: {} ({})", r.new_hits, parts.join(", "))?;
+            for h in &self.new_hits {
+                writeln!(
+                    f,
+                    "  {} {:<11} {:.2} {} [{}] {}",
+                    h.article,
+                    h.kind.as_str(),
+                    h.score,
+                    h.outlet,
+                    h.country,
+                    h.url
+                )?;
+            }
+        }
+        if !self.failures.is_empty() {
+            writeln!(f, "failed sources:")?;
+            for s in &self.failures {
+                writeln!(f, "  {} ({}): {}", s.outlet, s.class, s.error)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Counters shared by every outlet task.
+#[derive(Default)]
+struct Tally {
+    record: RunRecord,
+    failures: Vec<SourceFailure>,
+    new_hits: Vec<HitRecord>,
+}
+
+/// Everything an outlet task needs, shared.
+struct Ctx {
+    store: Store,
+    fetcher: Fetcher,
+    detector: Arc<Detector>,
+    articles: Vec<Article>,
+    outlets: Vec<Outlet>,
+    /// Attributes a page to the outlet that owns its site (a feed may link elsewhere).
+    outlet_index: OutletIndex,
+    /// Candidates older than this are out of every article's window.
+    earliest: DateTime<Utc>,
+    lookback: TimeDelta,
+    /// Page keys claimed by some task this run, so two outlets never fetch one page twice.
+    claimed: Mutex<HashSet<String>>,
+    tally: Mutex<Tally>,
+}
+
+/// One polling pass over every outlet.
+pub async fn run(config: &Config, store: &Store) -> Result<RunSummary> {
+    let started = Utc::now();
+    let articles = config.articles.clone();
+    let detector = tokio::task::spawn_blocking(move || Detector::new(&articles))
+        .await
+        .map_err(|e| Error::Other(format!("building fingerprints failed: {e}")))?;
+    let fetcher = Fetcher::new(&config.crawl).map_err(Error::Other)?;
+    let lookback = TimeDelta::days(i64::from(config.crawl.lookback_days));
+    let earliest = config
+        .articles
+        .iter()
+        .map(|a| a.published.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc() - lookback)
+        .min()
+        .unwrap_or(DateTime::<Utc>::MIN_UTC);
+    let ctx = Arc::new(Ctx {
+        store: store.clone(),
+        fetcher: fetcher.clone(),
+        detector: Arc::new(detector),
+        articles: config.articles.clone(),
+        outlets: config.outlets.clone(),
+        outlet_index: OutletIndex::new(&config.outlets),
+        earliest,
+        lookback,
+        claimed: Mutex::new(HashSet::new()),
+        tally: Mutex::new(Tally::default()),
+    });
+
+    let outlets_in_flight = config.crawl.max_concurrency.max(1) * 2;
+    stream::iter(0..config.outlets.len())
+        .map(|i| poll_outlet(ctx.clone(), i))
+        .buffer_unordered(outlets_in_flight)
+        .collect::<Vec<()>>()
+        .await;
+
+    let tally = std::mem::take(&mut *ctx.tally.lock().expect("tally lock"));
+    let mut record = tally.record;
+    record.started = started;
+    record.finished = Utc::now();
+    record.requests = fetcher.requests();
+    record.new_hits = tally.new_hits.len();
+    store.save_run(&record)?;
+    store.flush()?;
+    if record.sources_polled > 0 && record.sources_failed == record.sources_polled {
+        return Err(Error::NothingFetched(record.sources_polled));
+    }
+    Ok(RunSummary {
+        record,
+        failures: tally.failures,
+        new_hits: tally.new_hits,
+    })
+}
+
+async fn poll_outlet(ctx: Arc<Ctx>, index: usize) {
+    let outlet = &ctx.outlets[index];
+    for (kind, url) in outlet.sources() {
+        if let Err(e) = poll_source(&ctx, index, kind, url).await {
+            tracing::error!("{}: {e}", outlet.id);
+        }
+    }
+}
+
+/// Polls one source and processes its new candidates. Store errors end the source early.
+async fn poll_source(ctx: &Ctx, outlet: usize, kind: SourceKind, url: &url::Url) -> Result<()> {
+    let o = &ctx.outlets[outlet];
+    let key = url.as_str();
+    let mut state = ctx.store.source(key)?.unwrap_or_else(|| SourceState {
+        outlet: o.id.clone(),
+        kind: kind.to_string(),
+        ..SourceState::default()
+    });
+    let validators = Validators {
+        etag: state.etag.clone(),
+        last_modified: state.last_modified.clone(),
+    };
+    let now = Utc::now();
+    state.last_polled = Some(now);
+    let polled = poll(ctx, kind, url, &validators, state.body_hash).await;
+    let candidates = match polled {
+        Err((class, error)) => {
+            tracing::warn!("{}: {error}", o.id);
+            state.consecutive_failures += 1;
+            state.last_status = class.clone();
+            state.last_error = Some(error.clone());
+            ctx.store.save_source(key, &state)?;
+            let mut t = ctx.tally.lock().expect("tally lock");
+            t.record.sources_polled += 1;
+            t.record.sources_failed += 1;
+            t.failures.push(SourceFailure {
+                outlet: o.id.clone(),
+                url: url.to_string(),
+                class,
+                error,
+            });
+            return Ok(());
+        }
+        Ok(Poll::Unchanged { fetched }) => {
+            note_success(&mut state, &fetched, "unchanged", now);
+            if !fetched.not_modified {
+                // Same body, fresh validators: next time the server may answer 304.
+                state.etag = fetched.validators.etag;
+                state.last_modified = fetched.validators.last_modified;
+            }
+            ctx.store.save_source(key, &state)?;
+            let mut t = ctx.tally.lock().expect("tally lock");
+            t.record.sources_polled += 1;
+            t.record.sources_unchanged += 1;
+            return Ok(());
+        }
+        Ok(Poll::Items {
+            fetched,
+            hash,
+            candidates,
+        }) => {
+            note_success(&mut state, &fetched, "ok", now);
+            state.items_last_poll = candidates.len();
+            // The body hash is saved only once every candidate is dealt with (below).
+            state.body_hash = None;
+            state.etag = None;
+            state.last_modified = None;
+            ctx.store.save_source(key, &state)?;
+            (fetched, hash, candidates)
+        }
+    };
+    let (fetched, hash, candidates) = candidates;
+    {
+        let mut t = ctx.tally.lock().expect("tally lock");
+        t.record.sources_polled += 1;
+    }
+
+    let fresh = select_candidates(ctx, candidates)?;
+    let outcomes: Vec<bool> = stream::iter(fresh)
+        .map(|c| process_page(ctx, outlet, c))
+        .buffer_unordered(PAGES_IN_FLIGHT_PER_OUTLET)
+        .collect()
+        .await;
+    if outcomes.iter().all(|done| *done) {
+        state.body_hash = Some(hash);
+        state.etag = fetched.validators.etag;
+        state.last_modified = fetched.validators.last_modified;
+        ctx.store.save_source(key, &state)?;
+    }
+    Ok(())
+}
+
+fn note_success(state: &mut SourceState, fetched: &Fetched, status: &str, now: DateTime<Utc>) {
+    state.consecutive_failures = 0;
+    state.last_status = status.to_string();
+    state.last_error = None;
+    state.last_success = Some(now);
+    let ms = fetched.elapsed.as_secs_f64() * 1000.0;
+    state.avg_latency_ms = Some(match state.avg_latency_ms {
+        Some(avg) => 0.7 * avg + 0.3 * ms,
+        None => ms,
+    });
+}
+
+enum Poll {
+    Unchanged {
+        fetched: Fetched,
+    },
+    Items {
+        fetched: Fetched,
+        hash: u64,
+        candidates: Vec<Candidate>,
+    },
+}
+
+/// Fetches a source and turns it into candidates. Errors come as (class, message).
+/// `last_hash` is the hash of the body last parsed in full: an identical body is unchanged
+/// even when the server ignores conditional requests.
+async fn poll(
+    ctx: &Ctx,
+    kind: SourceKind,
+    url: &url::Url,
+    validators: &Validators,
+    last_hash: Option<u64>,
+) -> Result<Poll, (String, String)> {
+    let want = match kind {
+        SourceKind::Feed | SourceKind::Sitemap => Want::Feed,
+        SourceKind::Listing => Want::Page,
+    };
+    let fetched = ctx
+        .fetcher
+        .get(url, want, Some(validators))
+        .await
+        .map_err(fetch_failure)?;
+    if fetched.not_modified {
+        return Ok(Poll::Unchanged { fetched });
+    }
+    let hash = xxhash_rust::xxh3::xxh3_64(&fetched.body);
+    if last_hash == Some(hash) {
+        return Ok(Poll::Unchanged { fetched });
+    }
+    let body = fetched.body.clone();
+    let ct = fetched.content_type.clone();
+    let base = fetched.url.clone();
+    let parsed = tokio::task::spawn_blocking(move || parse_source(kind, &body, ct.as_deref(), &base))
+        .await
+        .map_err(|e| ("malformed".to_string(), format!("{url}: parser crashed: {e}")))?;
+    let (mut candidates, children) = parsed.map_err(|e| (e.0, format!("{url}: {}", e.1)))?;
+    for child in children.into_iter().take(MAX_SITEMAP_CHILDREN) {
+        match ctx.fetcher.get(&child, Want::Feed, None).await {
+            Ok(f) => {
+                let ct = f.content_type.clone();
+                let base = f.url.clone();
+                let parsed = tokio::task::spawn_blocking(move || {
+                    parse_source(SourceKind::Sitemap, &f.body, ct.as_deref(), &base)
+                })
+                .await;
+                if let Ok(Ok((more, _))) = parsed {
+                    candidates.extend(more);
+                }
+            }
+            Err(e) => tracing::warn!("sitemap {child}: {e}"),
+        }
+    }
+    Ok(Poll::Items {
+        fetched,
+        hash,
+        candidates,
+    })
+}
+
+type Parsed = std::result::Result<(Vec<Candidate>, Vec<url::Url>), (String, String)>;
+
+fn parse_source(kind: SourceKind, body: &[u8], content_type: Option<&str>, base: &url::Url) -> Parsed {
+    match kind {
+        SourceKind::Feed => crawl::feeds::parse(body, content_type, base)
+            .map(|c| (c, Vec::new()))
+            .map_err(|e| ("malformed feed".to_string(), e.to_string())),
+        SourceKind::Sitemap => crawl::sitemaps::parse(body, content_type, base)
+            .map(|s| (s.pages, s.children))
+            .map_err(|e| ("malformed sitemap".to_string(), e.to_string())),
+        SourceKind::Listing => {
+            let html = crawl::charset::decode_html(body, content_type);
+            Ok((crawl::listing::links(&html, base), Vec::new()))
+        }
+    }
+}
+
+fn fetch_failure(e: FetchError) -> (String, String) {
+    (e.class(), e.to_string())
+}
+
+/// Drops candidates already seen, already claimed this run, or older than every article's window.
+fn select_candidates(ctx: &Ctx, candidates: Vec<Candidate>) -> Result<Vec<(String, Candidate)>> {
+    let mut fresh = Vec::new();
+    let total = candidates.len();
+    for c in candidates {
+        if c.published.is_some_and(|p| p < ctx.earliest) {
+            continue;
+        }
+        let key = canon::page_key(&c.url);
+        if ctx.store.is_seen(&key)? {
+            continue;
+        }
+        if !ctx.claimed.lock().expect("claimed lock").insert(key.clone()) {
+            continue;
+        }
+        fresh.push((key, c));
+    }
+    ctx.tally.lock().expect("tally lock").record.candidates += total;
+    Ok(fresh)
+}
+
+/// Fetches, extracts, judges and records one candidate page. Returns false when it should be
+/// tried again next run (a transient failure), true when it is dealt with for good.
+async fn process_page(ctx: &Ctx, outlet: usize, (key, cand): (String, Candidate)) -> bool {
+    let fetched = match ctx.fetcher.get(&cand.url, Want::Page, None).await {
+        Ok(f) => f,
+        Err(e) => {
+            let permanent = matches!(&e, FetchError::Status { status, .. } if (400..500).contains(status) && *status != 429)
+                || matches!(e, FetchError::ContentType { .. });
+            let robots = e.class() == "robots";
+            tracing::info!("{e}");
+            let mut t = ctx.tally.lock().expect("tally lock");
+            if robots {
+                t.record.skipped_robots += 1;
+            } else {
+                t.record.pages_failed += 1;
+            }
+            drop(t);
+            if permanent || robots {
+                let _ = ctx.store.mark_seen(&key, Utc::now());
+            }
+            return permanent || robots;
+        }
+    };
+    ctx.tally.lock().expect("tally lock").record.pages_fetched += 1;
+    let owner = ctx.outlet_index.owner(&fetched.url).unwrap_or(outlet);
+    let judged = tokio::task::spawn_blocking({
+        let detector = ctx.detector.clone();
+        move || {
+            let html = crawl::charset::decode_html(&fetched.body, fetched.content_type.as_deref());
+            let doc = extract::extract(&html, Some(&fetched.url));
+            let verdicts = detector.judge(&doc);
+            (fetched, doc, verdicts)
+        }
+    })
+    .await;
+    let Ok((fetched, doc, verdicts)) = judged else {
+        tracing::error!("{}: extraction or detection crashed", cand.url);
+        return true;
+    };
+    let now = Utc::now();
+    let page = JudgedPage {
+        url: &fetched.url,
+        listed_as: Some(&cand.url),
+        doc: &doc,
+        listed_title: cand.title.as_deref(),
+        listed_published: cand.published,
+        verdicts: &verdicts,
+    };
+    for record in page.records(&ctx.outlets[owner], &ctx.articles, ctx.lookback, now) {
+        match ctx.store.record_hit(&record) {
+            Ok(true) => ctx.tally.lock().expect("tally lock").new_hits.push(record),
+            Ok(false) => {}
+            Err(e) => {
+                tracing::error!("cannot record hit {}: {e}", record.url);
+                return false;
+            }
+        }
+    }
+    for k in std::iter::once(key).chain(page.seen_keys()) {
+        if let Err(e) = ctx.store.mark_seen(&k, now) {
+            tracing::error!("cannot mark {k} seen: {e}");
+            return false;
+        }
+    }
+    true
+}

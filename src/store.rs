@@ -1,0 +1,311 @@
+//! The sled store: recorded hits, seen URLs, per-source state, robots.txt copies and run summaries.
+//!
+//! sled holds an exclusive lock on its directory, so a second `pickup run` fails to open the
+//! store and exits with [`StoreError::Locked`]. Every recorded hit is flushed before it is
+//! counted, so a run killed at any point loses nothing it reported.
+
+use crate::detect::Kind;
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// Bumped whenever a tree's key or value layout changes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the store {} is in use by another pickup run", .0.display())]
+    Locked(PathBuf),
+    #[error("the store {path} has schema version {found}; this pickup reads version {SCHEMA_VERSION}", path = .path.display())]
+    Schema { path: PathBuf, found: u32 },
+    #[error("store {}: {source}", .path.display())]
+    Sled { path: PathBuf, source: sled::Error },
+    #[error("store {}: damaged record under {key:?}: {reason}", .path.display())]
+    Corrupt { path: PathBuf, key: String, reason: String },
+}
+
+/// One placement: an article found on an outlet. The stored form carries more than the export.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HitRecord {
+    pub article: String,
+    pub kind: Kind,
+    pub score: f64,
+    #[serde(default)]
+    pub coverage: f64,
+    /// The page as fetched (after redirects).
+    pub url: String,
+    pub canonical_url: String,
+    pub outlet: String,
+    pub outlet_name: String,
+    pub country: String,
+    pub language: String,
+    pub title: Option<String>,
+    pub published: Option<DateTime<Utc>>,
+    pub first_seen: DateTime<Utc>,
+    pub evidence: String,
+    /// Every other URL this placement was seen under (AMP, print, tracking variants).
+    #[serde(default)]
+    pub variants: Vec<String>,
+}
+
+/// What pickup remembers of a source between runs: conditional-GET validators and health.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SourceState {
+    pub outlet: String,
+    pub kind: String,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    /// xxh3 of the last body parsed: some servers send the same ETag for a changed feed, and
+    /// many send none, so an unchanged hash is what proves the feed unchanged.
+    pub body_hash: Option<u64>,
+    pub last_polled: Option<DateTime<Utc>>,
+    pub last_success: Option<DateTime<Utc>>,
+    /// "ok", "unchanged", or the failure class ("timeout", "http 503", "malformed feed", ...).
+    pub last_status: String,
+    pub last_error: Option<String>,
+    pub consecutive_failures: u32,
+    /// Exponential moving average of response times, in milliseconds.
+    pub avg_latency_ms: Option<f64>,
+    pub items_last_poll: usize,
+}
+
+/// What one run did, kept for `pickup status`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RunRecord {
+    pub started: DateTime<Utc>,
+    pub finished: DateTime<Utc>,
+    pub sources_polled: usize,
+    pub sources_unchanged: usize,
+    pub sources_failed: usize,
+    pub candidates: usize,
+    pub pages_fetched: usize,
+    pub pages_failed: usize,
+    pub skipped_robots: usize,
+    pub new_hits: usize,
+    pub requests: usize,
+}
+
+/// A handle on the open store. Cheap to clone; clones share one sled database.
+#[derive(Clone)]
+pub struct Store {
+    path: PathBuf,
+    db: sled::Db,
+    hits: sled::Tree,
+    seen: sled::Tree,
+    sources: sled::Tree,
+    robots: sled::Tree,
+    runs: sled::Tree,
+}
+
+const SCHEMA_KEY: &[u8] = b"schema_version";
+
+impl Store {
+    /// Opens (creating if needed) the store at `path`, checking its schema version.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let db = sled::Config::new().path(path).open().map_err(|e| match e {
+            sled::Error::Io(ref io)
+                if io.kind() == std::io::ErrorKind::WouldBlock || io.to_string().contains("could not acquire lock") =>
+            {
+                StoreError::Locked(path.to_path_buf())
+            }
+            e => StoreError::Sled {
+                path: path.to_path_buf(),
+                source: e,
+            },
+        })?;
+        let sled_err = |source| StoreError::Sled {
+            path: path.to_path_buf(),
+            source,
+        };
+        match db.get(SCHEMA_KEY).map_err(sled_err)? {
+            Some(v) => {
+                let found = v.as_ref().try_into().map(u32::from_be_bytes).unwrap_or(0);
+                if found != SCHEMA_VERSION {
+                    return Err(StoreError::Schema {
+                        path: path.to_path_buf(),
+                        found,
+                    });
+                }
+            }
+            None => {
+                db.insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes()).map_err(sled_err)?;
+            }
+        }
+        let tree = |name: &str| db.open_tree(name).map_err(sled_err);
+        Ok(Store {
+            hits: tree("hits")?,
+            seen: tree("seen")?,
+            sources: tree("sources")?,
+            robots: tree("robots")?,
+            runs: tree("runs")?,
+            db,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn sled_err(&self, source: sled::Error) -> StoreError {
+        StoreError::Sled {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    fn get<T: DeserializeOwned>(&self, tree: &sled::Tree, key: &[u8]) -> Result<Option<T>, StoreError> {
+        match tree.get(key).map_err(|e| self.sled_err(e))? {
+            None => Ok(None),
+            Some(v) => self.decode(key, &v).map(Some),
+        }
+    }
+
+    fn decode<T: DeserializeOwned>(&self, key: &[u8], v: &[u8]) -> Result<T, StoreError> {
+        serde_json::from_slice(v).map_err(|e| StoreError::Corrupt {
+            path: self.path.clone(),
+            key: String::from_utf8_lossy(key).into_owned(),
+            reason: e.to_string(),
+        })
+    }
+
+    fn put<T: Serialize>(&self, tree: &sled::Tree, key: &[u8], value: &T) -> Result<(), StoreError> {
+        let bytes = serde_json::to_vec(value).expect("store records always serialise");
+        tree.insert(key, bytes).map_err(|e| self.sled_err(e))?;
+        Ok(())
+    }
+
+    /// Writes everything to disk. Called after each recorded hit and at the end of a run.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush().map_err(|e| self.sled_err(e))?;
+        Ok(())
+    }
+
+    // --- hits -------------------------------------------------------------------------------
+
+    fn hit_key(article: &str, outlet: &str) -> Vec<u8> {
+        format!("{article}\0{outlet}").into_bytes()
+    }
+
+    /// Records a placement, one per article and outlet. Returns `true` when it is new. When the
+    /// placement is already known, the better of the two verdicts is kept (with the first
+    /// `first_seen`) and the new URL is remembered as a variant. Flushed before returning.
+    pub fn record_hit(&self, hit: &HitRecord) -> Result<bool, StoreError> {
+        let key = Self::hit_key(&hit.article, &hit.outlet);
+        let new = match self.get::<HitRecord>(&self.hits, &key)? {
+            None => {
+                self.put(&self.hits, &key, hit)?;
+                true
+            }
+            Some(old) => {
+                let merged = merge(old, hit);
+                self.put(&self.hits, &key, &merged)?;
+                false
+            }
+        };
+        self.flush()?;
+        Ok(new)
+    }
+
+    /// Every recorded hit, ordered by article then outlet.
+    pub fn hits(&self) -> Result<Vec<HitRecord>, StoreError> {
+        self.hits
+            .iter()
+            .map(|kv| {
+                let (k, v) = kv.map_err(|e| self.sled_err(e))?;
+                self.decode(&k, &v)
+            })
+            .collect()
+    }
+
+    // --- seen URLs --------------------------------------------------------------------------
+
+    /// True when this canonical page key was fetched and judged in an earlier run.
+    pub fn is_seen(&self, key: &str) -> Result<bool, StoreError> {
+        self.seen.contains_key(key).map_err(|e| self.sled_err(e))
+    }
+
+    pub fn mark_seen(&self, key: &str, when: DateTime<Utc>) -> Result<(), StoreError> {
+        self.seen
+            .insert(key, when.timestamp().to_be_bytes().as_slice())
+            .map_err(|e| self.sled_err(e))?;
+        Ok(())
+    }
+
+    pub fn seen_count(&self) -> usize {
+        self.seen.len()
+    }
+
+    // --- sources ----------------------------------------------------------------------------
+
+    pub fn source(&self, url: &str) -> Result<Option<SourceState>, StoreError> {
+        self.get(&self.sources, url.as_bytes())
+    }
+
+    pub fn save_source(&self, url: &str, state: &SourceState) -> Result<(), StoreError> {
+        self.put(&self.sources, url.as_bytes(), state)
+    }
+
+    /// Every source with its state, keyed by URL.
+    pub fn sources(&self) -> Result<Vec<(String, SourceState)>, StoreError> {
+        self.sources
+            .iter()
+            .map(|kv| {
+                let (k, v) = kv.map_err(|e| self.sled_err(e))?;
+                Ok((String::from_utf8_lossy(&k).into_owned(), self.decode(&k, &v)?))
+            })
+            .collect()
+    }
+
+    // --- robots.txt -------------------------------------------------------------------------
+
+    pub fn robots_raw(&self, origin: &str) -> Option<Vec<u8>> {
+        self.robots.get(origin).ok().flatten().map(|v| v.to_vec())
+    }
+
+    pub fn save_robots_raw(&self, origin: &str, bytes: &[u8]) {
+        // A robots.txt copy is only a cache: failing to keep it costs one request next run.
+        if let Err(e) = self.robots.insert(origin, bytes) {
+            tracing::warn!("cannot cache robots.txt for {origin}: {e}");
+        }
+    }
+
+    // --- runs -------------------------------------------------------------------------------
+
+    pub fn save_run(&self, run: &RunRecord) -> Result<(), StoreError> {
+        let key = run.started.timestamp_millis().to_be_bytes();
+        self.put(&self.runs, &key, run)?;
+        self.flush()
+    }
+
+    pub fn last_run(&self) -> Result<Option<RunRecord>, StoreError> {
+        match self.runs.last().map_err(|e| self.sled_err(e))? {
+            None => Ok(None),
+            Some((k, v)) => self.decode(&k, &v).map(Some),
+        }
+    }
+}
+
+/// Rank of a kind when two verdicts on one placement disagree: the fuller republication wins.
+fn rank(kind: Kind) -> u8 {
+    match kind {
+        Kind::Verbatim => 3,
+        Kind::Edited | Kind::Translation => 2,
+        Kind::Excerpt => 1,
+    }
+}
+
+fn merge(old: HitRecord, new: &HitRecord) -> HitRecord {
+    let better = (rank(new.kind), new.score) > (rank(old.kind), old.score);
+    let mut kept = if better { new.clone() } else { old.clone() };
+    kept.first_seen = old.first_seen.min(new.first_seen);
+    let mut variants = old.variants;
+    for u in [&old.url, &new.url].into_iter().chain(new.variants.iter()) {
+        if *u != kept.url && !variants.contains(u) {
+            variants.push(u.clone());
+        }
+    }
+    kept.variants = variants;
+    kept
+}
