@@ -192,6 +192,17 @@ async fn poll_source(ctx: &Ctx, outlet: usize, kind: SourceKind, url: &url::Url)
         last_modified: state.last_modified.clone(),
     };
     let now = Utc::now();
+    if let Some(due) = next_poll_due(&state)
+        && now < due
+    {
+        tracing::info!(
+            "{}: {url} failed {} times in a row; next poll after {due}",
+            o.id,
+            state.consecutive_failures
+        );
+        ctx.tally.lock().expect("tally lock").record.sources_backing_off += 1;
+        return Ok(());
+    }
     state.last_polled = Some(now);
     let polled = poll(ctx, kind, url, &validators, state.body_hash).await;
     let candidates = match polled {
@@ -259,6 +270,14 @@ async fn poll_source(ctx: &Ctx, outlet: usize, kind: SourceKind, url: &url::Url)
         ctx.store.save_source(key, &state)?;
     }
     Ok(())
+}
+
+/// When a source that keeps failing may be polled again: the wait doubles with each failure
+/// past [`SourceState::FAILING_AFTER`] (1 h, 2 h, 4 h …) up to a day. It is never dropped.
+fn next_poll_due(state: &SourceState) -> Option<DateTime<Utc>> {
+    let extra = state.consecutive_failures.checked_sub(SourceState::FAILING_AFTER)?;
+    let hours = 1i64 << extra.min(5);
+    Some(state.last_polled? + TimeDelta::hours(hours.min(24)))
 }
 
 fn note_success(state: &mut SourceState, fetched: &Fetched, status: &str, now: DateTime<Utc>) {

@@ -5,9 +5,6 @@ use crate::error::Result;
 use crate::store::Store;
 use std::fmt::Write;
 
-/// Failures in a row after which a source is flagged in the table.
-pub const FLAG_AFTER_FAILURES: u32 = 3;
-
 pub fn render(config: &Config, store: &Store) -> Result<String> {
     let states: std::collections::HashMap<String, _> = store.sources()?.into_iter().collect();
     let mut out = String::new();
@@ -24,7 +21,7 @@ pub fn render(config: &Config, store: &Store) -> Result<String> {
                     o.id, kind, "never", "-", "-", "-"
                 ),
                 Some(s) => {
-                    let flag = if s.consecutive_failures >= FLAG_AFTER_FAILURES {
+                    let flag = if s.is_failing() {
                         " !"
                     } else {
                         ""

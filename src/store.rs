@@ -70,6 +70,15 @@ pub struct SourceState {
     pub items_last_poll: usize,
 }
 
+impl SourceState {
+    /// Failures in a row after which a source is flagged and polled less often.
+    pub const FAILING_AFTER: u32 = 3;
+
+    pub fn is_failing(&self) -> bool {
+        self.consecutive_failures >= Self::FAILING_AFTER
+    }
+}
+
 /// What one run did, kept for `pickup status`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RunRecord {
@@ -78,6 +87,9 @@ pub struct RunRecord {
     pub sources_polled: usize,
     pub sources_unchanged: usize,
     pub sources_failed: usize,
+    /// Sources that keep failing and were not polled this run (they are polled less often).
+    #[serde(default)]
+    pub sources_backing_off: usize,
     pub candidates: usize,
     pub pages_fetched: usize,
     pub pages_failed: usize,
