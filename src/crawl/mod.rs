@@ -1,8 +1,11 @@
 //! Crawling: the one polite fetcher, and the sources (feeds, sitemaps, listing pages)
 //! whose links become candidate article pages.
 
+pub mod address;
 pub mod charset;
 pub mod fetch;
+pub mod retry;
+pub mod robots;
 
 pub use fetch::{FetchError, Fetched, Fetcher, Validators, Want};
 
