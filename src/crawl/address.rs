@@ -175,7 +175,14 @@ pub(crate) fn proxy_hosts(configured: Option<&Url>) -> HashSet<String> {
     if let Some(h) = configured.and_then(Url::host_str) {
         hosts.insert(normalise_host(h));
     }
-    for var in ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"] {
+    for var in [
+        "HTTP_PROXY",
+        "http_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ] {
         let Ok(value) = std::env::var(var) else { continue };
         // Env proxies are often written without a scheme ("proxy:3128").
         let parsed = Url::parse(&value).or_else(|_| Url::parse(&format!("http://{value}")));
@@ -216,7 +223,13 @@ mod tests {
         ] {
             assert!(!is_public(ip(private)), "{private} must not be public");
         }
-        for public in ["8.8.8.8", "1.1.1.1", "2606:4700:4700::1111", "::ffff:8.8.8.8", "172.32.0.1"] {
+        for public in [
+            "8.8.8.8",
+            "1.1.1.1",
+            "2606:4700:4700::1111",
+            "::ffff:8.8.8.8",
+            "172.32.0.1",
+        ] {
             assert!(is_public(ip(public)), "{public} must be public");
         }
     }

@@ -6,6 +6,10 @@
 //! Every request that reaches a host — robots.txt, a retry, a redirect hop — passes the same
 //! gate ([`Fetcher::admit`]), which is why reqwest's own redirect following and retries are off.
 
+// FetchError carries its URL in every variant (so a failure always names what failed); that makes
+// it ~180 bytes, which only matters on the cold failure path.
+#![allow(clippy::result_large_err)]
+
 use crate::config::CrawlConfig;
 use crate::crawl::address::{self, AddressPolicy, DnsFailure, GuardedResolver, Refusal, RefusedAddress};
 use crate::crawl::retry;
@@ -352,8 +356,11 @@ impl Fetcher {
             return Ok(());
         }
         match &*self.robots_verdict(url).await {
-            Verdict::Rules { robot, .. } if !robot.allowed(url.as_str()) => Err(FetchError::Robots { url: url.clone() }),
-            Verdict::Unavailable { reason } => Err(FetchError::RobotsUnavailable {
+            Verdict::Rules { robot, .. } if !robot.allowed(url.as_str()) => {
+                Err(FetchError::Robots { url: url.clone() })
+            }
+            Verdict::Unavailable { cause: Some(cause), .. } => Err(cause.clone()),
+            Verdict::Unavailable { reason, cause: None } => Err(FetchError::RobotsUnavailable {
                 url: url.clone(),
                 reason: reason.clone(),
             }),
@@ -463,7 +470,11 @@ impl Fetcher {
                     req = req.header(header::IF_MODIFIED_SINCE, m);
                 }
             }
-            let wait = match req.send().await {
+            let sent = req.send().await;
+            // Crawl-delay counts from the answer, not from the moment of sending: a slow server
+            // gets its full pause between one answer and the next request.
+            *lock(&self.host(url).last_sent) = Some(Instant::now());
+            let wait = match sent {
                 Ok(resp) if retry::retryable_status(resp.status().as_u16()) => {
                     let status = resp.status().as_u16();
                     if tries_left == 0 {
@@ -550,7 +561,10 @@ impl Fetcher {
             return Ok(fetched);
         }
         if !resp.status().is_success() {
-            return Err(FetchError::Status { url: fetched.url, status });
+            return Err(FetchError::Status {
+                url: fetched.url,
+                status,
+            });
         }
         let unwanted = fetched.content_type.as_deref().filter(|ct| clearly_not_text(ct));
         if let (Some(ct), true) = (unwanted, purpose != Purpose::Robots) {
@@ -601,7 +615,9 @@ impl Fetcher {
     async fn load_robots(&self, url: &Url, origin: &str) -> Arc<Verdict> {
         let agent = &self.inner.agent;
         if let Some(cached) = self.inner.robots_cache.load(origin) {
-            let age = (chrono::Utc::now() - cached.fetched_at).to_std().unwrap_or(Duration::MAX);
+            let age = (chrono::Utc::now() - cached.fetched_at)
+                .to_std()
+                .unwrap_or(Duration::MAX);
             if age < self.inner.cfg.robots_max_age {
                 return Arc::new(Verdict::from_answer(agent, cached.status, cached.body.as_bytes()));
             }
@@ -616,8 +632,18 @@ impl Fetcher {
             Err(FetchError::RedirectLoop { .. } | FetchError::TooManyRedirects { .. }) => (404, String::new()),
             Err(e) => {
                 tracing::info!("{origin}: robots.txt unavailable: {e}");
+                let transport = matches!(
+                    e,
+                    FetchError::Timeout { .. }
+                        | FetchError::Dns { .. }
+                        | FetchError::Tls { .. }
+                        | FetchError::Connect { .. }
+                        | FetchError::Refused { .. }
+                        | FetchError::HostBudget { .. }
+                );
                 return Arc::new(Verdict::Unavailable {
-                    reason: format!("{}: {}", e.class(), e),
+                    reason: e.to_string(),
+                    cause: transport.then_some(e),
                 });
             }
         };
@@ -765,7 +791,13 @@ mod tests {
 
     #[test]
     fn binary_types_are_refused_text_is_not() {
-        for ct in ["image/png", "video/mp4", "application/pdf", "application/octet-stream", "application/zip"] {
+        for ct in [
+            "image/png",
+            "video/mp4",
+            "application/pdf",
+            "application/octet-stream",
+            "application/zip",
+        ] {
             assert!(clearly_not_text(ct), "{ct}");
         }
         for ct in [

@@ -91,14 +91,20 @@ pub(crate) enum Verdict {
     /// No file (4xx), or one that could not be read as rules: everything is allowed.
     AllowAll,
     /// The server failed to answer (5xx, 429, timeout...): nothing may be fetched this run.
-    Unavailable { reason: String },
+    /// `cause` is the robots.txt request's own error when it failed below HTTP (timeout, DNS,
+    /// TLS, connection, refused address): requests to the host fail with it, so outlet health
+    /// says "dns" for a dead domain rather than "robots unavailable".
+    Unavailable {
+        reason: String,
+        cause: Option<crate::crawl::fetch::FetchError>,
+    },
 }
 
 impl Verdict {
     /// The verdict for a fetched (or cached) answer with this status and body.
     pub(crate) fn from_answer(agent: &str, status: u16, body: &[u8]) -> Verdict {
         match status {
-            200..=299 => match texting_robots::Robot::new(agent, body) {
+            200..=299 => match texting_robots::Robot::new(agent, &first_word_agents(body)) {
                 Ok(robot) => {
                     let crawl_delay = robot
                         .delay
@@ -115,6 +121,7 @@ impl Verdict {
             400..=499 if status != 429 => Verdict::AllowAll,
             _ => Verdict::Unavailable {
                 reason: format!("robots.txt answered HTTP {status}"),
+                cause: None,
             },
         }
     }
@@ -125,6 +132,28 @@ impl Verdict {
             _ => None,
         }
     }
+}
+
+/// Keeps only the first word of each `User-agent` value, as Google's parser does: a group for
+/// "pickup bot" is meant for us, where texting_robots compares the whole value and would skip it.
+fn first_word_agents(body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(body.len());
+    for line in body.split_inclusive(|&b| b == b'\n') {
+        let trimmed = line.trim_ascii_start();
+        let is_agent = trimmed.len() > 10 && trimmed[..10].eq_ignore_ascii_case(b"user-agent");
+        let colon = trimmed.iter().position(|&b| b == b':');
+        match colon.filter(|&c| is_agent && trimmed[10..c].trim_ascii().is_empty()) {
+            Some(c) => {
+                let value = trimmed[c + 1..].trim_ascii();
+                let word = value.split(|b| b.is_ascii_whitespace()).next().unwrap_or(&[]);
+                out.extend_from_slice(b"User-agent: ");
+                out.extend_from_slice(word);
+                out.push(b'\n');
+            }
+            None => out.extend_from_slice(line),
+        }
+    }
+    out
 }
 
 /// Whether `agent` may fetch `url` under `robots_txt`, as pickup decides it: the same parsing
@@ -159,11 +188,34 @@ mod tests {
     fn statuses_decide() {
         assert!(matches!(Verdict::from_answer("pickup", 404, b""), Verdict::AllowAll));
         assert!(matches!(Verdict::from_answer("pickup", 410, b""), Verdict::AllowAll));
-        assert!(matches!(Verdict::from_answer("pickup", 503, b""), Verdict::Unavailable { .. }));
-        assert!(matches!(Verdict::from_answer("pickup", 429, b""), Verdict::Unavailable { .. }));
+        assert!(matches!(
+            Verdict::from_answer("pickup", 503, b""),
+            Verdict::Unavailable { .. }
+        ));
+        assert!(matches!(
+            Verdict::from_answer("pickup", 429, b""),
+            Verdict::Unavailable { .. }
+        ));
         let v = Verdict::from_answer("pickup", 200, b"User-agent: *\nCrawl-delay: 2.5\nDisallow: /x\n");
         assert_eq!(v.crawl_delay(), Some(Duration::from_millis(2500)));
-        assert!(!allowed_by(b"User-agent: pickup\nDisallow: /\n", "pickup", "https://e.com/a"));
-        assert!(allowed_by(b"User-agent: other\nDisallow: /\n", "pickup", "https://e.com/a"));
+        assert!(!allowed_by(
+            b"User-agent: pickup\nDisallow: /\n",
+            "pickup",
+            "https://e.com/a"
+        ));
+        assert!(allowed_by(
+            b"User-agent: other\nDisallow: /\n",
+            "pickup",
+            "https://e.com/a"
+        ));
+        assert!(!allowed_by(
+            b"User-agent: Pickup Bot\nDisallow: /\n",
+            "pickup",
+            "https://e.com/a"
+        ));
+        assert_eq!(
+            first_word_agents(b"x\r\n  user-agent : a b # c\nDisallow: /\n"),
+            b"x\r\nUser-agent: a\nDisallow: /\n"
+        );
     }
 }
