@@ -728,3 +728,100 @@ fn google_robotstxt_cases() {
 /// - GoogleOnly_IndexHTMLisDirectory line 505: Google treats `Allow: /dir/index.html` as also
 ///   allowing `/dir/`; texting_robots does not (so pickup is stricter there).
 const MEASURED_AGREE: usize = 137;
+
+#[tokio::test]
+async fn through_a_proxy_names_are_left_to_the_proxy_and_robots_goes_through_it() {
+    // A forward proxy that answers for every site itself.
+    let proxy = Server::start(|path, _| match path {
+        "/robots.txt" => robots("User-agent: *\nDisallow: /private\n"),
+        _ => html("via proxy"),
+    })
+    .await;
+    let cfg = CrawlConfig {
+        proxy: Some(proxy.url("/")),
+        ..config()
+    };
+    // No allow-list: the proxy's own address is the client's business, not a crawled host.
+    let f = Fetcher::new(&cfg).expect("fetcher");
+    // A name that does not resolve here: only the proxy resolves it.
+    let page = url::Url::parse("http://news.invalid/story").expect("url");
+    let got = f.get(&page, Want::Page, None).await.expect("through the proxy");
+    assert_eq!(got.body, b"via proxy");
+    let err = f
+        .get(
+            &url::Url::parse("http://news.invalid/private/x").expect("url"),
+            Want::Page,
+            None,
+        )
+        .await
+        .expect_err("robots");
+    assert_eq!(err.class(), "robots");
+    let hits = proxy.hits();
+    let seen: Vec<_> = hits.iter().map(|h| h.path.as_str()).collect();
+    assert_eq!(seen, ["/robots.txt", "/story"]);
+    assert!(
+        hits.iter()
+            .all(|h| h.headers.get("host").map(|v| v.as_bytes()) == Some(b"news.invalid"))
+    );
+    // Literal private addresses are still refused.
+    let err = f
+        .get(
+            &url::Url::parse("http://10.0.0.1/admin").expect("url"),
+            Want::Page,
+            None,
+        )
+        .await
+        .expect_err("private literal");
+    assert_eq!(err.class(), "refused");
+}
+
+#[tokio::test]
+async fn a_body_that_trickles_times_out() {
+    let s = Server::start(|_, _| now(respond(200, "text/html", trickle_body(Duration::from_millis(50))))).await;
+    let cfg = CrawlConfig {
+        timeout: Duration::from_millis(400),
+        retries: 0,
+        respect_robots: false,
+        ..config()
+    };
+    let err = fetcher(&cfg)
+        .get(&s.url("/slow"), Want::Page, None)
+        .await
+        .expect_err("tar pit");
+    assert_eq!(err.class(), "timeout", "{err}");
+}
+
+#[tokio::test]
+async fn a_name_that_does_not_resolve_is_a_dns_failure() {
+    let cfg = CrawlConfig { retries: 0, ..config() };
+    let url = url::Url::parse("http://no-such-host.invalid/feed").expect("url");
+    let err = Fetcher::new(&cfg)
+        .expect("fetcher")
+        .get(&url, Want::Feed, None)
+        .await
+        .expect_err("dns");
+    // The robots.txt request is the one that failed; the host's health says why.
+    assert_eq!(err.class(), "dns", "{err}");
+}
+
+#[tokio::test]
+async fn crawl_delay_counts_from_the_previous_answer() {
+    let s = Server::start(|path, _| match path {
+        "/robots.txt" => robots("User-agent: *\nCrawl-delay: 0.2\n"),
+        _ => (Duration::from_millis(200), respond(200, "text/html", "slow page")),
+    })
+    .await;
+    let f = fetcher(&config());
+    let jobs: Vec<_> = (0..3)
+        .map(|i| {
+            let (f, url) = (f.clone(), s.url(&format!("/p{i}")));
+            tokio::spawn(async move { f.get(&url, Want::Page, None).await })
+        })
+        .collect();
+    for job in jobs {
+        job.await.expect("task").expect("fetch");
+    }
+    let pages: Vec<_> = s.hits().into_iter().filter(|h| h.path != "/robots.txt").collect();
+    // 200 ms answering + 200 ms Crawl-delay between one page and the next.
+    assert_spaced(&pages, Duration::from_millis(400));
+}

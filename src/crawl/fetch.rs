@@ -417,14 +417,21 @@ impl Fetcher {
                 reason: "fetcher shut down".into(),
             })?;
         self.inner.limiter.until_key_ready(&key).await;
-        let last_sent = *lock(&host.last_sent);
-        if let (Some(delay), Some(last)) = (self.crawl_delay(url), last_sent) {
-            let at = last + delay;
-            if self.deadline(&host).is_some_and(|d| at >= d) {
-                // No point waiting for a turn that comes after the budget is spent.
-                return Err(self.over_budget(url));
+        if let Some(delay) = self.crawl_delay(url) {
+            // A loop, because the request before this one may still be in flight: its answer
+            // moves `last_sent` forward while we sleep.
+            loop {
+                let Some(last) = *lock(&host.last_sent) else { break };
+                let at = last + delay;
+                if at <= Instant::now() {
+                    break;
+                }
+                if self.deadline(&host).is_some_and(|d| at >= d) {
+                    // No point waiting for a turn that comes after the budget is spent.
+                    return Err(self.over_budget(url));
+                }
+                tokio::time::sleep_until(at.into()).await;
             }
-            tokio::time::sleep_until(at.into()).await;
         }
         self.budget_left(&host, url)?;
         let now = Instant::now();

@@ -185,6 +185,15 @@ pub fn streamed_body(total: u64, probe: Arc<StreamProbe>) -> Body {
 
 use futures_util::StreamExt as _;
 
+/// A body that sends one byte every `every`, forever: a tar pit that does answer.
+pub fn trickle_body(every: Duration) -> Body {
+    let stream = futures_util::stream::unfold((), move |()| async move {
+        tokio::time::sleep(every).await;
+        Some((Ok::<_, std::io::Error>(vec![b'<']), ()))
+    });
+    Body::from_stream(stream)
+}
+
 /// A "tar pit": accepts connections and never answers. Returns its address and how many
 /// connections it accepted.
 pub async fn hanging_server() -> (SocketAddr, Arc<AtomicUsize>) {
