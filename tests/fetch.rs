@@ -812,14 +812,8 @@ async fn crawl_delay_counts_from_the_previous_answer() {
     })
     .await;
     let f = fetcher(&config());
-    let jobs: Vec<_> = (0..3)
-        .map(|i| {
-            let (f, url) = (f.clone(), s.url(&format!("/p{i}")));
-            tokio::spawn(async move { f.get(&url, Want::Page, None).await })
-        })
-        .collect();
-    for job in jobs {
-        job.await.expect("task").expect("fetch");
+    for i in 0..3 {
+        f.get(&s.url(&format!("/p{i}")), Want::Page, None).await.expect("fetch");
     }
     let pages: Vec<_> = s.hits().into_iter().filter(|h| h.path != "/robots.txt").collect();
     // 200 ms answering + 200 ms Crawl-delay between one page and the next.

@@ -398,7 +398,7 @@ impl Fetcher {
     /// until its body is read.
     ///
     /// Order matters: the host's turn first (so requests queued for one busy host hold no global
-    /// slot), then a slot, then the host's spacing (governor, then Crawl-delay). Waiting for the
+    /// slot), then a slot, then the host's spacing (governor, then [`Self::min_gap`]). Waiting for the
     /// spacing last means the request leaves right when the limiter says so; had the slot come
     /// last, two requests cleared by the limiter could queue for slots and leave back to back.
     async fn admit(&self, url: &Url) -> Result<OwnedSemaphorePermit, FetchError> {
@@ -417,12 +417,13 @@ impl Fetcher {
                 reason: "fetcher shut down".into(),
             })?;
         self.inner.limiter.until_key_ready(&key).await;
-        if let Some(delay) = self.crawl_delay(url) {
-            // A loop, because the request before this one may still be in flight: its answer
-            // moves `last_sent` forward while we sleep.
+        let gap = self.min_gap(url);
+        if !gap.is_zero() {
+            // A loop, because the request before this one may still be in flight: if its answer
+            // comes while we sleep, it moves `last_sent` forward.
             loop {
                 let Some(last) = *lock(&host.last_sent) else { break };
-                let at = last + delay;
+                let at = last + gap;
                 if at <= Instant::now() {
                     break;
                 }
@@ -440,9 +441,19 @@ impl Fetcher {
         Ok(permit)
     }
 
-    fn crawl_delay(&self, url: &Url) -> Option<Duration> {
-        let slot = lock(&self.inner.robots).get(&robots::origin_of(url)).cloned()?;
-        slot.get().and_then(|v| v.crawl_delay())
+    /// The pause kept after the host's last request (or its answer, if in): the robots.txt
+    /// Crawl-delay, and with no bursts allowed, the limiter's period too. Governor counts from
+    /// the moment it lets a request go; a first request that spends 30 ms opening a connection
+    /// would otherwise arrive only 20 ms before the next one at 20 rps.
+    fn min_gap(&self, url: &Url) -> Duration {
+        let slot = lock(&self.inner.robots).get(&robots::origin_of(url)).cloned();
+        let crawl_delay = slot.and_then(|s| s.get().and_then(|v| v.crawl_delay()));
+        let period = if self.inner.cfg.per_host_burst.get() == 1 {
+            Duration::from_secs_f64(1.0 / self.inner.cfg.per_host_rps)
+        } else {
+            Duration::ZERO
+        };
+        crawl_delay.unwrap_or(Duration::ZERO).max(period)
     }
 
     /// Sends one request, retrying timeouts, connection errors and 429/5xx with backoff (or the
@@ -478,8 +489,9 @@ impl Fetcher {
                 }
             }
             let sent = req.send().await;
-            // Crawl-delay counts from the answer, not from the moment of sending: a slow server
-            // gets its full pause between one answer and the next request.
+            // Crawl-delay is a gap between request starts, but a slow answer should not count as
+            // the host's rest: when the answer is in before the next request is admitted, the
+            // gap counts from the answer.
             *lock(&self.host(url).last_sent) = Some(Instant::now());
             let wait = match sent {
                 Ok(resp) if retry::retryable_status(resp.status().as_u16()) => {
