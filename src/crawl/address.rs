@@ -1,10 +1,10 @@
 //! Where pickup may connect: http and https only, and never to a private, loopback, link-local or
 //! otherwise non-public address unless the caller allowed that host (an outlet configured there).
 //!
-//! Names are checked inside the HTTP client's own DNS resolver ([`GuardedResolver`]), so the
+//! Names are checked inside the HTTP client's own DNS resolver (`GuardedResolver`), so the
 //! addresses that were checked are exactly the ones connected to: there is no gap between a check
 //! and a second lookup that a rebinding DNS server could exploit. Literal IP hosts never reach a
-//! resolver and are checked by [`check_url`]. Through a proxy the client only resolves the proxy's
+//! resolver and are checked by `check_url`. Through a proxy the client only resolves the proxy's
 //! own name (which is always allowed), so only literal addresses are checked, as the proxy
 //! resolves everything else.
 

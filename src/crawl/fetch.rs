@@ -4,7 +4,7 @@
 //! time budget and a body cap enforced while streaming.
 //!
 //! Every request that reaches a host — robots.txt, a retry, a redirect hop — passes the same
-//! gate ([`Fetcher::admit`]), which is why reqwest's own redirect following and retries are off.
+//! gate (`Fetcher::admit`), which is why reqwest's own redirect following and retries are off.
 
 // FetchError carries its URL in every variant (so a failure always names what failed); that makes
 // it ~180 bytes, which only matters on the cold failure path.
