@@ -1,10 +1,13 @@
 //! Crawling: the one polite fetcher, and the sources (feeds, sitemaps, listing pages)
 //! whose links become candidate article pages.
 
+pub mod address;
 pub mod charset;
 pub mod feeds;
 pub mod fetch;
 pub mod listing;
+pub mod retry;
+pub mod robots;
 pub mod sitemaps;
 
 pub use fetch::{FetchError, Fetched, Fetcher, Validators, Want};
