@@ -2,7 +2,10 @@
 //! whose links become candidate article pages.
 
 pub mod charset;
+pub mod feeds;
 pub mod fetch;
+pub mod listing;
+pub mod sitemaps;
 
 pub use fetch::{FetchError, Fetched, Fetcher, Validators, Want};
 

@@ -1,0 +1,1 @@
+//! Sitemaps → candidates: urlset pages (with lastmod and Google News data) and sitemapindex children.
