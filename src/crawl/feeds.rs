@@ -46,33 +46,66 @@ pub const MAX_INFLATED_BYTES: u64 = 64 * 1024 * 1024;
 /// Parses a feed body into candidate article links, resolved against `base` (the feed's URL) and
 /// any `xml:base`. `content_type` is the HTTP header, used for its charset.
 pub fn parse(body: &[u8], content_type: Option<&str>, base: &Url) -> Result<Vec<Candidate>, FeedError> {
+    parse_detailed(body, content_type, base).map(|p| p.candidates)
+}
+
+/// A parsed feed with the figures worth logging.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    /// The feed's own title, cleaned.
+    pub title: Option<String>,
+    /// The character encoding the body was decoded from.
+    pub encoding: &'static str,
+    /// Entries the parser found, before links were checked.
+    pub entries: usize,
+    /// Entries dropped for want of an http(s) link (tag: URIs, no link at all).
+    pub without_link: usize,
+    /// Distinct article links, in feed order.
+    pub candidates: Vec<Candidate>,
+}
+
+/// [`parse`] with the feed's title, encoding and entry counts.
+pub fn parse_detailed(body: &[u8], content_type: Option<&str>, base: &Url) -> Result<Parsed, FeedError> {
     let body = gunzip_if_gzip(body)?;
     let decoded = charset::decode(&body, content_type, Kind::Xml, tld(base));
     let text = decoded.text.trim_start_matches('\u{feff}');
     let first = text.trim_start().chars().next();
-    match first {
-        Some('{') => parse_json(text, base),
-        Some('<') => parse_xml(text, base),
-        None => Err(FeedError::NotAFeed("empty body".into())),
-        Some(_) => Err(FeedError::NotAFeed("neither XML nor JSON".into())),
-    }
+    let feed = match first {
+        Some('{') => parse_json(text, base)?,
+        Some('<') => parse_xml(text, base)?,
+        None => return Err(FeedError::NotAFeed("empty body".into())),
+        Some(_) => return Err(FeedError::NotAFeed("neither XML nor JSON".into())),
+    };
+    let Some(feed) = feed else {
+        return Ok(Parsed { title: None, encoding: decoded.encoding, entries: 0, without_link: 0, candidates: vec![] });
+    };
+    let (candidates, without_link) = candidates(&feed, base);
+    Ok(Parsed {
+        title: feed.title.as_ref().and_then(|t| clean_text(&t.content)),
+        encoding: decoded.encoding,
+        entries: feed.entries.len(),
+        without_link,
+        candidates,
+    })
 }
 
-fn parse_json(text: &str, base: &Url) -> Result<Vec<Candidate>, FeedError> {
+fn parse_json(text: &str, base: &Url) -> Result<Option<Feed>, FeedError> {
+    // A JSON Feed names its version URL; any other JSON (an API answer, an error object) is not one.
+    if !text.contains("jsonfeed.org/version/") {
+        return Err(FeedError::NotAFeed("JSON that is not a JSON Feed (no jsonfeed.org version)".into()));
+    }
     let feed = run_feed_rs(text, base).map_err(|e| match e {
-        ParseFeedError::JsonUnsupportedVersion(v) => {
-            FeedError::NotAFeed(format!("JSON without a JSON Feed version (version {v:?})"))
-        }
+        ParseFeedError::JsonUnsupportedVersion(v) => FeedError::NotAFeed(format!("unsupported JSON Feed version {v:?}")),
         other => FeedError::Malformed(other.to_string()),
     })?;
-    let candidates = candidates(&feed, base);
     if feed.entries.is_empty() && text.contains("\"items\"") && text.contains("\"url\"") {
         return Err(FeedError::Malformed("JSON Feed has items but none could be read".into()));
     }
-    Ok(candidates)
+    Ok(Some(feed))
 }
 
-fn parse_xml(text: &str, base: &Url) -> Result<Vec<Candidate>, FeedError> {
+/// None: a feed root with nothing in it.
+fn parse_xml(text: &str, base: &Url) -> Result<Option<Feed>, FeedError> {
     let text = without_decl_encoding(text);
     let Some(root) = root_element(&text) else {
         return Err(if looks_like_html(&text) {
@@ -82,7 +115,9 @@ fn parse_xml(text: &str, base: &Url) -> Result<Vec<Candidate>, FeedError> {
         });
     };
     let text: Cow<str> = match root.local_name().to_ascii_lowercase().as_str() {
-        "feed" | "entry" | "rdf" => text,
+        // feed-rs knows RDF only in this case (`<rdf>` is some other document).
+        "feed" | "entry" => text,
+        "rdf" if root.name_is("RDF") => text,
         "rss" => match charset::pseudo_attr(root.tag(&text), "version") {
             Some((_, "2.0" | "0.91" | "0.92" | "")) => text,
             // feed-rs dispatches on the version: absent, "0.94", "2.01"... are all read as 2.0.
@@ -91,9 +126,14 @@ fn parse_xml(text: &str, base: &Url) -> Result<Vec<Candidate>, FeedError> {
         "html" => return Err(FeedError::NotAFeed("an HTML page".into())),
         name => return Err(FeedError::NotAFeed(format!("XML document with root <{name}>, not RSS, RDF or Atom"))),
     };
-    let feed = run_feed_rs(&text, base).map_err(|e| FeedError::Malformed(xml_reason(&e)))?;
+    let feed = match run_feed_rs(&text, base) {
+        Ok(feed) => feed,
+        // `<rss></rss>` with no channel: a feed root with nothing in it is an empty feed, not an error.
+        Err(ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot)) if !has_items(&text) => return Ok(None),
+        Err(e) => return Err(FeedError::Malformed(xml_reason(&e))),
+    };
     if !feed.entries.is_empty() || !has_items(&text) {
-        return Ok(candidates(&feed, base));
+        return Ok(Some(feed));
     }
     // Items are there but feed-rs saw none: typically a default namespace it does not know.
     if let Some((span, ns)) = charset::pseudo_attr(root.tag(&text), "xmlns") {
@@ -101,7 +141,7 @@ fn parse_xml(text: &str, base: &Url) -> Result<Vec<Candidate>, FeedError> {
         let retried = rewrite_root(&text, &root, |tag| format!("{}{}", &tag[..span.0], &tag[span.1..]));
         if let Ok(feed) = run_feed_rs(&retried, base) {
             if !feed.entries.is_empty() {
-                return Ok(candidates(&feed, base));
+                return Ok(Some(feed));
             }
         }
         return Err(FeedError::Malformed(format!(
@@ -143,19 +183,24 @@ fn xml_reason(e: &ParseFeedError) -> String {
     }
 }
 
-/// Entries → candidates: one per distinct http(s) link, in feed order.
-fn candidates(feed: &Feed, base: &Url) -> Vec<Candidate> {
+/// Entries → candidates: one per distinct http(s) link, in feed order; and how many entries had
+/// no usable link.
+fn candidates(feed: &Feed, base: &Url) -> (Vec<Candidate>, usize) {
+    let mut without_link = 0;
     let mut seen = HashSet::with_capacity(feed.entries.len());
     let mut out = Vec::with_capacity(feed.entries.len());
     for entry in &feed.entries {
-        let Some(url) = entry_url(entry, base) else { continue };
+        let Some(url) = entry_url(entry, base) else {
+            without_link += 1;
+            continue;
+        };
         if !seen.insert(url.as_str().to_owned()) {
             continue;
         }
         let title = entry.title.as_ref().and_then(|t| clean_text(&t.content));
         out.push(Candidate { url, title, published: entry.published.or(entry.updated) });
     }
-    out
+    (out, without_link)
 }
 
 /// The entry's article link: the alternate HTML link if there is one, else the first http(s)
@@ -265,6 +310,8 @@ fn without_decl_encoding(text: &str) -> Cow<'_, str> {
 struct Root {
     tag: (usize, usize),
     local_name: String,
+    /// As written, case kept.
+    local_name_raw: String,
 }
 
 impl Root {
@@ -274,6 +321,10 @@ impl Root {
 
     fn local_name(&self) -> &str {
         &self.local_name
+    }
+
+    fn name_is(&self, exact: &str) -> bool {
+        self.local_name_raw == exact
     }
 }
 
@@ -307,7 +358,7 @@ fn root_element(text: &str) -> Option<Root> {
             }
             let tag_len = rest.find('>').map_or(rest.len(), |p| p + 1);
             let local = name.rsplit(':').next().unwrap_or(name);
-            return Some(Root { tag: (i, i + tag_len), local_name: local.to_ascii_lowercase() });
+            return Some(Root { tag: (i, i + tag_len), local_name: local.to_ascii_lowercase(), local_name_raw: local.to_owned() });
         }
     }
 }
