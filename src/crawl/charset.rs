@@ -80,7 +80,12 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>, kind: Kind, tld: Option<
             decode_utf32(body, big_endian)
         }
     };
-    Decoded { text, encoding: charset.name(), source, had_errors }
+    Decoded {
+        text,
+        encoding: charset.name(),
+        source,
+        had_errors,
+    }
 }
 
 /// encoding_rs implements the WHATWG set, which has no UTF-32; XML allows it, so it is handled here.
@@ -112,7 +117,11 @@ fn detect(bytes: &[u8], content_type: Option<&str>, kind: Kind, tld: Option<&str
     let utf8_ok = is_utf8(bytes);
     // Servers often append "charset=utf-8" to legacy pages; the bytes are the better witness.
     let believable = |cs: &Charset| *cs != Charset::Enc(UTF_8) || utf8_ok;
-    if let Some(cs) = content_type.and_then(charset_param).and_then(|l| usable_label(l, bytes)).filter(believable) {
+    if let Some(cs) = content_type
+        .and_then(charset_param)
+        .and_then(|l| usable_label(l, bytes))
+        .filter(believable)
+    {
         return (cs, Source::HttpHeader);
     }
     let declared = match kind {
@@ -207,7 +216,9 @@ fn looks_utf16(bytes: &[u8]) -> Option<bool> {
 pub fn charset_param(content_type: &str) -> Option<&str> {
     content_type.split(';').skip(1).find_map(|param| {
         let (name, value) = param.split_once('=')?;
-        name.trim().eq_ignore_ascii_case("charset").then(|| value.trim().trim_matches(|c| c == '"' || c == '\''))
+        name.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| value.trim().trim_matches(|c| c == '"' || c == '\''))
     })
 }
 
@@ -250,7 +261,10 @@ pub(crate) fn pseudo_attr<'a>(decl: &'a str, name: &str) -> Option<((usize, usiz
         }
         let value_start = decl.len() - rest.len() + 1;
         let value_len = decl[value_start..].find(quote)?;
-        return Some(((at, value_start + value_len + 1), &decl[value_start..value_start + value_len]));
+        return Some((
+            (at, value_start + value_len + 1),
+            &decl[value_start..value_start + value_len],
+        ));
     }
     None
 }
@@ -308,7 +322,9 @@ fn meta_tag_charset(attrs: &[u8]) -> Option<&str> {
         let at = lower.find("charset")?;
         let rest = content[at + 7..].trim_start().strip_prefix('=')?.trim_start();
         let rest = rest.trim_start_matches(['"', '\'']);
-        let end = rest.find(|c: char| c == ';' || c == '"' || c == '\'' || c.is_whitespace()).unwrap_or(rest.len());
+        let end = rest
+            .find(|c: char| c == ';' || c == '"' || c == '\'' || c.is_whitespace())
+            .unwrap_or(rest.len());
         return Some(&rest[..end]).filter(|s| !s.is_empty());
     }
     None
@@ -320,7 +336,10 @@ fn parse_attrs(mut s: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
         loop {
             let skip = s.iter().position(|b| !is_attr_sep(*b))?;
             s = &s[skip..];
-            let name_len = s.iter().position(|b| b.is_ascii_whitespace() || *b == b'=' || *b == b'/').unwrap_or(s.len());
+            let name_len = s
+                .iter()
+                .position(|b| b.is_ascii_whitespace() || *b == b'=' || *b == b'/')
+                .unwrap_or(s.len());
             if name_len == 0 {
                 // A stray '=': drop it and go on.
                 s = &s[1..];
@@ -379,7 +398,11 @@ fn decode_utf32(bytes: &[u8], big_endian: bool) -> (String, bool) {
         .chunks_exact(4)
         .map(|c| {
             let arr = [c[0], c[1], c[2], c[3]];
-            let v = if big_endian { u32::from_be_bytes(arr) } else { u32::from_le_bytes(arr) };
+            let v = if big_endian {
+                u32::from_be_bytes(arr)
+            } else {
+                u32::from_le_bytes(arr)
+            };
             char::from_u32(v).unwrap_or_else(|| {
                 had_errors = true;
                 char::REPLACEMENT_CHARACTER
@@ -404,14 +427,24 @@ mod tests {
 
     #[test]
     fn utf16_declared_but_bytes_are_utf8() {
-        let d = decode("<?xml version=\"1.0\" encoding=\"utf-16\"?><a>ü</a>".as_bytes(), None, Kind::Xml, None);
+        let d = decode(
+            "<?xml version=\"1.0\" encoding=\"utf-16\"?><a>ü</a>".as_bytes(),
+            None,
+            Kind::Xml,
+            None,
+        );
         assert_eq!(d.encoding, "UTF-8");
         assert!(d.text.contains('ü'));
     }
 
     #[test]
     fn header_utf8_on_latin1_bytes_falls_back_to_meta() {
-        let d = decode(b"<meta charset=windows-1252><p>caf\xe9</p>", Some("text/html; charset=UTF-8"), Kind::Html, None);
+        let d = decode(
+            b"<meta charset=windows-1252><p>caf\xe9</p>",
+            Some("text/html; charset=UTF-8"),
+            Kind::Html,
+            None,
+        );
         assert_eq!((d.encoding, d.source), ("windows-1252", Source::Declaration));
         assert!(d.text.contains("café"));
     }
@@ -432,7 +465,14 @@ mod tests {
 
     #[test]
     fn never_panics_on_odd_input() {
-        for bytes in [&b""[..], b"<", b"<?xml ", b"\xff\xfe\x00", b"<meta charset", b"<meta content=\"charset="] {
+        for bytes in [
+            &b""[..],
+            b"<",
+            b"<?xml ",
+            b"\xff\xfe\x00",
+            b"<meta charset",
+            b"<meta content=\"charset=",
+        ] {
             let _ = decode(bytes, Some("text/html; charset"), Kind::Html, Some("jp"));
             let _ = decode(bytes, Some(";charset=\""), Kind::Xml, None);
         }

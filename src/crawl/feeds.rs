@@ -77,7 +77,13 @@ pub fn parse_detailed(body: &[u8], content_type: Option<&str>, base: &Url) -> Re
         Some(_) => return Err(FeedError::NotAFeed("neither XML nor JSON".into())),
     };
     let Some(feed) = feed else {
-        return Ok(Parsed { title: None, encoding: decoded.encoding, entries: 0, without_link: 0, candidates: vec![] });
+        return Ok(Parsed {
+            title: None,
+            encoding: decoded.encoding,
+            entries: 0,
+            without_link: 0,
+            candidates: vec![],
+        });
     };
     let (candidates, without_link) = candidates(&feed, base);
     Ok(Parsed {
@@ -90,18 +96,39 @@ pub fn parse_detailed(body: &[u8], content_type: Option<&str>, base: &Url) -> Re
 }
 
 fn parse_json(text: &str, base: &Url) -> Result<Option<Feed>, FeedError> {
-    // A JSON Feed names its version URL; any other JSON (an API answer, an error object) is not one.
-    if !text.contains("jsonfeed.org/version/") {
-        return Err(FeedError::NotAFeed("JSON that is not a JSON Feed (no jsonfeed.org version)".into()));
+    // A JSON Feed names its version URL (slashes maybe escaped as `\/`); any other JSON (an API
+    // answer, an error object) is not one.
+    if !text.contains("jsonfeed.org") {
+        return Err(FeedError::NotAFeed(
+            "JSON that is not a JSON Feed (no jsonfeed.org version)".into(),
+        ));
     }
     let feed = run_feed_rs(text, base).map_err(|e| match e {
-        ParseFeedError::JsonUnsupportedVersion(v) => FeedError::NotAFeed(format!("unsupported JSON Feed version {v:?}")),
+        ParseFeedError::JsonUnsupportedVersion(v) => {
+            FeedError::NotAFeed(format!("unsupported JSON Feed version {v:?}"))
+        }
+        // Only now, on the error path, is it worth a second parse to tell a broken JSON Feed
+        // from other JSON that merely mentions jsonfeed.org.
+        ParseFeedError::JsonSerde(e) if !is_json_feed_object(text) => {
+            FeedError::NotAFeed(format!("JSON that is not a JSON Feed ({e})"))
+        }
         other => FeedError::Malformed(other.to_string()),
     })?;
     if feed.entries.is_empty() && text.contains("\"items\"") && text.contains("\"url\"") {
-        return Err(FeedError::Malformed("JSON Feed has items but none could be read".into()));
+        return Err(FeedError::Malformed(
+            "JSON Feed has items but none could be read".into(),
+        ));
     }
     Ok(Some(feed))
+}
+
+/// A JSON object whose top-level `version` is a JSON Feed version URL.
+fn is_json_feed_object(text: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(text).is_ok_and(|v| {
+        v.get("version")
+            .and_then(serde_json::Value::as_str)
+            .is_some_and(|s| s.contains("jsonfeed.org/version/"))
+    })
 }
 
 /// None: a feed root with nothing in it.
@@ -121,10 +148,16 @@ fn parse_xml(text: &str, base: &Url) -> Result<Option<Feed>, FeedError> {
         "rss" => match charset::pseudo_attr(root.tag(&text), "version") {
             Some((_, "2.0" | "0.91" | "0.92" | "")) => text,
             // feed-rs dispatches on the version: absent, "0.94", "2.01"... are all read as 2.0.
-            other => Cow::Owned(rewrite_root(&text, &root, |tag| set_version(tag, other.map(|(span, _)| span)))),
+            other => Cow::Owned(rewrite_root(&text, &root, |tag| {
+                set_version(tag, other.map(|(span, _)| span))
+            })),
         },
         "html" => return Err(FeedError::NotAFeed("an HTML page".into())),
-        name => return Err(FeedError::NotAFeed(format!("XML document with root <{name}>, not RSS, RDF or Atom"))),
+        name => {
+            return Err(FeedError::NotAFeed(format!(
+                "XML document with root <{name}>, not RSS, RDF or Atom"
+            )));
+        }
     };
     let feed = match run_feed_rs(&text, base) {
         Ok(feed) => feed,
@@ -198,7 +231,11 @@ fn candidates(feed: &Feed, base: &Url) -> (Vec<Candidate>, usize) {
             continue;
         }
         let title = entry.title.as_ref().and_then(|t| clean_text(&t.content));
-        out.push(Candidate { url, title, published: entry.published.or(entry.updated) });
+        out.push(Candidate {
+            url,
+            title,
+            published: entry.published.or(entry.updated),
+        });
     }
     (out, without_link)
 }
@@ -216,7 +253,12 @@ fn entry_url(entry: &Entry, base: &Url) -> Option<Url> {
         .clone()
         .filter(|l| htmlish(l))
         .chain(alternate)
-        .chain(entry.links.iter().filter(|l| !matches!(rel(l).as_str(), "self" | "edit" | "enclosure" | "replies")))
+        .chain(
+            entry
+                .links
+                .iter()
+                .filter(|l| !matches!(rel(l).as_str(), "self" | "edit" | "enclosure" | "replies")),
+        )
         .find_map(resolved)
         .or_else(|| http_url(&entry.id, base).filter(|_| entry.id.contains("://")))
 }
@@ -243,7 +285,11 @@ pub(crate) fn clean_text(raw: &str) -> Option<String> {
             _ => {}
         }
     }
-    let unescaped = if no_tags.contains('&') { decode_entities(&no_tags) } else { no_tags };
+    let unescaped = if no_tags.contains('&') {
+        decode_entities(&no_tags)
+    } else {
+        no_tags
+    };
     let collapsed = unescaped.split_whitespace().collect::<Vec<_>>().join(" ");
     (!collapsed.is_empty()).then_some(collapsed)
 }
@@ -293,13 +339,17 @@ fn decode_entities(s: &str) -> String {
 
 /// The top-level domain of the feed's host, a hint for the charset guess.
 pub(crate) fn tld(url: &Url) -> Option<&str> {
-    url.host_str().and_then(|h| h.rsplit('.').next()).filter(|t| t.bytes().all(|b| b.is_ascii_alphabetic()))
+    url.host_str()
+        .and_then(|h| h.rsplit('.').next())
+        .filter(|t| t.bytes().all(|b| b.is_ascii_alphabetic()))
 }
 
 /// Removes the XML declaration's `encoding`: the text is already UTF-8, and feed-rs would
 /// otherwise switch its decoder to the declared charset and decode it again.
 fn without_decl_encoding(text: &str) -> Cow<'_, str> {
-    let Some((start, end)) = charset::xml_decl_span(text.as_bytes()) else { return Cow::Borrowed(text) };
+    let Some((start, end)) = charset::xml_decl_span(text.as_bytes()) else {
+        return Cow::Borrowed(text);
+    };
     let Some(((a, b), _)) = charset::pseudo_attr(&text[start..end], "encoding") else {
         return Cow::Borrowed(text);
     };
@@ -351,14 +401,20 @@ fn root_element(text: &str) -> Option<Root> {
                 None => close + 1,
             };
         } else {
-            let name_len = rest[1..].find(|c: char| c.is_whitespace() || c == '>' || c == '/').unwrap_or(rest.len() - 1);
+            let name_len = rest[1..]
+                .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+                .unwrap_or(rest.len() - 1);
             let name = &rest[1..1 + name_len];
             if name.is_empty() {
                 return None;
             }
             let tag_len = rest.find('>').map_or(rest.len(), |p| p + 1);
             let local = name.rsplit(':').next().unwrap_or(name);
-            return Some(Root { tag: (i, i + tag_len), local_name: local.to_ascii_lowercase(), local_name_raw: local.to_owned() });
+            return Some(Root {
+                tag: (i, i + tag_len),
+                local_name: local.to_ascii_lowercase(),
+                local_name_raw: local.to_owned(),
+            });
         }
     }
 }
@@ -396,7 +452,9 @@ fn has_items(text: &str) -> bool {
 fn looks_like_html(text: &str) -> bool {
     let head = &text.as_bytes()[..text.len().min(2048)];
     let lower = head.to_ascii_lowercase();
-    [&b"<!doctype html"[..], b"<html", b"<head", b"<body"].iter().any(|p| lower.windows(p.len()).any(|w| w == *p))
+    [&b"<!doctype html"[..], b"<html", b"<head", b"<body"]
+        .iter()
+        .any(|p| lower.windows(p.len()).any(|w| w == *p))
 }
 
 /// Gunzips a body that starts with the gzip magic bytes, refusing more than [`MAX_INFLATED_BYTES`].
@@ -409,9 +467,9 @@ pub(crate) fn gunzip_if_gzip(body: &[u8]) -> Result<Cow<'_, [u8]>, FeedError> {
     let mut out = Vec::with_capacity(body.len().saturating_mul(4));
     let mut reader = flate2::read::MultiGzDecoder::new(body).take(MAX_INFLATED_BYTES + 1);
     match reader.read_to_end(&mut out) {
-        Ok(_) if out.len() as u64 > MAX_INFLATED_BYTES => {
-            Err(FeedError::Malformed(format!("gzip body inflates past {MAX_INFLATED_BYTES} bytes")))
-        }
+        Ok(_) if out.len() as u64 > MAX_INFLATED_BYTES => Err(FeedError::Malformed(format!(
+            "gzip body inflates past {MAX_INFLATED_BYTES} bytes"
+        ))),
         Ok(_) => Ok(Cow::Owned(out)),
         // A truncated gzip stream still yields what came before the cut: parse that.
         Err(_) if !out.is_empty() => Ok(Cow::Owned(out)),
@@ -448,7 +506,10 @@ struct DateParts {
 
 fn loose_date(s: &str) -> Option<DateTime<Utc>> {
     let mut p = DateParts::default();
-    for tok in s.split(|c: char| c.is_whitespace() || c == ',').filter(|t| !t.is_empty()) {
+    for tok in s
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|t| !t.is_empty())
+    {
         let tok = tok.trim_matches(|c| c == '(' || c == ')');
         let first = tok.chars().next()?;
         if first.is_ascii_digit() {
@@ -467,7 +528,10 @@ fn loose_date(s: &str) -> Option<DateTime<Utc>> {
     }
     let naive = NaiveDate::from_ymd_opt(p.year?, p.month?, p.day?)?.and_hms_nano_opt(h, m, sec, nanos)?;
     let offset = FixedOffset::east_opt(p.offset.unwrap_or(0))?;
-    offset.from_local_datetime(&naive).single().map(|d| d.with_timezone(&Utc))
+    offset
+        .from_local_datetime(&naive)
+        .single()
+        .map(|d| d.with_timezone(&Utc))
 }
 
 /// A token starting with a digit: a year, a day ("2", "2nd"), a time ("10:00:00+02:00"), an ISO
@@ -532,7 +596,11 @@ fn parse_time(tok: &str, p: &mut DateParts) -> Option<()> {
     };
     p.hms = Some((h, m, s, nanos));
     if !zone.is_empty() {
-        p.offset = Some(if zone.eq_ignore_ascii_case("z") { 0 } else { parse_offset(zone)? });
+        p.offset = Some(if zone.eq_ignore_ascii_case("z") {
+            0
+        } else {
+            parse_offset(zone)?
+        });
     }
     Some(())
 }
@@ -609,7 +677,9 @@ mod tests {
     use super::*;
 
     fn ymd_hms(s: &str) -> String {
-        parse_date(s).map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string()).unwrap_or_default()
+        parse_date(s)
+            .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
+            .unwrap_or_default()
     }
 
     #[test]
@@ -627,7 +697,17 @@ mod tests {
 
     #[test]
     fn ambiguous_or_junk_dates_are_none() {
-        for s in ["02/06/2025", "yesterday", "", "32 June 2025", "June 2025", "9999-99-99", "+", "1:", "12:00:99999999999"] {
+        for s in [
+            "02/06/2025",
+            "yesterday",
+            "",
+            "32 June 2025",
+            "June 2025",
+            "9999-99-99",
+            "+",
+            "1:",
+            "12:00:99999999999",
+        ] {
             assert_eq!(parse_date(s), None, "{s}");
         }
     }
@@ -637,7 +717,12 @@ mod tests {
         let text = "<?xml version=\"1.0\"?><!-- c --><!DOCTYPE rss [<!ENTITY a \"b\">]><rss><channel/></rss>";
         let root = root_element(text).unwrap();
         assert_eq!(root.local_name(), "rss");
-        assert_eq!(rewrite_root(text, &root, |t| set_version(t, None)).matches("<rss version=\"2.0\">").count(), 1);
+        assert_eq!(
+            rewrite_root(text, &root, |t| set_version(t, None))
+                .matches("<rss version=\"2.0\">")
+                .count(),
+            1
+        );
         assert!(has_items("<rdf:item rdf:about='x'>") && !has_items("<items><itemx>"));
     }
 }

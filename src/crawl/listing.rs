@@ -65,8 +65,8 @@ const NON_ARTICLE_SEGMENTS: &[&str] = &[
 
 /// File extensions of things that are not article pages.
 const NON_ARTICLE_EXTENSIONS: &[&str] = &[
-    "jpg", "jpeg", "png", "gif", "webp", "svg", "ico", "pdf", "mp3", "mp4", "m4a", "zip", "xml", "rss", "atom",
-    "json", "css", "js", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "epub",
+    "jpg", "jpeg", "png", "gif", "webp", "svg", "ico", "pdf", "mp3", "mp4", "m4a", "zip", "xml", "rss", "atom", "json",
+    "css", "js", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "epub",
 ];
 
 /// Query parameters of pagination, search and sharing links.
@@ -90,11 +90,15 @@ pub fn links(html: &str, base: &Url) -> Vec<Candidate> {
     let mut out: Vec<Candidate> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     for a in doc.select(&ANCHORS) {
-        let Some(href) = a.value().attr("href").map(str::trim) else { continue };
+        let Some(href) = a.value().attr("href").map(str::trim) else {
+            continue;
+        };
         let lower_start = href.get(..11).unwrap_or(href).to_ascii_lowercase();
         if href.is_empty()
             || href.starts_with('#')
-            || ["mailto:", "javascript:", "tel:", "data:", "sms:"].iter().any(|p| lower_start.starts_with(p))
+            || ["mailto:", "javascript:", "tel:", "data:", "sms:"]
+                .iter()
+                .any(|p| lower_start.starts_with(p))
         {
             continue;
         }
@@ -107,7 +111,8 @@ pub fn links(html: &str, base: &Url) -> Vec<Candidate> {
             continue;
         }
         let text: String = a.text().collect::<Vec<_>>().join(" ");
-        let title = super::feeds::clean_text(&text).or_else(|| a.value().attr("title").and_then(super::feeds::clean_text));
+        let title =
+            super::feeds::clean_text(&text).or_else(|| a.value().attr("title").and_then(super::feeds::clean_text));
         match index.get(url.as_str()) {
             // The same article is often linked twice (image, then headline): keep the first
             // position and the first non-empty title.
@@ -118,7 +123,11 @@ pub fn links(html: &str, base: &Url) -> Vec<Candidate> {
             }
             None => {
                 index.insert(url.as_str().to_owned(), out.len());
-                out.push(Candidate { url, title, published: None });
+                out.push(Candidate {
+                    url,
+                    title,
+                    published: None,
+                });
             }
         }
     }
@@ -138,11 +147,17 @@ fn registrable(url: &Url) -> Option<String> {
 }
 
 fn looks_like_article(url: &Url) -> bool {
-    let segments: Vec<&str> = url.path_segments().map(|s| s.filter(|s| !s.is_empty()).collect()).unwrap_or_default();
+    let segments: Vec<&str> = url
+        .path_segments()
+        .map(|s| s.filter(|s| !s.is_empty()).collect())
+        .unwrap_or_default();
     let Some(last) = segments.last().map(|s| s.to_ascii_lowercase()) else {
         return false; // the home page
     };
-    if segments.iter().any(|s| NON_ARTICLE_SEGMENTS.iter().any(|n| s.eq_ignore_ascii_case(n))) {
+    if segments
+        .iter()
+        .any(|s| NON_ARTICLE_SEGMENTS.iter().any(|n| s.eq_ignore_ascii_case(n)))
+    {
         return false;
     }
     if let Some((_, ext)) = last.rsplit_once('.') {
@@ -150,20 +165,35 @@ fn looks_like_article(url: &Url) -> bool {
             return false;
         }
     }
-    if url.query_pairs().any(|(k, _)| NON_ARTICLE_QUERY_KEYS.iter().any(|n| k.eq_ignore_ascii_case(n))) {
+    if url
+        .query_pairs()
+        .any(|(k, _)| NON_ARTICLE_QUERY_KEYS.iter().any(|n| k.eq_ignore_ascii_case(n)))
+    {
         return false;
     }
     // `page-2`, `p2` style pagination as the last segment.
-    let digits_after = |prefix: &str| last.strip_prefix(prefix).is_some_and(|r| !r.is_empty() && r.bytes().all(|b| b.is_ascii_digit()));
+    let digits_after = |prefix: &str| {
+        last.strip_prefix(prefix)
+            .is_some_and(|r| !r.is_empty() && r.bytes().all(|b| b.is_ascii_digit()))
+    };
     if digits_after("page-") || digits_after("page") || digits_after("p") {
         return false;
     }
-    let longest_digit_run = last.split(|c: char| !c.is_ascii_digit()).map(str::len).max().unwrap_or(0);
+    let longest_digit_run = last
+        .split(|c: char| !c.is_ascii_digit())
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
     let date_in_path = segments.windows(2).any(|w| {
-        w[0].len() == 4 && w[0].bytes().all(|b| b.is_ascii_digit()) && w[1].len() <= 2 && w[1].bytes().all(|b| b.is_ascii_digit())
+        w[0].len() == 4
+            && w[0].bytes().all(|b| b.is_ascii_digit())
+            && w[1].len() <= 2
+            && w[1].bytes().all(|b| b.is_ascii_digit())
     });
     let hyphens = last.matches(['-', '_']).count();
-    let page_ext = [".html", ".htm", ".shtml", ".php", ".asp", ".aspx", ".ece", ".cms"].iter().any(|e| last.ends_with(e));
+    let page_ext = [".html", ".htm", ".shtml", ".php", ".asp", ".aspx", ".ece", ".cms"]
+        .iter()
+        .any(|e| last.ends_with(e));
     last.len() >= 25 || hyphens >= 2 || longest_digit_run >= 5 || date_in_path || (page_ext && segments.len() >= 2)
 }
 
@@ -183,14 +213,25 @@ mod tests {
             <a href="/files/report-2025-final.pdf">PDF</a><a href="/search?q=op-ed-on-things">Search</a>
             <a href="/news/12345678">Numeric id</a><a href="JavaScript:void(0)">JS</a></body></html>"##;
         let base = Url::parse("https://www.example.co.uk/opinion/index").unwrap();
-        let got: Vec<(String, Option<String>)> =
-            links(html, &base).into_iter().map(|c| (c.url.to_string(), c.title)).collect();
+        let got: Vec<(String, Option<String>)> = links(html, &base)
+            .into_iter()
+            .map(|c| (c.url.to_string(), c.title))
+            .collect();
         assert_eq!(
             got,
             vec![
-                ("https://www.example.co.uk/opinion/2025/06/02/why-we-must-act".into(), Some("Why we must act".into())),
-                ("https://m.example.co.uk/news/a-long-enough-article-slug-here".into(), Some("Mobile".into())),
-                ("https://www.example.co.uk/news/12345678".into(), Some("Numeric id".into())),
+                (
+                    "https://www.example.co.uk/opinion/2025/06/02/why-we-must-act".into(),
+                    Some("Why we must act".into())
+                ),
+                (
+                    "https://m.example.co.uk/news/a-long-enough-article-slug-here".into(),
+                    Some("Mobile".into())
+                ),
+                (
+                    "https://www.example.co.uk/news/12345678".into(),
+                    Some("Numeric id".into())
+                ),
             ]
         );
     }
