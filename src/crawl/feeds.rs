@@ -301,7 +301,8 @@ fn decode_entities(s: &str) -> String {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
-        let semi = rest[..rest.len().min(12)].find(';');
+        // Byte search: `;` is ASCII, so slicing at it is safe whatever precedes it.
+        let semi = rest.as_bytes()[..rest.len().min(12)].iter().position(|&b| b == b';');
         let decoded = semi.and_then(|semi| {
             let name = &rest[1..semi];
             let c = match name {
@@ -433,8 +434,13 @@ fn rewrite_root(text: &str, root: &Root, edit: impl FnOnce(&str) -> String) -> S
 fn set_version(tag: &str, span: Option<(usize, usize)>) -> String {
     match span {
         Some((a, b)) => format!("{}version=\"2.0\"{}", &tag[..a], &tag[b..]),
-        // After "<rss": the name ends there, whatever follows.
-        None => format!("<rss version=\"2.0\"{}", &tag[4..]),
+        None => {
+            // After the element name (which may carry a prefix).
+            let end = 1 + tag[1..]
+                .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+                .unwrap_or(tag.len() - 1);
+            format!("{} version=\"2.0\"{}", &tag[..end], &tag[end..])
+        }
     }
 }
 
@@ -588,7 +594,7 @@ fn parse_time(tok: &str, p: &mut DateParts) -> Option<()> {
     let h = it.next()?.parse().ok()?;
     let m = it.next()?.parse().ok()?;
     let s = it.next().map_or(Some(0), |s| s.parse().ok())?;
-    let frac_digits = &frac[..frac.len().min(9)];
+    let frac_digits = &frac[..frac.bytes().take_while(u8::is_ascii_digit).count().min(9)];
     let nanos = if frac_digits.is_empty() {
         0
     } else {
