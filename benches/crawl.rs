@@ -15,10 +15,54 @@ use std::time::Instant;
 const ARTICLE: &str = include_str!("../config/articles/cybercrime-2021.en.txt");
 
 const WORDS: &[&str] = &[
-    "council", "minister", "budget", "river", "school", "market", "season", "health", "energy", "court", "harbour",
-    "election", "report", "village", "festival", "railway", "farmers", "museum", "weather", "league", "vaccine",
-    "tariff", "bridge", "police", "students", "coast", "housing", "airport", "factory", "orchestra", "the", "a", "of",
-    "and", "in", "to", "with", "after", "before", "said", "will", "new", "old", "first", "last", "on", "for", "by",
+    "council",
+    "minister",
+    "budget",
+    "river",
+    "school",
+    "market",
+    "season",
+    "health",
+    "energy",
+    "court",
+    "harbour",
+    "election",
+    "report",
+    "village",
+    "festival",
+    "railway",
+    "farmers",
+    "museum",
+    "weather",
+    "league",
+    "vaccine",
+    "tariff",
+    "bridge",
+    "police",
+    "students",
+    "coast",
+    "housing",
+    "airport",
+    "factory",
+    "orchestra",
+    "the",
+    "a",
+    "of",
+    "and",
+    "in",
+    "to",
+    "with",
+    "after",
+    "before",
+    "said",
+    "will",
+    "new",
+    "old",
+    "first",
+    "last",
+    "on",
+    "for",
+    "by",
 ];
 
 /// A deterministic stream of filler text (an LCG: no dependency, same web every time).
@@ -26,7 +70,10 @@ struct Filler(u64);
 
 impl Filler {
     fn word(&mut self) -> &'static str {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         WORDS[(self.0 >> 33) as usize % WORDS.len()]
     }
 
@@ -46,7 +93,7 @@ impl Filler {
 fn page(title: &str, paragraphs: &[String]) -> Vec<u8> {
     let mut body = String::new();
     for p in paragraphs {
-        let _ = write!(body, "<p>{p}</p>\n");
+        let _ = writeln!(body, "<p>{p}</p>");
     }
     format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body><header><nav><a href=\"/\">Home</a> <a href=\"/news\">News</a></nav></header><main><article><h1>{title}</h1>{body}</article><aside class=\"related\"><a href=\"/x\">More stories</a></aside></main><footer>© Outlet</footer></body></html>"
@@ -73,7 +120,10 @@ fn generate(outlets: usize, items: usize) -> World {
                 (0..8).map(|_| filler.paragraph(70)).collect()
             };
             files.insert(path.clone(), page(&format!("Story {i} of {name}"), &paragraphs));
-            let _ = write!(feed, "<item><title>Story {i}</title><link>/{path}</link><pubDate>Sat, 13 Nov 2021 10:00:00 GMT</pubDate></item>");
+            let _ = write!(
+                feed,
+                "<item><title>Story {i}</title><link>/{path}</link><pubDate>Sat, 13 Nov 2021 10:00:00 GMT</pubDate></item>"
+            );
         }
         feed.push_str("</channel></rss>");
         files.insert("feed.xml".into(), feed.into_bytes());

@@ -2,13 +2,15 @@
 //! everything found shown, so a press officer can see why a page is or is not a hit.
 
 use crate::config::Config;
-use crate::crawl::{Fetcher, Want, charset};
+use crate::crawl::robots::MemoryRobotsCache;
+use crate::crawl::{Want, charset};
 use crate::detect::{Detector, Judgement, Verdict};
 use crate::error::{Error, Result};
 use crate::extract::{self, Document};
 use serde::Serialize;
 use std::fmt;
 use std::path::Path;
+use std::sync::Arc;
 use url::Url;
 
 /// What `check` found on one page.
@@ -97,7 +99,7 @@ pub async fn load(config: &Config, target: &str) -> Result<(Option<Url>, String)
     if let Ok(url) = Url::parse(target)
         && matches!(url.scheme(), "http" | "https")
     {
-        let fetcher = Fetcher::new(&config.crawl).map_err(Error::Other)?;
+        let fetcher = crate::crawl::fetch::for_config(config, Arc::new(MemoryRobotsCache::default()))?;
         let fetched = fetcher
             .get(&url, Want::Page, None)
             .await

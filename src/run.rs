@@ -123,7 +123,7 @@ pub async fn run(config: &Config, store: &Store) -> Result<RunSummary> {
     let detector = tokio::task::spawn_blocking(move || Detector::new(&articles))
         .await
         .map_err(|e| Error::Other(format!("building fingerprints failed: {e}")))?;
-    let fetcher = Fetcher::new(&config.crawl).map_err(Error::Other)?;
+    let fetcher = crawl::fetch::for_config(config, Arc::new(store.clone()))?;
     let lookback = TimeDelta::days(i64::from(config.crawl.lookback_days));
     let earliest = config
         .articles
@@ -365,10 +365,10 @@ fn parse_source(kind: SourceKind, body: &[u8], content_type: Option<&str>, base:
     match kind {
         SourceKind::Feed => crawl::feeds::parse(body, content_type, base)
             .map(|c| (c, Vec::new()))
-            .map_err(|e| ("malformed feed".to_string(), e.to_string())),
+            .map_err(|e| (e.class().to_string(), e.to_string())),
         SourceKind::Sitemap => crawl::sitemaps::parse(body, content_type, base)
             .map(|s| (s.pages, s.children))
-            .map_err(|e| ("malformed sitemap".to_string(), e.to_string())),
+            .map_err(|e| (e.class().replace("feed", "sitemap"), e.to_string())),
         SourceKind::Listing => {
             let html = crawl::charset::decode_html(body, content_type);
             Ok((crawl::listing::links(&html, base), Vec::new()))

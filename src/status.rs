@@ -21,11 +21,7 @@ pub fn render(config: &Config, store: &Store) -> Result<String> {
                     o.id, kind, "never", "-", "-", "-"
                 ),
                 Some(s) => {
-                    let flag = if s.is_failing() {
-                        " !"
-                    } else {
-                        ""
-                    };
+                    let flag = if s.is_failing() { " !" } else { "" };
                     let latency = s
                         .avg_latency_ms
                         .map(|ms| format!("{ms:.0} ms"))

@@ -4,6 +4,7 @@
 //! store and exits with [`StoreError::Locked`]. Every recorded hit is flushed before it is
 //! counted, so a run killed at any point loses nothing it reported.
 
+use crate::crawl::robots::CachedRobots;
 use crate::detect::Kind;
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
@@ -270,19 +271,6 @@ impl Store {
             .collect()
     }
 
-    // --- robots.txt -------------------------------------------------------------------------
-
-    pub fn robots_raw(&self, origin: &str) -> Option<Vec<u8>> {
-        self.robots.get(origin).ok().flatten().map(|v| v.to_vec())
-    }
-
-    pub fn save_robots_raw(&self, origin: &str, bytes: &[u8]) {
-        // A robots.txt copy is only a cache: failing to keep it costs one request next run.
-        if let Err(e) = self.robots.insert(origin, bytes) {
-            tracing::warn!("cannot cache robots.txt for {origin}: {e}");
-        }
-    }
-
     // --- runs -------------------------------------------------------------------------------
 
     pub fn save_run(&self, run: &RunRecord) -> Result<(), StoreError> {
@@ -295,6 +283,20 @@ impl Store {
         match self.runs.last().map_err(|e| self.sled_err(e))? {
             None => Ok(None),
             Some((k, v)) => self.decode(&k, &v).map(Some),
+        }
+    }
+}
+
+/// robots.txt copies, kept between runs so a run asks each origin for it at most once a day.
+impl crate::crawl::robots::RobotsCache for Store {
+    fn load(&self, origin: &str) -> Option<CachedRobots> {
+        // A damaged copy is only a cache miss: the file is fetched again.
+        self.get(&self.robots, origin.as_bytes()).ok().flatten()
+    }
+
+    fn save(&self, origin: &str, robots: &CachedRobots) {
+        if let Err(e) = self.put(&self.robots, origin.as_bytes(), robots) {
+            tracing::warn!("cannot keep robots.txt of {origin}: {e}");
         }
     }
 }

@@ -1,23 +1,480 @@
 //! Bytes → text: finds a document's character encoding and decodes it with encoding_rs.
 //!
-//! Placeholder implementation (Content-Type charset, else UTF-8); replaced by full sniffing.
+//! The order, strongest evidence first:
+//! 1. a byte order mark (it overrides everything, as in browsers and the XML spec);
+//! 2. for XML, the byte pattern of `<?` in UTF-16/UTF-32 without a BOM (XML 1.0 appendix F);
+//! 3. the HTTP `Content-Type` charset;
+//! 4. the document's own declaration: `<meta charset>` / `<meta http-equiv=Content-Type>` in the
+//!    first [`PRESCAN_BYTES`] of HTML, or `<?xml ... encoding="..."?>` for XML;
+//! 5. valid UTF-8 → UTF-8;
+//! 6. chardetng's guess (the detector Firefox uses), optionally helped by the site's TLD.
+//!
+//! A label we cannot honour is skipped and the next step decides: an unknown name, the
+//! "replacement" encoding, or UTF-16/UTF-32 claimed by a document whose bytes are plainly
+//! ASCII-compatible (a declaration readable as ASCII cannot be in UTF-16). Likewise an HTTP
+//! "utf-8" is not trusted when the bytes are not UTF-8: servers send that default for legacy
+//! pages whose `<meta>` tells the truth.
 
-use encoding_rs::{Encoding, UTF_8};
+use encoding_rs::{Encoding, REPLACEMENT, UTF_8, UTF_16BE, UTF_16LE};
+
+/// How many leading bytes of an HTML page are searched for `<meta charset>`. The HTML spec says
+/// 1024; real pages put long `<script>` blocks first, so look a little further.
+pub const PRESCAN_BYTES: usize = 4096;
+
+/// chardetng needs enough text to tell encodings apart but gains little past this.
+const SNIFF_BYTES: usize = 256 * 1024;
+
+/// The kind of document, which decides where its in-band declaration lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Html,
+    Xml,
+}
+
+/// What decided the encoding, for logs and tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Bom,
+    /// XML without a BOM whose first bytes are `<?` in UTF-16 or UTF-32.
+    BytePattern,
+    HttpHeader,
+    /// `<meta>` in HTML or the XML declaration.
+    Declaration,
+    ValidUtf8,
+    Sniffed,
+}
+
+/// A decoded document.
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    pub text: String,
+    /// Canonical name of the encoding used (e.g. "windows-1252", "Shift_JIS", "UTF-32LE").
+    pub encoding: &'static str,
+    pub source: Source,
+    /// Some bytes were invalid in that encoding and became U+FFFD.
+    pub had_errors: bool,
+}
 
 /// Decodes an HTML page. `content_type` is the HTTP header, if any.
 pub fn decode_html(bytes: &[u8], content_type: Option<&str>) -> String {
-    decode(bytes, content_type)
+    decode(bytes, content_type, Kind::Html, None).text
 }
 
 /// Decodes an XML document (feed, sitemap) to UTF-8 text.
 pub fn decode_xml(bytes: &[u8], content_type: Option<&str>) -> String {
-    decode(bytes, content_type)
+    decode(bytes, content_type, Kind::Xml, None).text
 }
 
-fn decode(bytes: &[u8], content_type: Option<&str>) -> String {
-    let enc = content_type
-        .and_then(|ct| ct.split(';').find_map(|p| p.trim().strip_prefix("charset=")))
-        .and_then(|l| Encoding::for_label(l.trim_matches('"').as_bytes()))
-        .unwrap_or(UTF_8);
-    enc.decode(bytes).0.into_owned()
+/// Decodes with full detail. `tld` (e.g. "ru", "jp", from the page's host) only helps the last
+/// resort guess, when nothing in the headers or the document says what the encoding is.
+pub fn decode(bytes: &[u8], content_type: Option<&str>, kind: Kind, tld: Option<&str>) -> Decoded {
+    let (charset, source) = detect(bytes, content_type, kind, tld);
+    let (text, had_errors) = match charset {
+        Charset::Enc(enc) => {
+            let body = if source == Source::Bom { strip_bom(bytes) } else { bytes };
+            let (text, had_errors) = enc.decode_without_bom_handling(body);
+            (text.into_owned(), had_errors)
+        }
+        Charset::Utf32 { big_endian } => {
+            let body = if source == Source::Bom { &bytes[4..] } else { bytes };
+            decode_utf32(body, big_endian)
+        }
+    };
+    Decoded {
+        text,
+        encoding: charset.name(),
+        source,
+        had_errors,
+    }
+}
+
+/// encoding_rs implements the WHATWG set, which has no UTF-32; XML allows it, so it is handled here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Charset {
+    Enc(&'static Encoding),
+    Utf32 { big_endian: bool },
+}
+
+impl Charset {
+    fn name(self) -> &'static str {
+        match self {
+            Charset::Enc(e) => e.name(),
+            Charset::Utf32 { big_endian: true } => "UTF-32BE",
+            Charset::Utf32 { big_endian: false } => "UTF-32LE",
+        }
+    }
+}
+
+fn detect(bytes: &[u8], content_type: Option<&str>, kind: Kind, tld: Option<&str>) -> (Charset, Source) {
+    if let Some(cs) = bom(bytes) {
+        return (cs, Source::Bom);
+    }
+    if kind == Kind::Xml {
+        if let Some(cs) = xml_byte_pattern(bytes) {
+            return (cs, Source::BytePattern);
+        }
+    }
+    let utf8_ok = is_utf8(bytes);
+    // Servers often append "charset=utf-8" to legacy pages; the bytes are the better witness.
+    let believable = |cs: &Charset| *cs != Charset::Enc(UTF_8) || utf8_ok;
+    if let Some(cs) = content_type
+        .and_then(charset_param)
+        .and_then(|l| usable_label(l, bytes))
+        .filter(believable)
+    {
+        return (cs, Source::HttpHeader);
+    }
+    let declared = match kind {
+        Kind::Html => html_meta_charset(&bytes[..bytes.len().min(PRESCAN_BYTES)]),
+        Kind::Xml => xml_decl_encoding(bytes),
+    };
+    if let Some(cs) = declared.and_then(|l| usable_label(l, bytes)).filter(believable) {
+        return (cs, Source::Declaration);
+    }
+    if utf8_ok {
+        return (Charset::Enc(UTF_8), Source::ValidUtf8);
+    }
+    (Charset::Enc(sniff(bytes, tld)), Source::Sniffed)
+}
+
+fn bom(bytes: &[u8]) -> Option<Charset> {
+    // UTF-32LE's BOM starts with UTF-16LE's, so test it first.
+    match bytes {
+        [0xFF, 0xFE, 0, 0, ..] => Some(Charset::Utf32 { big_endian: false }),
+        [0, 0, 0xFE, 0xFF, ..] => Some(Charset::Utf32 { big_endian: true }),
+        _ => Encoding::for_bom(bytes).map(|(enc, _)| Charset::Enc(enc)),
+    }
+}
+
+fn strip_bom(bytes: &[u8]) -> &[u8] {
+    match Encoding::for_bom(bytes) {
+        Some((_, len)) => &bytes[len..],
+        None => bytes,
+    }
+}
+
+/// XML 1.0 appendix F: without a BOM, a document must start with `<?xml` (or at least `<`), so
+/// the zero bytes around the first characters reveal UTF-16 and UTF-32.
+fn xml_byte_pattern(bytes: &[u8]) -> Option<Charset> {
+    match bytes {
+        [0, 0, 0, b'<', ..] => Some(Charset::Utf32 { big_endian: true }),
+        [b'<', 0, 0, 0, ..] => Some(Charset::Utf32 { big_endian: false }),
+        [0, b'<', 0, b'?', ..] => Some(Charset::Enc(UTF_16BE)),
+        [b'<', 0, b'?', 0, ..] => Some(Charset::Enc(UTF_16LE)),
+        _ => None,
+    }
+}
+
+/// Valid UTF-8, tolerating a multi-byte sequence cut off at the end (bodies are capped).
+fn is_utf8(bytes: &[u8]) -> bool {
+    match std::str::from_utf8(bytes) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none() && bytes.len() - e.valid_up_to() < 4,
+    }
+}
+
+/// Maps a label to a charset we can honour for these bytes, or None to let the next step decide.
+fn usable_label(label: &str, bytes: &[u8]) -> Option<Charset> {
+    let label = label.trim().trim_matches(|c| c == '"' || c == '\'').trim();
+    let lower = label.to_ascii_lowercase();
+    if lower.starts_with("utf-32") || lower.starts_with("ucs-4") || lower == "utf32" {
+        // Without a BOM or the XML byte pattern (tested before), UTF-32 is not what these bytes are.
+        return None;
+    }
+    let enc = Encoding::for_label(lower.as_bytes())?;
+    if enc == REPLACEMENT {
+        // Labels such as iso-2022-kr map to an encoding that turns the whole body into one U+FFFD.
+        return None;
+    }
+    if enc == UTF_16LE || enc == UTF_16BE {
+        // A UTF-16 label read as ASCII from the document (or a header on ASCII-looking bytes) is
+        // wrong: real UTF-16 has been caught by the BOM or byte pattern. Trust the bytes.
+        return looks_utf16(bytes).map(|be| Charset::Enc(if be { UTF_16BE } else { UTF_16LE }));
+    }
+    Some(Charset::Enc(enc))
+}
+
+/// UTF-16 text with mostly ASCII content has a zero in every other byte; says which side.
+fn looks_utf16(bytes: &[u8]) -> Option<bool> {
+    let sample = &bytes[..bytes.len().min(512) & !1];
+    if sample.len() < 4 {
+        return None;
+    }
+    let even_zeros = sample.iter().step_by(2).filter(|&&b| b == 0).count();
+    let odd_zeros = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    let half = sample.len() / 2;
+    if even_zeros * 2 > half && odd_zeros * 8 < half {
+        Some(true)
+    } else if odd_zeros * 2 > half && even_zeros * 8 < half {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// The `charset` parameter of a Content-Type header value.
+pub fn charset_param(content_type: &str) -> Option<&str> {
+    content_type.split(';').skip(1).find_map(|param| {
+        let (name, value) = param.split_once('=')?;
+        name.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| value.trim().trim_matches(|c| c == '"' || c == '\''))
+    })
+}
+
+/// The `encoding` pseudo-attribute of an XML declaration at the very start of the document.
+pub fn xml_decl_encoding(bytes: &[u8]) -> Option<&str> {
+    let (start, end) = xml_decl_span(bytes)?;
+    let decl = std::str::from_utf8(&bytes[start..end]).ok()?;
+    pseudo_attr(decl, "encoding").map(|(_, value)| value)
+}
+
+/// Byte range of `<?xml ... ?>` if the document opens with one (after optional whitespace).
+pub(crate) fn xml_decl_span(bytes: &[u8]) -> Option<(usize, usize)> {
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace())?;
+    let rest = &bytes[start..];
+    if rest.len() < 6 || !rest[..5].eq_ignore_ascii_case(b"<?xml") || !rest[5].is_ascii_whitespace() {
+        return None;
+    }
+    let limit = rest.len().min(512);
+    let close = rest[..limit].windows(2).position(|w| w == b"?>")?;
+    Some((start, start + close + 2))
+}
+
+/// Finds `name = "value"` (or single quotes) in a declaration; returns the byte range of the whole
+/// attribute within `decl` and the value.
+pub(crate) fn pseudo_attr<'a>(decl: &'a str, name: &str) -> Option<((usize, usize), &'a str)> {
+    let mut from = 0;
+    while let Some(pos) = decl[from..].find(name) {
+        let at = from + pos;
+        from = at + name.len();
+        // A whole attribute name only: not the tail of `xmlns:version` or `myencoding`.
+        if at > 0 && !decl.as_bytes()[at - 1].is_ascii_whitespace() {
+            continue;
+        }
+        let rest = decl[from..].trim_start();
+        let Some(rest) = rest.strip_prefix('=') else { continue };
+        let rest = rest.trim_start();
+        let quote = rest.chars().next()?;
+        if quote != '"' && quote != '\'' {
+            continue;
+        }
+        let value_start = decl.len() - rest.len() + 1;
+        let value_len = decl[value_start..].find(quote)?;
+        return Some((
+            (at, value_start + value_len + 1),
+            &decl[value_start..value_start + value_len],
+        ));
+    }
+    None
+}
+
+/// A simplified HTML prescan: the first `<meta>` with `charset=`, or `http-equiv=content-type`
+/// whose `content` has a charset. Comments are skipped so a commented-out meta does not count.
+fn html_meta_charset(head: &[u8]) -> Option<&str> {
+    let mut i = 0;
+    while i < head.len() {
+        let Some(lt) = memchr(b'<', &head[i..]) else { break };
+        i += lt;
+        let rest = &head[i..];
+        if rest.starts_with(b"<!--") {
+            i += find(rest, b"-->").map_or(rest.len(), |p| p + 3);
+            continue;
+        }
+        if rest.len() > 5 && rest[1..5].eq_ignore_ascii_case(b"meta") && is_attr_sep(rest[5]) {
+            let end = memchr(b'>', rest).unwrap_or(rest.len());
+            if let Some(label) = meta_tag_charset(&rest[5..end]) {
+                return Some(label);
+            }
+            i += end;
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+fn is_attr_sep(b: u8) -> bool {
+    b.is_ascii_whitespace() || b == b'/'
+}
+
+/// Attributes of one `<meta ...>` tag → the charset it declares, if any.
+fn meta_tag_charset(attrs: &[u8]) -> Option<&str> {
+    let mut charset = None;
+    let mut content = None;
+    let mut http_equiv_ct = false;
+    for (name, value) in parse_attrs(attrs) {
+        if name.eq_ignore_ascii_case(b"charset") {
+            charset = charset.or(Some(value));
+        } else if name.eq_ignore_ascii_case(b"content") {
+            content = content.or(Some(value));
+        } else if name.eq_ignore_ascii_case(b"http-equiv") {
+            http_equiv_ct |= value.eq_ignore_ascii_case(b"content-type");
+        }
+    }
+    if let Some(cs) = charset {
+        return std::str::from_utf8(cs).ok().map(str::trim).filter(|s| !s.is_empty());
+    }
+    if http_equiv_ct {
+        let content = std::str::from_utf8(content?).ok()?;
+        // `content="text/html; charset=Shift_JIS"`: the same syntax as the HTTP header.
+        let lower = content.to_ascii_lowercase();
+        let at = lower.find("charset")?;
+        let rest = content[at + 7..].trim_start().strip_prefix('=')?.trim_start();
+        let rest = rest.trim_start_matches(['"', '\'']);
+        let end = rest
+            .find(|c: char| c == ';' || c == '"' || c == '\'' || c.is_whitespace())
+            .unwrap_or(rest.len());
+        return Some(&rest[..end]).filter(|s| !s.is_empty());
+    }
+    None
+}
+
+/// Minimal attribute tokenizer for a tag's inside: `name`, `name=value`, `name="value"`.
+fn parse_attrs(mut s: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
+    std::iter::from_fn(move || {
+        loop {
+            let skip = s.iter().position(|b| !is_attr_sep(*b))?;
+            s = &s[skip..];
+            let name_len = s
+                .iter()
+                .position(|b| b.is_ascii_whitespace() || *b == b'=' || *b == b'/')
+                .unwrap_or(s.len());
+            if name_len == 0 {
+                // A stray '=': drop it and go on.
+                s = &s[1..];
+                continue;
+            }
+            let name = &s[..name_len];
+            s = &s[name_len..];
+            let ws = s.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(s.len());
+            if s.get(ws) != Some(&b'=') {
+                return Some((name, &b""[..]));
+            }
+            s = &s[ws + 1..];
+            let ws = s.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(s.len());
+            s = &s[ws..];
+            let value = match s.first() {
+                Some(&q) if q == b'"' || q == b'\'' => {
+                    let len = s[1..].iter().position(|&b| b == q).unwrap_or(s.len() - 1);
+                    let v = &s[1..1 + len];
+                    s = &s[(len + 2).min(s.len())..];
+                    v
+                }
+                _ => {
+                    let len = s.iter().position(|b| b.is_ascii_whitespace()).unwrap_or(s.len());
+                    let v = &s[..len];
+                    s = &s[len..];
+                    v
+                }
+            };
+            return Some((name, value));
+        }
+    })
+}
+
+fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
+    hay.iter().position(|&b| b == needle)
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn sniff(bytes: &[u8], tld: Option<&str>) -> &'static Encoding {
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    let sample = &bytes[..bytes.len().min(SNIFF_BYTES)];
+    detector.feed(sample, sample.len() == bytes.len());
+    // chardetng wants a lowercase ASCII TLD; anything else would be ignored or misleading.
+    let tld = tld.filter(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_alphanumeric()));
+    let lower = tld.map(str::to_ascii_lowercase);
+    // UTF-8 was ruled out already: the bytes are not valid UTF-8.
+    detector.guess(lower.as_deref().map(str::as_bytes), chardetng::Utf8Detection::Deny)
+}
+
+fn decode_utf32(bytes: &[u8], big_endian: bool) -> (String, bool) {
+    let mut had_errors = bytes.len() % 4 != 0;
+    let text = bytes
+        .chunks_exact(4)
+        .map(|c| {
+            let arr = [c[0], c[1], c[2], c[3]];
+            let v = if big_endian {
+                u32::from_be_bytes(arr)
+            } else {
+                u32::from_le_bytes(arr)
+            };
+            char::from_u32(v).unwrap_or_else(|| {
+                had_errors = true;
+                char::REPLACEMENT_CHARACTER
+            })
+        })
+        .collect();
+    (text, had_errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bom_overrides_header_and_declaration() {
+        let mut bytes = vec![0xEF, 0xBB, 0xBF];
+        bytes.extend_from_slice("<?xml version='1.0' encoding='iso-8859-1'?><a>é</a>".as_bytes());
+        let d = decode(&bytes, Some("text/xml; charset=shift_jis"), Kind::Xml, None);
+        assert_eq!(d.source, Source::Bom);
+        assert!(d.text.starts_with("<?xml") && d.text.contains('é'));
+    }
+
+    #[test]
+    fn utf16_declared_but_bytes_are_utf8() {
+        let d = decode(
+            "<?xml version=\"1.0\" encoding=\"utf-16\"?><a>ü</a>".as_bytes(),
+            None,
+            Kind::Xml,
+            None,
+        );
+        assert_eq!(d.encoding, "UTF-8");
+        assert!(d.text.contains('ü'));
+    }
+
+    #[test]
+    fn header_utf8_on_latin1_bytes_falls_back_to_meta() {
+        let d = decode(
+            b"<meta charset=windows-1252><p>caf\xe9</p>",
+            Some("text/html; charset=UTF-8"),
+            Kind::Html,
+            None,
+        );
+        assert_eq!((d.encoding, d.source), ("windows-1252", Source::Declaration));
+        assert!(d.text.contains("café"));
+    }
+
+    #[test]
+    fn http_equiv_and_charset_param() {
+        let page = br#"<html><head><!-- <meta charset="koi8-r"> --><meta http-equiv="Content-Type" content="text/html; charset=EUC-JP"></head>"#;
+        assert_eq!(html_meta_charset(page), Some("EUC-JP"));
+        assert_eq!(charset_param("text/xml;charset= \"us-ascii\""), Some("us-ascii"));
+        assert_eq!(charset_param("text/html"), None);
+    }
+
+    #[test]
+    fn truncated_utf8_is_still_utf8() {
+        let s = "caf\u{e9} \u{65e5}\u{672c}".as_bytes();
+        assert!(is_utf8(&s[..s.len() - 1]));
+    }
+
+    #[test]
+    fn never_panics_on_odd_input() {
+        for bytes in [
+            &b""[..],
+            b"<",
+            b"<?xml ",
+            b"\xff\xfe\x00",
+            b"<meta charset",
+            b"<meta content=\"charset=",
+        ] {
+            let _ = decode(bytes, Some("text/html; charset"), Kind::Html, Some("jp"));
+            let _ = decode(bytes, Some(";charset=\""), Kind::Xml, None);
+        }
+    }
 }

@@ -1,33 +1,744 @@
-//! Feeds (RSS, Atom, JSON Feed) → candidates. Placeholder; replaced by the full parser.
+//! Feeds → candidates: parses RSS 0.9x/1.0/2.0, Atom and JSON Feed (through feed-rs) into the
+//! links of their items, working around what real feeds do to feed-rs (see CRATES.md).
+//!
+//! What is done here beyond calling feed-rs, and why:
+//! - the body is gunzipped if it is gzip (a `.xml.gz` served as a file, not as Content-Encoding);
+//! - it is decoded to UTF-8 by [`charset`] first (feed-rs rejects undeclared legacy charsets and
+//!   quick-xml panics on some UTF-16), and the XML declaration's `encoding` is then removed so
+//!   feed-rs does not decode the UTF-8 text a second time;
+//! - `<rss>` with no or an unusual version ("0.94", "2.01") is rewritten to 2.0, as feed-rs only
+//!   dispatches on the versions it knows;
+//! - an unknown default namespace on the root (e.g. UserLand's old RSS namespace) hides every item
+//!   from feed-rs; when a document has items but 0 come out, it is retried without it, then it
+//!   is an error rather than silence;
+//! - a panic in the parser is caught and reported as a malformed feed;
+//! - dates feed-rs cannot read ("Monday, June 2, 2025", "2025-06-02 10:00:00") go through
+//!   [`parse_date`].
 
-use super::Candidate;
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::io::Read;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
+use feed_rs::model::{Entry, Feed, Link};
+use feed_rs::parser::{ParseErrorKind, ParseFeedError};
 use url::Url;
 
-#[derive(Debug, Clone, thiserror::Error)]
+use super::Candidate;
+use super::charset::{self, Kind};
+
+/// Why a feed (or sitemap) body gave no candidates. The caller adds the URL.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FeedError {
-    #[error("malformed feed: {0}")]
-    Malformed(String),
+    /// The body is something else: an HTML page, an XML document of another kind, plain JSON.
     #[error("not a feed: {0}")]
     NotAFeed(String),
+    /// The body is meant to be a feed but cannot be read: truncated, invalid XML, items that the
+    /// parser could not see, a parser panic.
+    #[error("malformed feed: {0}")]
+    Malformed(String),
 }
 
+impl FeedError {
+    /// The outlet-health class: "not a feed" or "malformed feed".
+    pub fn class(&self) -> &'static str {
+        match self {
+            FeedError::NotAFeed(_) => "not a feed",
+            FeedError::Malformed(_) => "malformed feed",
+        }
+    }
+}
+
+/// Decompressed bodies larger than this are refused: a small gzip file can expand enormously.
+pub const MAX_INFLATED_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Parses a feed body into candidate article links, resolved against `base` (the feed's URL) and
+/// any `xml:base`. `content_type` is the HTTP header, used for its charset.
 pub fn parse(body: &[u8], content_type: Option<&str>, base: &Url) -> Result<Vec<Candidate>, FeedError> {
-    let text = super::charset::decode_xml(body, content_type);
-    let feed = feed_rs::parser::Builder::new()
+    parse_detailed(body, content_type, base).map(|p| p.candidates)
+}
+
+/// A parsed feed with the figures worth logging.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    /// The feed's own title, cleaned.
+    pub title: Option<String>,
+    /// The character encoding the body was decoded from.
+    pub encoding: &'static str,
+    /// Entries the parser found, before links were checked.
+    pub entries: usize,
+    /// Entries dropped for want of an http(s) link (tag: URIs, no link at all).
+    pub without_link: usize,
+    /// Distinct article links, in feed order.
+    pub candidates: Vec<Candidate>,
+}
+
+/// [`parse`] with the feed's title, encoding and entry counts.
+pub fn parse_detailed(body: &[u8], content_type: Option<&str>, base: &Url) -> Result<Parsed, FeedError> {
+    let body = gunzip_if_gzip(body)?;
+    let decoded = charset::decode(&body, content_type, Kind::Xml, tld(base));
+    let text = decoded.text.trim_start_matches('\u{feff}');
+    let first = text.trim_start().chars().next();
+    let feed = match first {
+        Some('{') => parse_json(text, base)?,
+        Some('<') => parse_xml(text, base)?,
+        None => return Err(FeedError::NotAFeed("empty body".into())),
+        Some(_) => return Err(FeedError::NotAFeed("neither XML nor JSON".into())),
+    };
+    let Some(feed) = feed else {
+        return Ok(Parsed {
+            title: None,
+            encoding: decoded.encoding,
+            entries: 0,
+            without_link: 0,
+            candidates: vec![],
+        });
+    };
+    let (candidates, without_link) = candidates(&feed, base);
+    Ok(Parsed {
+        title: feed.title.as_ref().and_then(|t| clean_text(&t.content)),
+        encoding: decoded.encoding,
+        entries: feed.entries.len(),
+        without_link,
+        candidates,
+    })
+}
+
+fn parse_json(text: &str, base: &Url) -> Result<Option<Feed>, FeedError> {
+    // A JSON Feed names its version URL (slashes maybe escaped as `\/`); any other JSON (an API
+    // answer, an error object) is not one.
+    if !text.contains("jsonfeed.org") {
+        return Err(FeedError::NotAFeed(
+            "JSON that is not a JSON Feed (no jsonfeed.org version)".into(),
+        ));
+    }
+    let feed = run_feed_rs(text, base).map_err(|e| match e {
+        ParseFeedError::JsonUnsupportedVersion(v) => {
+            FeedError::NotAFeed(format!("unsupported JSON Feed version {v:?}"))
+        }
+        // Only now, on the error path, is it worth a second parse to tell a broken JSON Feed
+        // from other JSON that merely mentions jsonfeed.org.
+        ParseFeedError::JsonSerde(e) if !is_json_feed_object(text) => {
+            FeedError::NotAFeed(format!("JSON that is not a JSON Feed ({e})"))
+        }
+        other => FeedError::Malformed(other.to_string()),
+    })?;
+    if feed.entries.is_empty() && text.contains("\"items\"") && text.contains("\"url\"") {
+        return Err(FeedError::Malformed(
+            "JSON Feed has items but none could be read".into(),
+        ));
+    }
+    Ok(Some(feed))
+}
+
+/// A JSON object whose top-level `version` is a JSON Feed version URL.
+fn is_json_feed_object(text: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(text).is_ok_and(|v| {
+        v.get("version")
+            .and_then(serde_json::Value::as_str)
+            .is_some_and(|s| s.contains("jsonfeed.org/version/"))
+    })
+}
+
+/// None: a feed root with nothing in it.
+fn parse_xml(text: &str, base: &Url) -> Result<Option<Feed>, FeedError> {
+    let text = without_decl_encoding(text);
+    let Some(root) = root_element(&text) else {
+        return Err(if looks_like_html(&text) {
+            FeedError::NotAFeed("an HTML page".into())
+        } else {
+            FeedError::Malformed("no XML root element".into())
+        });
+    };
+    let text: Cow<str> = match root.local_name().to_ascii_lowercase().as_str() {
+        // feed-rs knows RDF only in this case (`<rdf>` is some other document).
+        "feed" | "entry" => text,
+        "rdf" if root.name_is("RDF") => text,
+        "rss" => match charset::pseudo_attr(root.tag(&text), "version") {
+            Some((_, "2.0" | "0.91" | "0.92" | "")) => text,
+            // feed-rs dispatches on the version: absent, "0.94", "2.01"... are all read as 2.0.
+            other => Cow::Owned(rewrite_root(&text, &root, |tag| {
+                set_version(tag, other.map(|(span, _)| span))
+            })),
+        },
+        "html" => return Err(FeedError::NotAFeed("an HTML page".into())),
+        name => {
+            return Err(FeedError::NotAFeed(format!(
+                "XML document with root <{name}>, not RSS, RDF or Atom"
+            )));
+        }
+    };
+    let feed = match run_feed_rs(&text, base) {
+        Ok(feed) => feed,
+        // `<rss></rss>` with no channel: a feed root with nothing in it is an empty feed, not an error.
+        Err(ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot)) if !has_items(&text) => return Ok(None),
+        Err(e) => return Err(FeedError::Malformed(xml_reason(&e))),
+    };
+    if !feed.entries.is_empty() || !has_items(&text) {
+        return Ok(Some(feed));
+    }
+    // Items are there but feed-rs saw none: typically a default namespace it does not know.
+    if let Some((span, ns)) = charset::pseudo_attr(root.tag(&text), "xmlns") {
+        let ns = ns.to_owned();
+        let retried = rewrite_root(&text, &root, |tag| format!("{}{}", &tag[..span.0], &tag[span.1..]));
+        if let Ok(feed) = run_feed_rs(&retried, base) {
+            if !feed.entries.is_empty() {
+                return Ok(Some(feed));
+            }
+        }
+        return Err(FeedError::Malformed(format!(
+            "0 entries although the document has items (root namespace {ns:?})"
+        )));
+    }
+    Err(FeedError::Malformed("0 entries although the document has items".into()))
+}
+
+/// Runs feed-rs, turning a panic inside it into an error.
+fn run_feed_rs(text: &str, base: &Url) -> Result<Feed, ParseFeedError> {
+    let parser = feed_rs::parser::Builder::new()
         .base_uri(Some(base.as_str()))
-        .build()
-        .parse(text.as_bytes())
-        .map_err(|e| FeedError::Malformed(e.to_string()))?;
-    Ok(feed
-        .entries
-        .into_iter()
-        .filter_map(|e| {
-            let url = e.links.first().and_then(|l| base.join(&l.href).ok())?;
-            Some(Candidate {
-                url,
-                title: e.title.map(|t| t.content),
-                published: e.published.or(e.updated),
-            })
+        // We only read links, titles and dates; sanitising HTML content would be wasted work.
+        .sanitize_content(false)
+        .timestamp_parser(parse_date)
+        .build();
+    match catch_unwind(AssertUnwindSafe(|| parser.parse(text.as_bytes()))) {
+        Ok(result) => result,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown".into());
+            Err(ParseFeedError::ParseError(ParseErrorKind::IllegalState {
+                position: 0,
+                reference: format!("parser panicked: {what}"),
+            }))
+        }
+    }
+}
+
+fn xml_reason(e: &ParseFeedError) -> String {
+    match e {
+        ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot) => "no RSS, RDF or Atom root element".into(),
+        ParseFeedError::ParseError(ParseErrorKind::IllegalState { reference, .. }) => reference.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Entries → candidates: one per distinct http(s) link, in feed order; and how many entries had
+/// no usable link.
+fn candidates(feed: &Feed, base: &Url) -> (Vec<Candidate>, usize) {
+    let mut without_link = 0;
+    let mut seen = HashSet::with_capacity(feed.entries.len());
+    let mut out = Vec::with_capacity(feed.entries.len());
+    for entry in &feed.entries {
+        let Some(url) = entry_url(entry, base) else {
+            without_link += 1;
+            continue;
+        };
+        if !seen.insert(url.as_str().to_owned()) {
+            continue;
+        }
+        let title = entry.title.as_ref().and_then(|t| clean_text(&t.content));
+        out.push(Candidate {
+            url,
+            title,
+            published: entry.published.or(entry.updated),
+        });
+    }
+    (out, without_link)
+}
+
+/// The entry's article link: the alternate HTML link if there is one, else the first http(s)
+/// link that is not the feed itself, an edit link or an enclosure; else an RSS guid that is a URL
+/// (RSS 2.0 guids are permalinks unless `isPermaLink="false"`, which feed-rs does not tell us;
+/// an opaque guid simply does not parse as an http URL).
+fn entry_url(entry: &Entry, base: &Url) -> Option<Url> {
+    let rel = |l: &Link| l.rel.as_deref().unwrap_or("alternate").to_ascii_lowercase();
+    let htmlish = |l: &Link| l.media_type.as_deref().is_none_or(|t| t.contains("html"));
+    let resolved = |l: &Link| http_url(&l.href, base);
+    let alternate = entry.links.iter().filter(|l| rel(l) == "alternate");
+    alternate
+        .clone()
+        .filter(|l| htmlish(l))
+        .chain(alternate)
+        .chain(
+            entry
+                .links
+                .iter()
+                .filter(|l| !matches!(rel(l).as_str(), "self" | "edit" | "enclosure" | "replies")),
+        )
+        .find_map(resolved)
+        .or_else(|| http_url(&entry.id, base).filter(|_| entry.id.contains("://")))
+}
+
+/// An absolute http(s) URL from an href that may be relative.
+pub(crate) fn http_url(href: &str, base: &Url) -> Option<Url> {
+    let href = href.trim();
+    if href.is_empty() {
+        return None;
+    }
+    let url = base.join(href).ok()?;
+    matches!(url.scheme(), "http" | "https").then_some(url)
+}
+
+/// Text for a title: tags removed (HTML titles), entities decoded, whitespace collapsed.
+pub(crate) fn clean_text(raw: &str) -> Option<String> {
+    let mut no_tags = String::with_capacity(raw.len());
+    let mut in_tag = false;
+    for c in raw.chars() {
+        match c {
+            '<' if !in_tag => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => no_tags.push(c),
+            _ => {}
+        }
+    }
+    let unescaped = if no_tags.contains('&') {
+        decode_entities(&no_tags)
+    } else {
+        no_tags
+    };
+    let collapsed = unescaped.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!collapsed.is_empty()).then_some(collapsed)
+}
+
+/// The few entities left in titles that were HTML-escaped twice; unknown ones are kept as written.
+fn decode_entities(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        // Byte search: `;` is ASCII, so slicing at it is safe whatever precedes it.
+        let semi = rest.as_bytes()[..rest.len().min(12)].iter().position(|&b| b == b';');
+        let decoded = semi.and_then(|semi| {
+            let name = &rest[1..semi];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some(' '),
+                _ => {
+                    let num = name.strip_prefix('#')?;
+                    let code = match num.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => num.parse().ok()?,
+                    };
+                    char::from_u32(code)
+                }
+            }?;
+            Some((c, semi + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The top-level domain of the feed's host, a hint for the charset guess.
+pub(crate) fn tld(url: &Url) -> Option<&str> {
+    url.host_str()
+        .and_then(|h| h.rsplit('.').next())
+        .filter(|t| t.bytes().all(|b| b.is_ascii_alphabetic()))
+}
+
+/// Removes the XML declaration's `encoding`: the text is already UTF-8, and feed-rs would
+/// otherwise switch its decoder to the declared charset and decode it again.
+fn without_decl_encoding(text: &str) -> Cow<'_, str> {
+    let Some((start, end)) = charset::xml_decl_span(text.as_bytes()) else {
+        return Cow::Borrowed(text);
+    };
+    let Some(((a, b), _)) = charset::pseudo_attr(&text[start..end], "encoding") else {
+        return Cow::Borrowed(text);
+    };
+    Cow::Owned(format!("{}{}", &text[..start + a], &text[start + b..]))
+}
+
+/// The root element of a document: its start tag's byte range and lowercased local name.
+struct Root {
+    tag: (usize, usize),
+    local_name: String,
+    /// As written, case kept.
+    local_name_raw: String,
+}
+
+impl Root {
+    fn tag<'a>(&self, text: &'a str) -> &'a str {
+        &text[self.tag.0..self.tag.1]
+    }
+
+    fn local_name(&self) -> &str {
+        &self.local_name
+    }
+
+    fn name_is(&self, exact: &str) -> bool {
+        self.local_name_raw == exact
+    }
+}
+
+/// Finds the first element, skipping the declaration, processing instructions, comments and a
+/// DOCTYPE (with an internal subset). Linear in the prolog's length.
+fn root_element(text: &str) -> Option<Root> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    loop {
+        i += bytes[i..].iter().position(|b| !b.is_ascii_whitespace())?;
+        let rest = &text[i..];
+        if !rest.starts_with('<') {
+            return None;
+        }
+        if rest.starts_with("<?") {
+            i += rest.find("?>")? + 2;
+        } else if rest.starts_with("<!--") {
+            i += rest.find("-->")? + 3;
+        } else if rest.starts_with("<!") {
+            // DOCTYPE: an internal subset in [...] may contain '>'.
+            let close = rest.find('>')?;
+            i += match rest[..close].find('[') {
+                Some(_) => rest.find("]>").or_else(|| rest.find("] >").map(|p| p + 1))? + 2,
+                None => close + 1,
+            };
+        } else {
+            let name_len = rest[1..]
+                .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+                .unwrap_or(rest.len() - 1);
+            let name = &rest[1..1 + name_len];
+            if name.is_empty() {
+                return None;
+            }
+            let tag_len = rest.find('>').map_or(rest.len(), |p| p + 1);
+            let local = name.rsplit(':').next().unwrap_or(name);
+            return Some(Root {
+                tag: (i, i + tag_len),
+                local_name: local.to_ascii_lowercase(),
+                local_name_raw: local.to_owned(),
+            });
+        }
+    }
+}
+
+/// Replaces the root's start tag with `edit(tag)`.
+fn rewrite_root(text: &str, root: &Root, edit: impl FnOnce(&str) -> String) -> String {
+    let (a, b) = root.tag;
+    let mut out = String::with_capacity(text.len() + 16);
+    out.push_str(&text[..a]);
+    out.push_str(&edit(&text[a..b]));
+    out.push_str(&text[b..]);
+    out
+}
+
+/// `<rss ...>` with its version set to 2.0 (`span`: where the current version attribute is).
+fn set_version(tag: &str, span: Option<(usize, usize)>) -> String {
+    match span {
+        Some((a, b)) => format!("{}version=\"2.0\"{}", &tag[..a], &tag[b..]),
+        None => {
+            // After the element name (which may carry a prefix).
+            let end = 1 + tag[1..]
+                .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+                .unwrap_or(tag.len() - 1);
+            format!("{} version=\"2.0\"{}", &tag[..end], &tag[end..])
+        }
+    }
+}
+
+/// Whether the text has RSS items or Atom entries (possibly namespace-prefixed) as elements.
+fn has_items(text: &str) -> bool {
+    ["item", "entry"].iter().any(|name| {
+        text.match_indices(name).any(|(at, _)| {
+            let before = text[..at].chars().next_back();
+            let after = text[at + name.len()..].chars().next();
+            matches!(before, Some('<' | ':')) && matches!(after, Some(c) if c.is_whitespace() || c == '>' || c == '/')
         })
-        .collect())
+    })
+}
+
+fn looks_like_html(text: &str) -> bool {
+    let head = &text.as_bytes()[..text.len().min(2048)];
+    let lower = head.to_ascii_lowercase();
+    [&b"<!doctype html"[..], b"<html", b"<head", b"<body"]
+        .iter()
+        .any(|p| lower.windows(p.len()).any(|w| w == *p))
+}
+
+/// Gunzips a body that starts with the gzip magic bytes, refusing more than [`MAX_INFLATED_BYTES`].
+/// Sitemaps are often `.xml.gz` files served as application/gzip or octet-stream, which HTTP
+/// clients do not decompress (it is the file, not a Content-Encoding).
+pub(crate) fn gunzip_if_gzip(body: &[u8]) -> Result<Cow<'_, [u8]>, FeedError> {
+    if !body.starts_with(&[0x1f, 0x8b]) {
+        return Ok(Cow::Borrowed(body));
+    }
+    let mut out = Vec::with_capacity(body.len().saturating_mul(4));
+    let mut reader = flate2::read::MultiGzDecoder::new(body).take(MAX_INFLATED_BYTES + 1);
+    match reader.read_to_end(&mut out) {
+        Ok(_) if out.len() as u64 > MAX_INFLATED_BYTES => Err(FeedError::Malformed(format!(
+            "gzip body inflates past {MAX_INFLATED_BYTES} bytes"
+        ))),
+        Ok(_) => Ok(Cow::Owned(out)),
+        // A truncated gzip stream still yields what came before the cut: parse that.
+        Err(_) if !out.is_empty() => Ok(Cow::Owned(out)),
+        Err(e) => Err(FeedError::Malformed(format!("invalid gzip: {e}"))),
+    }
+}
+
+/// Parses a feed or sitemap date: RFC 3339 and RFC 2822 (what the specs say), then the loose
+/// forms seen in the wild: "Monday, June 2, 2025", "2025-06-02 10:00:00", "2 June 2025 10:00 CEST",
+/// "02.06.2025". A date without a zone is taken as UTC. Never panics; None if unsure (a
+/// day/month order that cannot be told, a year outside 1970..=2100).
+pub fn parse_date(raw: &str) -> Option<DateTime<Utc>> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return None;
+    }
+    DateTime::parse_from_rfc3339(s)
+        .or_else(|_| DateTime::parse_from_rfc2822(s))
+        .map(|d| d.with_timezone(&Utc))
+        .ok()
+        .or_else(|| loose_date(s))
+        .filter(|d| (1970..=2100).contains(&chrono::Datelike::year(d)))
+}
+
+#[derive(Default)]
+struct DateParts {
+    year: Option<i32>,
+    month: Option<u32>,
+    day: Option<u32>,
+    hms: Option<(u32, u32, u32, u32)>,
+    pm: Option<bool>,
+    offset: Option<i32>,
+}
+
+fn loose_date(s: &str) -> Option<DateTime<Utc>> {
+    let mut p = DateParts::default();
+    for tok in s
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|t| !t.is_empty())
+    {
+        let tok = tok.trim_matches(|c| c == '(' || c == ')');
+        let first = tok.chars().next()?;
+        if first.is_ascii_digit() {
+            numeric_token(tok, &mut p)?;
+        } else if first == '+' || first == '-' {
+            p.offset = Some(parse_offset(tok)?);
+        } else {
+            word_token(tok, &mut p);
+        }
+    }
+    let (mut h, m, sec, nanos) = p.hms.unwrap_or((0, 0, 0, 0));
+    match p.pm {
+        Some(true) if h < 12 => h += 12,
+        Some(false) if h == 12 => h = 0,
+        _ => {}
+    }
+    let naive = NaiveDate::from_ymd_opt(p.year?, p.month?, p.day?)?.and_hms_nano_opt(h, m, sec, nanos)?;
+    let offset = FixedOffset::east_opt(p.offset.unwrap_or(0))?;
+    offset
+        .from_local_datetime(&naive)
+        .single()
+        .map(|d| d.with_timezone(&Utc))
+}
+
+/// A token starting with a digit: a year, a day ("2", "2nd"), a time ("10:00:00+02:00"), an ISO
+/// date ("2025-06-02T10:00"), "2025/06/02" or "02.06.2025". None when it cannot be read safely.
+fn numeric_token(tok: &str, p: &mut DateParts) -> Option<()> {
+    let digits = tok.bytes().take_while(u8::is_ascii_digit).count();
+    let (num, rest) = tok.split_at(digits);
+    match rest.chars().next() {
+        None => {
+            let n: u32 = num.parse().ok()?;
+            if digits == 4 && p.year.is_none() {
+                p.year = Some(n as i32);
+            } else if digits <= 2 && p.day.is_none() {
+                p.day = Some(n);
+            }
+        }
+        Some(':') => parse_time(tok, p)?,
+        Some('-' | '/') if digits == 4 => {
+            // ISO (year first): the date part, then an optional 'T' time.
+            let (date, time) = match tok.find(['T', 't']) {
+                Some(t) => (&tok[..t], Some(&tok[t + 1..])),
+                None => (tok, None),
+            };
+            let mut it = date.split(['-', '/']);
+            p.year = Some(it.next()?.parse().ok()?);
+            p.month = Some(it.next()?.parse().ok()?);
+            p.day = Some(it.next()?.parse().ok()?);
+            if let Some(time) = time {
+                parse_time(time, p)?;
+            }
+        }
+        Some('.') if tok.len() >= 8 => {
+            // "02.06.2025": day first wherever dots are used.
+            let mut it = tok.trim_end_matches('.').split('.');
+            p.day = Some(it.next()?.parse().ok()?);
+            p.month = Some(it.next()?.parse().ok()?);
+            p.year = Some(it.next()?.parse().ok()?);
+        }
+        Some(_) if digits <= 2 && matches!(rest.to_ascii_lowercase().as_str(), "st" | "nd" | "rd" | "th" | ".") => {
+            p.day = Some(num.parse().ok()?);
+        }
+        // "02/06/2025" and the like: day/month order unknown.
+        Some(_) => return None,
+    }
+    Some(())
+}
+
+/// "10:00", "10:00:00.123", with an optional zone glued on: "Z", "+02:00", "-0500".
+fn parse_time(tok: &str, p: &mut DateParts) -> Option<()> {
+    let zone_at = tok.find(['Z', 'z', '+', '-']).unwrap_or(tok.len());
+    let (time, zone) = tok.split_at(zone_at);
+    let (time, frac) = time.split_once('.').unwrap_or((time, ""));
+    let mut it = time.split(':');
+    let h = it.next()?.parse().ok()?;
+    let m = it.next()?.parse().ok()?;
+    let s = it.next().map_or(Some(0), |s| s.parse().ok())?;
+    let frac_digits = &frac[..frac.bytes().take_while(u8::is_ascii_digit).count().min(9)];
+    let nanos = if frac_digits.is_empty() {
+        0
+    } else {
+        frac_digits.parse::<u32>().ok()? * 10u32.pow(9 - frac_digits.len() as u32)
+    };
+    p.hms = Some((h, m, s, nanos));
+    if !zone.is_empty() {
+        p.offset = Some(if zone.eq_ignore_ascii_case("z") {
+            0
+        } else {
+            parse_offset(zone)?
+        });
+    }
+    Some(())
+}
+
+/// "+0200", "+02:00", "-05", in seconds east of UTC.
+fn parse_offset(tok: &str) -> Option<i32> {
+    let sign = match tok.as_bytes().first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let digits: String = tok[1..].chars().filter(|c| *c != ':').collect();
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (h, m) = match digits.len() {
+        1 | 2 => (digits.parse::<i32>().ok()?, 0),
+        4 => (digits[..2].parse::<i32>().ok()?, digits[2..].parse::<i32>().ok()?),
+        _ => return None,
+    };
+    (h <= 14 && m < 60).then_some(sign * (h * 3600 + m * 60))
+}
+
+/// Month names (English), weekdays (ignored), AM/PM and common zone abbreviations.
+fn word_token(tok: &str, p: &mut DateParts) {
+    let w = tok.trim_end_matches('.').to_ascii_lowercase();
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    if w.len() >= 3 {
+        if let Some(i) = MONTHS.iter().position(|m| m.starts_with(&w)) {
+            p.month = Some(i as u32 + 1);
+            return;
+        }
+        if w == "sept" {
+            p.month = Some(9);
+            return;
+        }
+    }
+    let hours = match w.as_str() {
+        "am" | "a.m" => return p.pm = Some(false),
+        "pm" | "p.m" => return p.pm = Some(true),
+        "z" | "ut" | "utc" | "gmt" => 0,
+        "est" => -5,
+        "edt" | "ast" => -4,
+        "cst" => -6,
+        "cdt" => -5,
+        "mst" => -7,
+        "mdt" => -6,
+        "pst" => -8,
+        "pdt" => -7,
+        "bst" | "cet" | "met" => 1,
+        "cest" | "mest" | "eet" => 2,
+        "eest" | "msk" => 3,
+        "jst" | "kst" => 9,
+        _ => return,
+    };
+    p.offset = Some(hours * 3600);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ymd_hms(s: &str) -> String {
+        parse_date(s)
+            .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn dates_feed_rs_misses() {
+        assert_eq!(ymd_hms("Monday, June 2, 2025"), "2025-06-02 00:00:00");
+        assert_eq!(ymd_hms("2025-06-02 10:00:00"), "2025-06-02 10:00:00");
+        assert_eq!(ymd_hms("2025-06-02T10:00:00+0200"), "2025-06-02 08:00:00");
+        assert_eq!(ymd_hms("2 June 2025 10:00 CEST"), "2025-06-02 08:00:00");
+        assert_eq!(ymd_hms("June 2nd, 2025 at 3:15 PM EST"), "2025-06-02 20:15:00");
+        assert_eq!(ymd_hms("Thurs, 13 Jul 2011 07:38:00 GMT"), "2011-07-13 07:38:00");
+        assert_eq!(ymd_hms("02.06.2025 10:00"), "2025-06-02 10:00:00");
+        assert_eq!(ymd_hms("2025-06-02"), "2025-06-02 00:00:00");
+        assert_eq!(ymd_hms("Tue, 10 Jun 2003 04:00:00 GMT"), "2003-06-10 04:00:00");
+    }
+
+    #[test]
+    fn ambiguous_or_junk_dates_are_none() {
+        for s in [
+            "02/06/2025",
+            "yesterday",
+            "",
+            "32 June 2025",
+            "June 2025",
+            "9999-99-99",
+            "+",
+            "1:",
+            "12:00:99999999999",
+        ] {
+            assert_eq!(parse_date(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn root_rewrites() {
+        let text = "<?xml version=\"1.0\"?><!-- c --><!DOCTYPE rss [<!ENTITY a \"b\">]><rss><channel/></rss>";
+        let root = root_element(text).unwrap();
+        assert_eq!(root.local_name(), "rss");
+        assert_eq!(
+            rewrite_root(text, &root, |t| set_version(t, None))
+                .matches("<rss version=\"2.0\">")
+                .count(),
+            1
+        );
+        assert!(has_items("<rdf:item rdf:about='x'>") && !has_items("<items><itemx>"));
+    }
 }

@@ -813,6 +813,31 @@ fn classify(e: reqwest::Error, url: &Url) -> FetchError {
     }
 }
 
+/// The fetcher for a run over `config`: the hosts of configured outlets (homepages and sources)
+/// may be at private or loopback addresses, since someone configured them there; links found
+/// in their feeds that lead to other private addresses are still refused.
+pub fn for_config(
+    config: &crate::config::Config,
+    robots_cache: Arc<dyn RobotsCache>,
+) -> Result<Fetcher, crate::error::Error> {
+    let mut hosts: Vec<String> = config
+        .outlets
+        .iter()
+        .flat_map(|o| o.homepage.iter().chain(o.sources().map(|(_, u)| u)))
+        .filter_map(|u| {
+            u.host_str()
+                .map(|h| h.trim_start_matches('[').trim_end_matches(']').to_string())
+        })
+        .collect();
+    hosts.sort();
+    hosts.dedup();
+    let options = FetcherOptions {
+        robots_cache,
+        allowed_private_hosts: hosts,
+    };
+    Fetcher::with_options(&config.crawl, options).map_err(crate::error::Error::Other)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,129 @@
+//! Charset detection on our legacy-encoded pages (`fixtures/charset`, made by
+//! `fixtures/generate.py`) and on the corpus's undeclared feeds.
+
+use std::path::{Path, PathBuf};
+
+use pickup::crawl::charset::{self, Kind, Source};
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/charset")
+            .join(name),
+    )
+    .unwrap()
+}
+
+#[test]
+fn declared_in_the_page() {
+    let cases = [
+        ("windows-1252.html", "windows-1252", "L’été à Paris – café crème €5"),
+        ("shift_jis.html", "Shift_JIS", "日本語の社説：気候変動"),
+        ("euc-jp.html", "EUC-JP", "日本語の社説：気候変動"),
+        ("euc-kr.html", "EUC-KR", "한국어 사설: 기후 변화"),
+        ("gb18030.html", "gb18030", "中文社论：气候变化"),
+        ("big5.html", "Big5", "中文社論：氣候變遷"),
+        ("iso-8859-2.html", "ISO-8859-2", "Zażółć gęślą jaźń"),
+        ("koi8-r.html", "KOI8-R", "Колонка: изменение климата"),
+        ("windows-1251.html", "windows-1251", "Колонка: изменение климата"),
+    ];
+    for (file, encoding, text) in cases {
+        let bytes = fixture(file);
+        // No HTTP charset, and a server default "utf-8" that the bytes contradict: both must
+        // end at the page's own declaration.
+        for ct in [None, Some("text/html"), Some("text/html; charset=utf-8")] {
+            let d = charset::decode(&bytes, ct, Kind::Html, None);
+            assert_eq!((d.encoding, d.source), (encoding, Source::Declaration), "{file} {ct:?}");
+            assert!(d.text.contains(text), "{file}: {}", d.text);
+            assert!(!d.had_errors, "{file}");
+        }
+        assert!(charset::decode_html(&bytes, None).contains(text));
+    }
+}
+
+#[test]
+fn http_header_beats_the_page() {
+    // An explicit legacy charset in the header wins over `<meta>` (HTML's rule), even when wrong:
+    // only a UTF-8 header contradicted by the bytes is passed over.
+    let d = charset::decode(
+        &fixture("koi8-r.html"),
+        Some("text/html; charset=windows-1251"),
+        Kind::Html,
+        None,
+    );
+    assert_eq!((d.encoding, d.source), ("windows-1251", Source::HttpHeader));
+    // A BOM beats both.
+    let mut bom = vec![0xEF, 0xBB, 0xBF];
+    bom.extend_from_slice("<meta charset=\"koi8-r\"><p>Колонка</p>".as_bytes());
+    let d = charset::decode(&bom, Some("text/html; charset=windows-1251"), Kind::Html, None);
+    assert_eq!((d.encoding, d.source), ("UTF-8", Source::Bom));
+    assert!(d.text.starts_with("<meta") && d.text.contains("Колонка"));
+}
+
+#[test]
+fn undeclared_pages_are_sniffed() {
+    let d = charset::decode(&fixture("sniff_windows-1251.html"), None, Kind::Html, Some("ru"));
+    assert_eq!((d.encoding, d.source), ("windows-1251", Source::Sniffed));
+    assert!(d.text.contains("Министр заявил"));
+    let d = charset::decode(&fixture("sniff_shift_jis.html"), Some("text/html"), Kind::Html, None);
+    assert_eq!((d.encoding, d.source), ("Shift_JIS", Source::Sniffed));
+    assert!(d.text.contains("政府は来週"));
+}
+
+fn corpus() -> Option<PathBuf> {
+    let found = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .skip(1)
+        .map(|a| a.join("shared/corpus/feeds"))
+        .find(|d| d.is_dir());
+    if found.is_none() {
+        eprintln!("SKIPPED: ../shared/corpus/feeds not found");
+    }
+    found
+}
+
+/// feedparser's chardet cases: feeds with no encoding information at all.
+#[test]
+fn corpus_undeclared_feeds_are_sniffed_right() {
+    let Some(dir) = corpus() else { return };
+    let cases = [
+        ("koi8r.xml", "Как пережить новогоднюю ночь"),
+        ("shiftjis.xml", "DrecomRSSに記事投稿が反映されない…"),
+        ("eucjp.xml", "ゲーム三昧な正月"),
+        ("euckr.xml", "EUC-KR 에서 TypeKey 한글닉네임 표시하기"),
+        ("gb2312.xml", "不归移民漫画系列：专业工作"),
+    ];
+    for (file, title) in cases {
+        let bytes = std::fs::read(dir.join("feedparser/illformed/chardet").join(file)).unwrap();
+        let d = charset::decode(&bytes, None, Kind::Xml, None);
+        assert_eq!(d.source, Source::Sniffed, "{file}");
+        assert!(
+            d.text.contains(title),
+            "{file} as {}: {}",
+            d.encoding,
+            &d.text[..d.text.len().min(400)]
+        );
+    }
+}
+
+/// feedparser's HTTP cases: the header's charset overrides the XML declaration; a bogus one is
+/// ignored.
+#[test]
+fn corpus_http_charset_cases() {
+    let Some(dir) = corpus() else { return };
+    let read = |f: &str| std::fs::read(dir.join("feedparser/encoding").join(f)).unwrap();
+    let d = charset::decode(
+        &read("http_application_atom_xml_gb2312_charset_overrides_encoding.xml"),
+        Some("application/atom+xml; charset=gb2312"),
+        Kind::Xml,
+        None,
+    );
+    assert_eq!((d.encoding, d.source), ("GBK", Source::HttpHeader));
+    let d = charset::decode(
+        &read("http_text_xml_bogus_charset.xml"),
+        Some("text/xml; charset=bogus"),
+        Kind::Xml,
+        None,
+    );
+    assert_ne!(d.source, Source::HttpHeader);
+}
