@@ -1,11 +1,19 @@
 //! HTML → [`Document`]: page metadata and the article's main text.
 //!
-//! Placeholder implementation (title + every `<p>`); replaced by the full extractor.
+//! The page is parsed once (html5ever, through `dom_query`); metadata is read from that tree
+//! ([`meta`], [`jsonld`]), then the same tree is handed to dom_smoothie for the main text
+//! ([`text`]). Pages nested absurdly deep skip the tree altogether ([`flat`]), because tree
+//! building is quadratic in nesting depth.
+
+mod date;
+mod flat;
+mod jsonld;
+mod lang;
+mod meta;
+mod text;
 
 use chrono::{DateTime, Utc};
-use scraper::{Html, Selector};
 use serde::Serialize;
-use std::sync::LazyLock;
 use url::Url;
 
 /// What extraction found on one page.
@@ -33,26 +41,35 @@ impl Document {
     }
 }
 
-static P: LazyLock<Selector> = LazyLock::new(|| Selector::parse("p").unwrap());
-static TITLE: LazyLock<Selector> = LazyLock::new(|| Selector::parse("title").unwrap());
-
 /// Extracts metadata and main text from an HTML page. Never fails: a page
 /// with nothing recognisable gives a `Document` with empty fields.
 pub fn extract(html: &str, page_url: Option<&Url>) -> Document {
-    let doc = Html::parse_document(html);
-    let title = doc
-        .select(&TITLE)
-        .next()
-        .map(|t| t.text().collect::<String>().trim().to_string());
-    let paragraphs = doc
-        .select(&P)
-        .map(|p| p.text().collect::<String>().trim().to_string())
-        .filter(|p| !p.is_empty())
-        .collect();
+    let mut doc = if flat::too_deep(html) {
+        flat::extract(html, page_url)
+    } else {
+        tree_extract(html, page_url)
+    };
+    doc.url = page_url.cloned();
+    if doc.language.is_none() {
+        doc.language = lang::detect(&doc.paragraphs);
+    }
+    doc
+}
+
+/// The normal path: one parse, metadata first (dom_smoothie mutates the tree), then main text.
+fn tree_extract(html: &str, page_url: Option<&Url>) -> Document {
+    let tree = dom_query::Document::from(html);
+    let ld = jsonld::find_article(&tree);
+    let meta = meta::read(&tree, page_url, ld.as_ref());
+    let paragraphs = text::main_text(tree, page_url, ld.as_ref().and_then(|a| a.body.as_deref()));
     Document {
-        url: page_url.cloned(),
-        title,
+        url: None,
+        canonical_url: meta.canonical_url,
+        amp_url: meta.amp_url,
+        title: meta.title,
+        byline: meta.byline,
+        published: meta.published,
+        language: meta.language,
         paragraphs,
-        ..Document::default()
     }
 }
