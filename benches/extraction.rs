@@ -1,7 +1,9 @@
 //! Main-text extraction measured on the article-extraction-benchmark corpus: precision, recall,
 //! F1 (the benchmark's metric) and pages per second on one core.
 //!
-//! `cargo bench --bench extraction` (add `-- --worst N` to list the N worst pages by F1).
+//! `cargo bench --bench extraction`; add `-- --worst N` to list the N worst pages by F1, or
+//! `-- --dump DIR` to write each page's extracted text to `DIR/<key>.txt`, or `-- --show KEY`
+//! to print everything extracted from the page whose key starts with KEY.
 
 #[path = "../tests/extract_support/mod.rs"]
 mod extract_support;
@@ -22,6 +24,14 @@ fn main() {
         .and_then(|n| n.parse().ok())
         .unwrap_or(0);
 
+    let dump = std::env::args().skip_while(|a| a != "--dump").nth(1);
+    if let Some(key) = std::env::args().skip_while(|a| a != "--show").nth(1) {
+        for page in pages.iter().filter(|p| p.key.starts_with(&key)) {
+            println!("{:#?}", pickup::extract::extract(&page.html, page.url.as_ref()));
+        }
+        return;
+    }
+
     // Warm up once so lazy statics and allocator growth are not counted.
     let _ = pickup::extract::extract(&pages[0].html, pages[0].url.as_ref());
     let start = Instant::now();
@@ -37,6 +47,15 @@ fn main() {
     println!("recall:     {r:.3}");
     println!("F1:         {f1:.3}");
     println!("pages/s:    {:.0} (one core)", pages.len() as f64 / elapsed);
+
+    if let Some(dir) = dump {
+        for (page, text) in pages.iter().zip(&texts) {
+            let path = std::path::Path::new(&dir).join(format!("{}.txt", page.key));
+            if let Err(e) = std::fs::write(&path, text) {
+                println!("cannot write {}: {e}", path.display());
+            }
+        }
+    }
 
     if worst > 0 {
         let mut scored: Vec<(f64, f64, f64, &str)> = pages

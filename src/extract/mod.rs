@@ -5,6 +5,7 @@
 //! ([`text`]). Pages nested absurdly deep skip the tree altogether ([`flat`]), because tree
 //! building is quadratic in nesting depth.
 
+mod boilerplate;
 mod date;
 mod flat;
 mod jsonld;

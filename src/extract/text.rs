@@ -16,6 +16,7 @@ pub fn main_text(tree: Tree, page_url: Option<&Url>, ld_body: Option<&str>) -> V
 }
 
 fn readability_text(tree: Tree, page_url: Option<&Url>) -> String {
+    super::boilerplate::remove_furniture(&tree);
     let config = Config {
         text_mode: TextMode::Formatted,
         ..Config::default()
