@@ -10,6 +10,7 @@ mod date;
 mod flat;
 mod jsonld;
 mod lang;
+mod lines;
 mod meta;
 mod text;
 
@@ -62,7 +63,8 @@ fn tree_extract(html: &str, page_url: Option<&Url>) -> Document {
     let tree = dom_query::Document::from(html);
     let ld = jsonld::find_article(&tree);
     let meta = meta::read(&tree, page_url, ld.as_ref());
-    let paragraphs = text::main_text(tree, page_url, ld.as_ref().and_then(|a| a.body.as_deref()));
+    let ld_body = ld.as_ref().and_then(|a| a.body.as_deref());
+    let paragraphs = lines::clean(text::main_text(tree, page_url, ld_body), meta.title.as_deref());
     Document {
         url: None,
         canonical_url: meta.canonical_url,

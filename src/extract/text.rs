@@ -19,6 +19,8 @@ fn readability_text(tree: Tree, page_url: Option<&Url>) -> String {
     super::boilerplate::remove_furniture(&tree);
     let config = Config {
         text_mode: TextMode::Formatted,
+        // We read JSON-LD ourselves (jsonld.rs); dom_smoothie would parse it a second time.
+        disable_json_ld: true,
         ..Config::default()
     };
     // An unusable page URL only costs link resolution inside dom_smoothie, which we do not use.
