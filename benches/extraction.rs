@@ -43,7 +43,8 @@ fn main() {
     let elapsed = start.elapsed().as_secs_f64();
     let cpu = thread_cpu_seconds().zip(cpu_start).map(|(end, start)| end - start);
 
-    let (p, r, f1) = extract_support::corpus_scores(pages.iter().zip(&texts).map(|(pg, t)| (pg.gold.as_str(), t.as_str())));
+    let (p, r, f1) =
+        extract_support::corpus_scores(pages.iter().zip(&texts).map(|(pg, t)| (pg.gold.as_str(), t.as_str())));
     println!("pages:      {}", pages.len());
     println!("precision:  {p:.3}");
     println!("recall:     {r:.3}");
@@ -51,7 +52,10 @@ fn main() {
     println!("pages/s:    {:.0} (one core, wall clock)", pages.len() as f64 / elapsed);
     if let Some(cpu) = cpu {
         // On a shared machine the wall clock counts other processes' turns; CPU time does not.
-        println!("pages/s:    {:.0} (per CPU-second of this thread)", pages.len() as f64 / cpu);
+        println!(
+            "pages/s:    {:.0} (per CPU-second of this thread)",
+            pages.len() as f64 / cpu
+        );
     }
 
     if let Some(dir) = dump {

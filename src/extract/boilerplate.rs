@@ -13,18 +13,75 @@ const FURNITURE_TAGS: &str = "nav, footer, aside, form, button, figcaption, dial
 
 /// `class` / `id` tokens (split at non-alphanumerics) that name furniture.
 const FURNITURE_TOKENS: &[&str] = &[
-    "comment", "comments", "disqus", "tags", "tag", "breadcrumb", "breadcrumbs", "byline", "bylines", "caption",
-    "captions", "credit", "credits", "nav", "navbar", "navigation", "menu", "footer", "sidebar", "share", "sharing",
-    "social", "newsletter", "subscribe", "subscription", "signup", "promo", "related", "recommended",
-    "recommendations", "popular", "mostread", "mostpopular", "trending", "outbrain", "taboola", "advert",
-    "advertisement", "ad", "ads", "sponsored", "timestamp", "dateline", "toolbar", "pagination", "modal", "popup",
-    "cookie", "paywall",
+    "comment",
+    "comments",
+    "disqus",
+    "tags",
+    "tag",
+    "breadcrumb",
+    "breadcrumbs",
+    "byline",
+    "bylines",
+    "caption",
+    "captions",
+    "credit",
+    "credits",
+    "nav",
+    "navbar",
+    "navigation",
+    "menu",
+    "footer",
+    "sidebar",
+    "share",
+    "sharing",
+    "social",
+    "newsletter",
+    "subscribe",
+    "subscription",
+    "signup",
+    "promo",
+    "related",
+    "recommended",
+    "recommendations",
+    "popular",
+    "mostread",
+    "mostpopular",
+    "trending",
+    "outbrain",
+    "taboola",
+    "advert",
+    "advertisement",
+    "ad",
+    "ads",
+    "sponsored",
+    "timestamp",
+    "dateline",
+    "toolbar",
+    "pagination",
+    "modal",
+    "popup",
+    "cookie",
+    "paywall",
 ];
 
 /// Prefixes of `class` / `id` tokens that name furniture (`relatedStories`, `share-buttons`).
 const FURNITURE_PREFIXES: &[&str] = &[
-    "related", "newsletter", "social", "share", "breadcrumb", "byline", "caption", "promo", "subscri", "recommend",
-    "outbrain", "taboola", "sidebar", "advert", "mostread", "mostpopular",
+    "related",
+    "newsletter",
+    "social",
+    "share",
+    "breadcrumb",
+    "byline",
+    "caption",
+    "promo",
+    "subscri",
+    "recommend",
+    "outbrain",
+    "taboola",
+    "sidebar",
+    "advert",
+    "mostread",
+    "mostpopular",
 ];
 
 /// Removes furniture from the tree, sparing any element that holds most of the page's text
@@ -53,7 +110,10 @@ pub fn remove_furniture(tree: &Tree) {
 /// True when the element's class or id names furniture. `<article>` and `<main>` are spared:
 /// WordPress gives them every tag and category of the post as classes (`tag-review`).
 fn names_furniture(node: &NodeRef) -> bool {
-    if node.node_name().is_some_and(|n| matches!(&*n, "article" | "main" | "body" | "html")) {
+    if node
+        .node_name()
+        .is_some_and(|n| matches!(&*n, "article" | "main" | "body" | "html"))
+    {
         return false;
     }
     ["class", "id"]
@@ -67,15 +127,29 @@ fn names_furniture(node: &NodeRef) -> bool {
 /// not a mere label prefix (`comments-area`, but not `tag-review`), or when a word starts with
 /// an unambiguous prefix (`relatedStories`).
 fn class_names_furniture(name: &str) -> bool {
-    const LABEL_PREFIXES: &[&str] = &["tag", "tags", "category", "ad", "ads", "nav", "menu", "credit", "timestamp"];
+    const LABEL_PREFIXES: &[&str] = &[
+        "tag",
+        "tags",
+        "category",
+        "ad",
+        "ads",
+        "nav",
+        "menu",
+        "credit",
+        "timestamp",
+    ];
     let words = split_words(name);
     let Some((first, last)) = words.first().zip(words.last()) else {
         return false;
     };
     FURNITURE_TOKENS.contains(&last.as_str())
         || (FURNITURE_TOKENS.contains(&first.as_str()) && !LABEL_PREFIXES.contains(&first.as_str()))
-        || words.iter().any(|w| FURNITURE_PREFIXES.iter().any(|p| w.starts_with(p)))
-        || FURNITURE_PREFIXES.iter().any(|p| name.to_ascii_lowercase().replace(['-', '_'], "").starts_with(p))
+        || words
+            .iter()
+            .any(|w| FURNITURE_PREFIXES.iter().any(|p| w.starts_with(p)))
+        || FURNITURE_PREFIXES
+            .iter()
+            .any(|p| name.to_ascii_lowercase().replace(['-', '_'], "").starts_with(p))
 }
 
 /// Lower-cased words of a class name: `relatedStories__item` → `related`, `stories`, `item`.

@@ -3,7 +3,11 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
 /// Offsets we accept after a date-time: `Z`, `+01:00`, `+0100`.
-const WITH_ZONE: &[&str] = &["%Y-%m-%dT%H:%M:%S%.f%#z", "%Y-%m-%d %H:%M:%S%.f%#z", "%Y-%m-%dT%H:%M%#z"];
+const WITH_ZONE: &[&str] = &[
+    "%Y-%m-%dT%H:%M:%S%.f%#z",
+    "%Y-%m-%d %H:%M:%S%.f%#z",
+    "%Y-%m-%dT%H:%M%#z",
+];
 
 /// Date-times without a zone, read as UTC (the best guess without one).
 const WITHOUT_ZONE: &[&str] = &[
@@ -15,7 +19,15 @@ const WITHOUT_ZONE: &[&str] = &[
     "%Y/%m/%d %H:%M",
 ];
 
-const DATE_ONLY: &[&str] = &["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%d.%m.%Y", "%B %d, %Y", "%b %d, %Y", "%d %B %Y"];
+const DATE_ONLY: &[&str] = &[
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%Y%m%d",
+    "%d.%m.%Y",
+    "%B %d, %Y",
+    "%b %d, %Y",
+    "%d %B %Y",
+];
 
 /// Parses a publication date; `None` when the text is not a date we recognise.
 pub fn parse(raw: &str) -> Option<DateTime<Utc>> {
@@ -35,7 +47,10 @@ pub fn parse(raw: &str) -> Option<DateTime<Utc>> {
     if let Ok(dt) = DateTime::parse_from_rfc2822(s) {
         return Some(dt.with_timezone(&Utc));
     }
-    if let Some(dt) = WITHOUT_ZONE.iter().find_map(|f| NaiveDateTime::parse_from_str(s, f).ok()) {
+    if let Some(dt) = WITHOUT_ZONE
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+    {
         return Some(dt.and_utc());
     }
     DATE_ONLY

@@ -97,7 +97,11 @@ pub fn extract(html: &str, _page_url: Option<&Url>) -> super::Document {
         let after = &rest[lt + 1..];
         let gt = after.find('>').map_or(after.len(), |g| g + 1);
         let tag = after[..gt].trim_end_matches('>').to_ascii_lowercase();
-        let name: String = tag.trim_start_matches('/').chars().take_while(char::is_ascii_alphanumeric).collect();
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect();
         in_title = name == "title" && !tag.starts_with('/');
         rest = &after[gt.min(after.len())..];
         if matches!(name.as_str(), "script" | "style") && !tag.starts_with('/') {
@@ -121,8 +125,29 @@ pub fn extract(html: &str, _page_url: Option<&Url>) -> super::Document {
 fn is_block(name: &str) -> bool {
     matches!(
         name,
-        "p" | "div" | "br" | "li" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "section" | "article" | "blockquote"
-            | "tr" | "td" | "header" | "footer" | "nav" | "ul" | "ol" | "table" | "title" | "body" | "head"
+        "p" | "div"
+            | "br"
+            | "li"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "section"
+            | "article"
+            | "blockquote"
+            | "tr"
+            | "td"
+            | "header"
+            | "footer"
+            | "nav"
+            | "ul"
+            | "ol"
+            | "table"
+            | "title"
+            | "body"
+            | "head"
     )
 }
 

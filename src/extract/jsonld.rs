@@ -137,6 +137,9 @@ fn author_names(author: Option<&Value>) -> Option<String> {
         Value::Array(items) => items.iter().filter_map(|a| author_names(Some(a))).collect(),
         _ => Vec::new(),
     };
-    let names: Vec<String> = names.into_iter().filter(|n| !n.is_empty() && !n.starts_with("http")).collect();
+    let names: Vec<String> = names
+        .into_iter()
+        .filter(|n| !n.is_empty() && !n.starts_with("http"))
+        .collect();
     (!names.is_empty()).then(|| names.join(", "))
 }

@@ -34,6 +34,7 @@ pub fn detect(paragraphs: &[String]) -> Option<String> {
 
 /// ISO 639-3 (whatlang's codes) to ISO 639-1; `None` for languages without a two-letter code.
 fn from_639_3(code: &str) -> Option<&'static str> {
+    #[rustfmt::skip] // A table reads best as a table.
     const TABLE: &[(&str, &str)] = &[
         ("afr", "af"), ("aka", "ak"), ("amh", "am"), ("ara", "ar"), ("aze", "az"), ("bel", "be"),
         ("ben", "bn"), ("bul", "bg"), ("cat", "ca"), ("ces", "cs"), ("cmn", "zh"), ("zho", "zh"),

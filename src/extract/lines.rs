@@ -4,10 +4,38 @@
 
 /// Lower-cased openings of lines that are furniture when the line is short.
 const JUNK_OPENINGS: &[&str] = &[
-    "photo:", "photos:", "image:", "(image credit", "image credit", "credit:", "published:", "| updated", "updated:",
-    "updated ", "posted ", "published ", "last updated", "advertisement", "continue reading", "see more:", "read more",
-    "related:", "related articles", "you may also like", "don't miss", "don’t miss", "click here", "sign up",
-    "subscribe", "follow us", "get the latest", "share this", "have a tip?", "recommended:", "more:", "watch:",
+    "photo:",
+    "photos:",
+    "image:",
+    "(image credit",
+    "image credit",
+    "credit:",
+    "published:",
+    "| updated",
+    "updated:",
+    "updated ",
+    "posted ",
+    "published ",
+    "last updated",
+    "advertisement",
+    "continue reading",
+    "see more:",
+    "read more",
+    "related:",
+    "related articles",
+    "you may also like",
+    "don't miss",
+    "don’t miss",
+    "click here",
+    "sign up",
+    "subscribe",
+    "follow us",
+    "get the latest",
+    "share this",
+    "have a tip?",
+    "recommended:",
+    "more:",
+    "watch:",
 ];
 
 /// Lines above this many characters are prose, whatever they start with.
@@ -39,8 +67,13 @@ fn is_junk(line: &str) -> bool {
 
 /// "Image 3 of 8", "Photo 2 / 12".
 fn is_image_counter(lower: &str) -> bool {
-    let rest = ["image ", "photo ", "slide "].iter().find_map(|p| lower.strip_prefix(p));
-    rest.is_some_and(|r| r.chars().all(|c| c.is_ascii_digit() || c == ' ' || c == '/' || c == 'o' || c == 'f'))
+    let rest = ["image ", "photo ", "slide "]
+        .iter()
+        .find_map(|p| lower.strip_prefix(p));
+    rest.is_some_and(|r| {
+        r.chars()
+            .all(|c| c.is_ascii_digit() || c == ' ' || c == '/' || c == 'o' || c == 'f')
+    })
 }
 
 /// A whole line in capitals: promo headlines ("GET FOX BUSINESS ON THE GO").
@@ -52,7 +85,11 @@ fn is_shouted(line: &str) -> bool {
 /// Teasers labelled like "… jibe [INSIGHT]" or "… [VIDEO]|".
 fn ends_with_bracket_label(line: &str) -> bool {
     let trimmed = line.trim_end_matches(['|', ' ']);
-    let Some(inner) = trimmed.strip_suffix(']').and_then(|t| t.rsplit_once('[')).map(|(_, l)| l) else {
+    let Some(inner) = trimmed
+        .strip_suffix(']')
+        .and_then(|t| t.rsplit_once('['))
+        .map(|(_, l)| l)
+    else {
         return false;
     };
     !inner.is_empty() && inner.chars().all(|c| c.is_uppercase() || c == ' ')

@@ -47,7 +47,11 @@ pub fn read(tree: &Tree, page_url: Option<&Url>, ld: Option<&LdArticle>) -> Meta
     let canonical_url = link_href(tree, "canonical", page_url)
         .or_else(|| get("og:url").and_then(|u| resolve(u, page_url)))
         .or_else(|| ld.and_then(|a| a.url.as_deref()).and_then(|u| resolve(u, page_url)));
-    let title_host = canonical_url.as_ref().or(page_url).and_then(Url::host_str).map(str::to_string);
+    let title_host = canonical_url
+        .as_ref()
+        .or(page_url)
+        .and_then(Url::host_str)
+        .map(str::to_string);
 
     let title = get("og:title")
         .or_else(|| get("twitter:title"))
@@ -155,7 +159,11 @@ pub(super) fn collapse_spaces(s: &str) -> String {
 /// Drops a "By " prefix and rejects what is clearly not a name list (too long, empty).
 fn clean_byline(raw: &str) -> Option<String> {
     let b = collapse_spaces(raw);
-    let b = ["By ", "by ", "BY "].iter().find_map(|p| b.strip_prefix(p)).unwrap_or(&b).trim();
+    let b = ["By ", "by ", "BY "]
+        .iter()
+        .find_map(|p| b.strip_prefix(p))
+        .unwrap_or(&b)
+        .trim();
     (!b.is_empty() && b.chars().count() <= 120).then(|| b.to_string())
 }
 
@@ -170,7 +178,12 @@ fn strip_site_suffix(title: &str, site_name: Option<&str>, host: Option<&str>) -
     else {
         return title.to_string();
     };
-    let squash = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
+    let squash = |s: &str| {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+    };
     let tail_key = squash(tail);
     let names_site = site_name.is_some_and(|s| squash(s) == tail_key)
         || host.is_some_and(|h| host_label(h).is_some_and(|label| tail_key.contains(&label) && label.len() >= 3));
@@ -194,10 +207,19 @@ mod tests {
     #[test]
     fn strips_only_site_names() {
         let s = |t: &str, site: Option<&str>, host: Option<&str>| strip_site_suffix(t, site, host);
-        assert_eq!(s("Storm hits coast | The Herald", Some("The Herald"), None), "Storm hits coast");
-        assert_eq!(s("Storm hits coast - BBC News", None, Some("www.bbc.co.uk")), "Storm hits coast");
+        assert_eq!(
+            s("Storm hits coast | The Herald", Some("The Herald"), None),
+            "Storm hits coast"
+        );
+        assert_eq!(
+            s("Storm hits coast - BBC News", None, Some("www.bbc.co.uk")),
+            "Storm hits coast"
+        );
         // Not the site's name: part of the headline.
-        assert_eq!(s("Rust 2.0 - what changes", Some("The Herald"), Some("herald.example")), "Rust 2.0 - what changes");
+        assert_eq!(
+            s("Rust 2.0 - what changes", Some("The Herald"), Some("herald.example")),
+            "Rust 2.0 - what changes"
+        );
         assert_eq!(s("Plain headline", Some("The Herald"), None), "Plain headline");
     }
 }

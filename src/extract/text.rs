@@ -30,7 +30,10 @@ fn readability_text(tree: Tree, page_url: Option<&Url>) -> String {
         Ok(r) => r,
         Err(_) => return String::new(),
     };
-    readability.parse().map(|a| a.text_content.to_string()).unwrap_or_default()
+    readability
+        .parse()
+        .map(|a| a.text_content.to_string())
+        .unwrap_or_default()
 }
 
 /// Splits text on line breaks into trimmed, whitespace-collapsed, non-empty paragraphs.

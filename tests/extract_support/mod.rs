@@ -23,7 +23,8 @@ pub fn corpus_dir() -> PathBuf {
         return PathBuf::from(dir).join("article-extraction-benchmark");
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let candidates = ["../shared/corpus", "../../shared/corpus"].map(|rel| root.join(rel).join("article-extraction-benchmark"));
+    let candidates =
+        ["../shared/corpus", "../../shared/corpus"].map(|rel| root.join(rel).join("article-extraction-benchmark"));
     let found = candidates.iter().find(|dir| dir.is_dir());
     found.unwrap_or(&candidates[0]).clone()
 }
@@ -110,7 +111,13 @@ pub fn corpus_scores<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) ->
         precisions.extend(p);
         recalls.extend(r);
     }
-    let mean = |v: &[f64]| if v.is_empty() { 0.0 } else { v.iter().sum::<f64>() / v.len() as f64 };
+    let mean = |v: &[f64]| {
+        if v.is_empty() {
+            0.0
+        } else {
+            v.iter().sum::<f64>() / v.len() as f64
+        }
+    };
     let (p, r) = (mean(&precisions), mean(&recalls));
     let f1 = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
     (p, r, f1)
