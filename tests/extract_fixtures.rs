@@ -102,6 +102,13 @@ fn reads_time_element_rel_author_and_regional_lang() {
 
 #[test]
 fn deep_nesting_does_not_hang() {
+    // Also, just past the limit, with text both before and after.
+    let past = format!("<p>Before.</p>{}<p>After.</p>", "<div>".repeat(600));
+    assert_eq!(
+        extract(&past, None).paragraphs,
+        vec!["Before.".to_string(), "After.".to_string()]
+    );
+
     // 100,000 nested <div>s took 13 s in scraper (CRATES.md); the depth pre-check reads it flat.
     let depth = 100_000;
     let html = format!(
@@ -115,6 +122,21 @@ fn deep_nesting_does_not_hang() {
     assert_eq!(doc.title.as_deref(), Some("Deep"));
     assert_eq!(doc.language.as_deref(), Some("en"));
     assert_eq!(doc.paragraphs, vec!["Still here & readable.".to_string()]);
+}
+
+#[test]
+fn nesting_just_under_the_limit_goes_through_the_tree_without_overflowing() {
+    // Test threads have 2 MiB stacks, less than a main thread: the tree path must fit.
+    let depth = 500;
+    let para = "<p>The council voted to close the bridge to cars from next spring, ending a long debate.</p>";
+    let html = format!(
+        "<html><body>{}{}{}</body></html>",
+        "<div>".repeat(depth),
+        para.repeat(5),
+        "</div>".repeat(depth)
+    );
+    let doc = extract(&html, None);
+    assert!(doc.text().contains("close the bridge"), "{:#?}", doc.paragraphs);
 }
 
 #[test]

@@ -47,7 +47,7 @@ impl Document {
 /// with nothing recognisable gives a `Document` with empty fields.
 pub fn extract(html: &str, page_url: Option<&Url>) -> Document {
     let mut doc = if flat::too_deep(html) {
-        flat::extract(html, page_url)
+        flat::extract(html)
     } else {
         tree_extract(html, page_url)
     };

@@ -25,7 +25,7 @@ fn readability_text(tree: Tree, page_url: Option<&Url>) -> String {
     };
     // An unusable page URL only costs link resolution inside dom_smoothie, which we do not use.
     let url = page_url.map(Url::as_str);
-    let readability = Readability::with_document(tree, url, Some(config.clone()));
+    let readability = Readability::with_document(tree, url, Some(config));
     let mut readability = match readability {
         Ok(r) => r,
         Err(_) => return String::new(),
