@@ -1,0 +1,275 @@
+//! The `pickup` binary as cron and users meet it: exit codes, messages, exports, `check`.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+const ARTICLE: &str = "config/articles/cybercrime-2021.en.txt";
+
+fn pickup() -> Command {
+    let mut cmd = Command::cargo_bin("pickup").unwrap();
+    cmd.env_remove("PICKUP_CONFIG").env("NO_COLOR", "1");
+    cmd
+}
+
+/// A config folder with the example article and `body` as pickup.toml.
+fn config_dir(body: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("articles")).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(root.join(ARTICLE), dir.path().join("articles/op-ed.txt")).unwrap();
+    let path = dir.path().join("pickup.toml");
+    std::fs::write(&path, body).unwrap();
+    (dir, path)
+}
+
+const ARTICLE_TOML: &str = r#"
+[store]
+path = "store"
+
+[[articles]]
+id = "op-ed"
+title = "Taiwan Can Help Fight Cybercrime in the Post-Pandemic Era"
+published = "2021-11-10"
+language = "en"
+text = "articles/op-ed.txt"
+"#;
+
+fn stderr_of(cmd: &mut Command, code: i32) -> String {
+    let out = cmd.assert().code(code).get_output().clone();
+    String::from_utf8(out.stderr).unwrap()
+}
+
+#[test]
+fn config_errors_exit_2_and_name_file_line_and_field() {
+    let cases = [
+        ("[crawl]\nper_host_rps = 0\n", ":2: crawl.per_host_rps: must be above 0"),
+        ("[crawl]\nper_host_rsp = 1\n", "unknown field `per_host_rsp`"),
+        (
+            "[[outlets]]\nid = \"x\"\nname = \"X\"\ncountry = \"XX\"\nlanguage = \"en\"\n",
+            "outlets[0].country: \"XX\" is not an ISO 3166-1 alpha-2",
+        ),
+        (
+            "[[outlets]]\nid = \"x\"\nname = \"X\"\ncountry = \"US\"\nlanguage = \"en\"\nfeeds = [\"not a url\"]\n",
+            "outlets[0].feeds[0]: \"not a url\" is not a valid URL",
+        ),
+        (
+            "[[outlets]]\nid = \"x\"\nname = \"X\"\ncountry = \"US\"\nlanguage = \"en\"\n[[outlets]]\nid = \"x\"\nname = \"Y\"\ncountry = \"US\"\nlanguage = \"en\"\n",
+            ":7: outlets[1].id: duplicate outlet id \"x\"",
+        ),
+        (
+            "[[articles]]\nid = \"a\"\ntitle = \"A\"\npublished = \"2021-11-10\"\nlanguage = \"en\"\ntext = \"missing.txt\"\n",
+            ":6: articles[0].text: cannot read",
+        ),
+    ];
+    for (body, expected) in cases {
+        let (_dir, path) = config_dir(&format!("{body}{ARTICLE_TOML}"));
+        let err = stderr_of(pickup().arg("run").arg("--config").arg(&path), 2);
+        let shown = path.display().to_string();
+        assert!(err.contains(&shown), "error names the file: {err}");
+        assert!(err.contains(expected), "expected {expected:?} in: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    }
+}
+
+#[test]
+fn an_empty_article_file_is_a_config_error() {
+    let (dir, path) = config_dir(ARTICLE_TOML);
+    std::fs::write(dir.path().join("articles/op-ed.txt"), "\n \n").unwrap();
+    let err = stderr_of(pickup().args(["export", "--format", "json", "--config"]).arg(&path), 2);
+    assert!(err.contains("articles[0].text") && err.contains("is empty"), "{err}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    pickup().args(["export", "--format", "xml"]).assert().code(2);
+    let (_dir, path) = config_dir(ARTICLE_TOML);
+    let err = stderr_of(
+        pickup()
+            .args(["export", "--format", "json", "--since", "last week", "--config"])
+            .arg(&path),
+        2,
+    );
+    assert!(err.contains("--since"), "{err}");
+    let err = stderr_of(
+        pickup()
+            .args(["export", "--format", "json", "--article", "nope", "--config"])
+            .arg(&path),
+        2,
+    );
+    assert!(err.contains("no such article"), "{err}");
+}
+
+#[test]
+fn a_second_run_while_the_store_is_locked_exits_4_and_touches_nothing() {
+    let (dir, path) = config_dir(ARTICLE_TOML);
+    let store = pickup::store::Store::open(&dir.path().join("store")).unwrap();
+    let err = stderr_of(pickup().arg("run").arg("--config").arg(&path), 4);
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    assert!(err.contains("in use by another pickup run"), "{err}");
+    assert!(store.hits().unwrap().is_empty());
+}
+
+#[test]
+fn every_source_failing_exits_3() {
+    // A port nothing listens on: bind one, note it, free it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let outlet = format!(
+        "[crawl]\ntimeout_secs = 2\nretries = 0\n[[outlets]]\nid = \"gone\"\nname = \"Gone\"\ncountry = \"US\"\nlanguage = \"en\"\nfeeds = [\"http://127.0.0.1:{port}/rss\"]\n"
+    );
+    let (_dir, path) = config_dir(&format!("{ARTICLE_TOML}{outlet}"));
+    let err = stderr_of(pickup().arg("run").arg("--config").arg(&path), 3);
+    assert!(err.contains("nothing could be fetched"), "{err}");
+}
+
+#[test]
+fn export_has_exactly_the_design_fields_in_json_and_csv() {
+    let (dir, path) = config_dir(ARTICLE_TOML);
+    {
+        let store = pickup::store::Store::open(&dir.path().join("store")).unwrap();
+        let hit = pickup::store::HitRecord {
+            article: "op-ed".into(),
+            kind: pickup::detect::Kind::Edited,
+            score: 0.8734,
+            coverage: 0.8,
+            url: "https://example.org/a?id=1".into(),
+            canonical_url: "https://example.org/a?id=1".into(),
+            outlet: "ex".into(),
+            outlet_name: "Example, \"The\" Daily".into(),
+            country: "US".into(),
+            language: "en".into(),
+            title: Some("Taiwán puede ayudar".into()),
+            published: Some("2021-11-12T13:00:00Z".parse().unwrap()),
+            first_seen: "2021-11-13T00:00:00Z".parse().unwrap(),
+            evidence: "No police force can answer a borderless crime on its own.".into(),
+            variants: vec![],
+        };
+        store.record_hit(&hit).unwrap();
+    }
+    let out = pickup()
+        .args(["export", "--format", "json", "--config"])
+        .arg(&path)
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let record = json.as_array().unwrap()[0].as_object().unwrap();
+    let keys: Vec<&str> = record.keys().map(String::as_str).collect();
+    let mut expected = vec![
+        "article",
+        "kind",
+        "score",
+        "url",
+        "canonical_url",
+        "outlet",
+        "outlet_name",
+        "country",
+        "language",
+        "title",
+        "published",
+        "first_seen",
+        "evidence",
+    ];
+    let header = expected.join(",");
+    expected.sort();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(sorted, expected);
+    assert_eq!(record["kind"], "edited");
+    assert_eq!(record["score"], 0.873);
+    assert_eq!(record["published"], "2021-11-12T13:00:00Z");
+    assert_eq!(record["first_seen"], "2021-11-13T00:00:00Z");
+
+    let out = pickup()
+        .args(["export", "--format", "csv", "--config"])
+        .arg(&path)
+        .assert()
+        .success();
+    let csv = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let csv = csv
+        .strip_prefix('\u{feff}')
+        .expect("CSV starts with a BOM for spreadsheets");
+    let mut lines = csv.lines();
+    assert_eq!(lines.next().unwrap(), header);
+    assert!(
+        lines.next().unwrap().contains("\"Example, \"\"The\"\" Daily\""),
+        "quoted when needed"
+    );
+
+    let file = dir.path().join("out.json");
+    pickup()
+        .args(["export", "--format", "json", "-o"])
+        .arg(&file)
+        .arg("--config")
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout("");
+    assert!(std::fs::read_to_string(&file).unwrap().contains("\"op-ed\""));
+
+    let out = pickup()
+        .args(["export", "--format", "json", "--since", "2021-11-13", "--config"])
+        .arg(&path)
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 0, "published before --since");
+}
+
+#[test]
+fn check_a_file_prints_fields_text_and_verdicts_as_json() {
+    let (_dir, path) = config_dir(ARTICLE_TOML);
+    let page = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/world/hosts/capital-tribune/opinion/2021/11/12/taiwan-can-help-fight-cybercrime.html");
+    let out = pickup()
+        .arg("check")
+        .arg(&page)
+        .arg("--json")
+        .arg("--config")
+        .arg(&path)
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(
+        json["title"],
+        "Taiwan Can Help Fight Cybercrime in the Post-Pandemic Era"
+    );
+    assert!(
+        json["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Criminals adapted to the pandemic")
+    );
+    assert!(
+        json["text"].as_str().unwrap().contains("\n\n"),
+        "paragraphs separated by blank lines"
+    );
+    assert_eq!(json["verdicts"][0]["article"], "op-ed");
+    assert_eq!(json["verdicts"][0]["verdict"], "hit");
+    assert_eq!(json["verdicts"][0]["kind"], "verbatim");
+
+    let out = pickup()
+        .arg("check")
+        .arg(&page)
+        .arg("--config")
+        .arg(&path)
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(text.contains("op-ed: HIT verbatim"), "{text}");
+}
+
+#[test]
+fn the_shipped_config_is_valid() {
+    let config =
+        pickup::config::Config::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("config/pickup.toml")).unwrap();
+    let countries: std::collections::HashSet<_> = config.outlets.iter().map(|o| &o.country).collect();
+    let languages: std::collections::HashSet<_> = config.outlets.iter().map(|o| &o.language).collect();
+    assert!(config.outlets.len() >= 15 && countries.len() >= 8 && languages.len() >= 4);
+    assert!(
+        config.store.path.ends_with("config/../data/pickup.sled"),
+        "the store stays inside the project"
+    );
+}
