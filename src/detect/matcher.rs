@@ -118,6 +118,8 @@ pub struct Assessment {
     /// Longest passage: page token span, and its length in words.
     pub passage: Option<(usize, usize)>,
     pub passage_words: f64,
+    /// Number of separate passages: many short ones are reused sentences, not a copy.
+    pub passages: usize,
     /// The page title carries the text's headline.
     pub title_match: bool,
 }
@@ -147,7 +149,7 @@ pub fn assess(version: &Version, matches: &Matches, page: &Page) -> Assessment {
         .filter(|(_, p)| **p == Some(false))
         .map(|(i, _)| i)
         .collect();
-    let passage = longest_passage(&matches.page_positions);
+    let (passage, passages) = longest_passage(&matches.page_positions);
     Assessment {
         coverage: if total == 0 {
             0.0
@@ -160,16 +162,21 @@ pub fn assess(version: &Version, matches: &Matches, page: &Page) -> Assessment {
         first_para_found: present.iter().flatten().next() == Some(&true),
         passage,
         passage_words: passage.map_or(0.0, |(a, b)| page.words(a, b)),
+        passages,
         title_match: title_contained(&version.title, &page.title),
     }
 }
 
 /// Merges matched page shingles into passages, bridging gaps shorter than a shingle (a
 /// paragraph break, where tracked shingles stop, or one changed word). Returns the longest
-/// passage as a token span.
-fn longest_passage(positions: &[u32]) -> Option<(usize, usize)> {
+/// passage as a token span, and the number of passages.
+fn longest_passage(positions: &[u32]) -> (Option<(usize, usize)>, usize) {
     let mut best: Option<(usize, usize)> = None;
-    let mut start = *positions.first()? as usize;
+    let mut count = 0;
+    let Some(&first) = positions.first() else {
+        return (None, 0);
+    };
+    let mut start = first as usize;
     let mut prev = start;
     for &p in positions.iter().skip(1).chain(std::iter::once(&u32::MAX)) {
         let p = p as usize;
@@ -178,11 +185,12 @@ fn longest_passage(positions: &[u32]) -> Option<(usize, usize)> {
             if best.is_none_or(|(a, b)| b - a < span.1 - span.0) {
                 best = Some(span);
             }
+            count += 1;
             start = p;
         }
         prev = p;
     }
-    best
+    (best, count)
 }
 
 /// Longest run of paragraphs present, skipping paragraphs too short to judge.
@@ -233,6 +241,12 @@ fn rejection(a: &Assessment) -> String {
     let pct = (a.coverage * 100.0).round();
     if a.passage.is_none() {
         "no passage of the article found".to_string()
+    } else if a.passages >= 4 && a.coverage >= 0.08 {
+        format!(
+            "{pct}% of the article in {} scattered passages, the longest {:.0} words: reused wording, \
+             not a republication",
+            a.passages, a.passage_words
+        )
     } else if a.found_paras <= 1 {
         format!(
             "{pct}% of the article, longest shared passage {:.0} words in at most one paragraph: \
@@ -260,10 +274,13 @@ mod tests {
 
     #[test]
     fn passages_bridge_paragraph_breaks_only() {
-        assert_eq!(longest_passage(&[]), None);
-        assert_eq!(longest_passage(&[3]), Some((3, 3 + K - 1)));
+        assert_eq!(longest_passage(&[]), (None, 0));
+        assert_eq!(longest_passage(&[3]), (Some((3, 3 + K - 1)), 1));
         // 0..=4 and 8..=10 join (gap of 3 < K); 30 stands alone.
-        assert_eq!(longest_passage(&[0, 1, 2, 3, 4, 8, 9, 10, 30]), Some((0, 10 + K - 1)));
+        assert_eq!(
+            longest_passage(&[0, 1, 2, 3, 4, 8, 9, 10, 30]),
+            (Some((0, 10 + K - 1)), 2)
+        );
     }
 
     #[test]
@@ -282,6 +299,7 @@ mod tests {
             first_para_found: true,
             passage: Some((0, 60)),
             passage_words: 60.0,
+            passages: 1,
             title_match: false,
         };
         assert!(classify(&a).is_err());

@@ -54,14 +54,19 @@ pub struct Anchor {
 pub fn anchors(tokens: &[Token]) -> Vec<Anchor> {
     tokens
         .iter()
-        .filter_map(|t| {
+        .enumerate()
+        .filter_map(|(i, t)| {
             let class = anchor_class(t)?;
-            let key = if class == AnchorClass::Name {
-                fold_diacritics(&t.norm)
-            } else {
-                t.norm.clone()
+            if is_scale(&t.norm) {
+                return None; // German capitalises "Millionen": part of a figure, not a name
+            }
+            let key = match class {
+                AnchorClass::Name => fold_diacritics(&t.norm),
+                AnchorClass::Number => number_value(&t.norm, tokens.get(i + 1)),
+                AnchorClass::Acronym => t.norm.clone(),
             };
-            Some(Anchor {
+            // One-digit figures ("2 years", list items) are everywhere: no evidence. "1 billion" is.
+            (class != AnchorClass::Number || key.len() >= 2).then_some(Anchor {
                 key,
                 class,
                 para: t.para,
@@ -70,11 +75,60 @@ pub fn anchors(tokens: &[Token]) -> Vec<Anchor> {
         .collect()
 }
 
+/// Words that scale the number before them. "23.5 million", "23,5 millones", "23,5 juta" and
+/// "2,350万" are one figure written four ways; the anchor is its value.
+const SCALES: &[(&str, f64)] = &[
+    ("thousand", 1e3),
+    ("mil", 1e3),
+    ("tausend", 1e3),
+    ("ribu", 1e3),
+    ("千", 1e3),
+    ("万", 1e4),
+    ("million", 1e6),
+    ("millions", 1e6),
+    ("millón", 1e6),
+    ("millones", 1e6),
+    ("millionen", 1e6),
+    ("mio", 1e6),
+    ("juta", 1e6),
+    ("milione", 1e6),
+    ("milioni", 1e6),
+    ("milhão", 1e6),
+    ("milhões", 1e6),
+    ("億", 1e8),
+    ("billion", 1e9),
+    ("billions", 1e9),
+    ("milliard", 1e9),
+    ("milliards", 1e9),
+    ("milliarde", 1e9),
+    ("milliarden", 1e9),
+    ("mrd", 1e9),
+    ("miliar", 1e9),
+    ("bilhão", 1e9),
+    ("bilhões", 1e9),
+    ("billón", 1e12),
+    ("billones", 1e12),
+    ("兆", 1e12),
+];
+
+fn is_scale(word: &str) -> bool {
+    SCALES.iter().any(|(w, _)| *w == word)
+}
+
+fn number_value(norm: &str, next: Option<&Token>) -> String {
+    let scale = next
+        .and_then(|n| SCALES.iter().find(|(w, _)| *w == n.norm))
+        .map(|&(_, s)| s);
+    match (scale, norm.parse::<f64>()) {
+        (Some(scale), Ok(v)) if (v * scale).is_finite() => format!("{}", (v * scale).round() as i64),
+        _ => norm.to_string(),
+    }
+}
+
 fn anchor_class(t: &Token) -> Option<AnchorClass> {
     match t.class {
         Class::Cjk => None,
-        // One-digit numbers are everywhere ("2 years", list items): no evidence.
-        Class::Number => (t.norm.len() >= 2).then_some(AnchorClass::Number),
+        Class::Number => Some(AnchorClass::Number),
         Class::Word => {
             let latin = t.norm.chars().all(|c| c.is_alphabetic() && (c as u32) < 0x0250);
             let letters = t.norm.chars().count();
@@ -399,6 +453,28 @@ mod tests {
         shuffled.reverse();
         let page = anchors(&tokenise_paragraphs(&shuffled, 10_000));
         assert!(index.align(0, &page, true).is_err());
+    }
+
+    #[test]
+    fn figures_agree_across_scale_words() {
+        let keys = |text: &str| {
+            anchors(&tokenise_paragraphs(&[text], 100))
+                .into_iter()
+                .map(|a| a.key)
+                .collect::<Vec<_>>()
+        };
+        for text in [
+            "23.5 million",
+            "23,5 millones",
+            "23,5 juta",
+            "2,350万人",
+            "23,5 Millionen",
+        ] {
+            assert_eq!(keys(text), ["23500000"], "{text}");
+        }
+        assert_eq!(keys("11.000 millones"), keys("11 billion"));
+        assert_eq!(keys("US$1 billion"), ["us", "1000000000"]);
+        assert!(keys("1 of 2").is_empty());
     }
 
     #[test]
