@@ -141,7 +141,7 @@ pub fn assess(version: &Version, matches: &Matches, page: &Page) -> Assessment {
         .para_shingles
         .iter()
         .zip(&found_per_para)
-        .map(|(&n, &f)| (n > 0).then(|| f as f64 >= PARA_FOUND * n as f64))
+        .map(|(&n, &f)| (n > 0).then_some(f as f64 >= PARA_FOUND * n as f64))
         .collect();
     let missing = present
         .iter()

@@ -183,13 +183,18 @@ impl Detector {
     /// For articles with no hit so far, on a page in another language than the article's,
     /// looks for a translation the outlet made itself.
     fn look_for_outlet_translations(&self, doc: &Document, page: &matcher::Page, verdicts: &mut [Option<Verdict>]) {
+        let page_anchors = translation::anchors(&page.tokens);
+        let candidates = self
+            .anchors
+            .candidates(&page_anchors, |i| !matches!(verdicts[i], Some(Verdict::Hit(_))));
+        if candidates.is_empty() {
+            return; // most pages end here, before the costlier language detection
+        }
         let Some(lang) = translation::page_language(doc.language.as_deref(), &doc.paragraphs) else {
             return;
         };
         let names = translation::names_survive(&lang);
-        let page_anchors = translation::anchors(&page.tokens);
-        let open = |i: usize| self.articles[i].language != lang && !matches!(verdicts[i], Some(Verdict::Hit(_)));
-        for i in self.anchors.candidates(&page_anchors, names, open) {
+        for i in candidates.into_iter().filter(|&i| self.articles[i].language != lang) {
             let verdict = match self.anchors.align(i, &page_anchors, names) {
                 Ok(m) => Verdict::Hit(Hit {
                     kind: Kind::Translation,

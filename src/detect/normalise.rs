@@ -203,8 +203,7 @@ fn scan_number(chars: &[(usize, char)], start: usize) -> (String, usize) {
     let mut norm = String::new();
     let mut i = digits_from(start, &mut norm);
     let grouped_ok = norm.len() <= 3;
-    loop {
-        let Some(&(_, sep)) = chars.get(i) else { break };
+    while let Some(&(_, sep)) = chars.get(i) {
         if !is_group_separator(sep) {
             break;
         }
@@ -230,7 +229,12 @@ fn scan_number(chars: &[(usize, char)], start: usize) -> (String, usize) {
 
 /// NFKC, lower case, invisible characters gone, British spelling folded to American.
 fn word_norm(raw: &str) -> String {
-    let lower: String = raw.nfkc().flat_map(char::to_lowercase).collect();
+    // NFKC leaves ASCII alone: skip it for the common case.
+    let lower: String = if raw.is_ascii() {
+        raw.to_ascii_lowercase()
+    } else {
+        raw.nfkc().flat_map(char::to_lowercase).collect()
+    };
     american(&lower)
 }
 

@@ -155,6 +155,9 @@ struct ArticleAnchors {
     paras: Vec<usize>,
     /// Words per paragraph, for coverage.
     para_words: Vec<usize>,
+    /// Sum of weights, and the same without names.
+    total: f64,
+    total_no_names: f64,
 }
 
 /// Anchor sequences of every tracked article and an inverted index key → articles.
@@ -162,7 +165,8 @@ struct ArticleAnchors {
 pub struct AnchorIndex {
     vocabulary: HashMap<String, u32>,
     articles: Vec<ArticleAnchors>,
-    by_key: HashMap<u32, Vec<u32>>,
+    /// Key → articles holding it, with the key's class there.
+    by_key: HashMap<u32, Vec<(u32, AnchorClass)>>,
 }
 
 /// What the alignment found for one article.
@@ -193,11 +197,17 @@ impl AnchorIndex {
             .filter(|a| !author_keys.contains(&a.key))
             .collect();
         list.truncate(MAX_ARTICLE_ANCHORS);
+        // One class per key ("US" the acronym and "Us" the name share a key), so each key's
+        // occurrences weigh exactly its class weight in all: `candidates` relies on it.
+        let mut first_class: HashMap<String, AnchorClass> = HashMap::new();
+        for a in &mut list {
+            a.class = *first_class.entry(a.key.clone()).or_insert(a.class);
+        }
         let mut counts: HashMap<&str, usize> = HashMap::new();
         for a in &list {
             *counts.entry(a.key.as_str()).or_default() += 1;
         }
-        let weights = list
+        let weights: Vec<f64> = list
             .iter()
             .map(|a| a.class.weight() / counts[a.key.as_str()] as f64)
             .collect();
@@ -211,37 +221,62 @@ impl AnchorIndex {
             let id = *self.vocabulary.entry(a.key.clone()).or_insert(next);
             keys.push(id);
             let owners = self.by_key.entry(id).or_default();
-            if owners.last() != Some(&article) {
-                owners.push(article);
+            if owners.last().map(|o| o.0) != Some(article) {
+                owners.push((article, a.class));
             }
         }
+        let total: f64 = weights.iter().sum();
+        let total_no_names = list
+            .iter()
+            .zip(&weights)
+            .filter(|(a, _)| a.class != AnchorClass::Name)
+            .map(|(_, w)| w)
+            .sum();
         self.articles.push(ArticleAnchors {
             keys,
             weights,
+            total,
+            total_no_names,
             classes: list.iter().map(|a| a.class).collect(),
             paras: list.iter().map(|a| a.para).collect(),
             para_words,
         });
     }
 
-    /// Articles sharing at least `MIN_SHARED` distinct anchors with the page, among `allowed`.
-    /// Cost follows the page's anchors and their posting lists, not the number of articles.
-    pub fn candidates(&self, page: &[Anchor], names_count: bool, allowed: impl Fn(usize) -> bool) -> Vec<usize> {
+    /// Articles worth aligning, among `allowed`: they share at least `MIN_SHARED` distinct
+    /// anchors with the page, and enough anchor weight that the alignment could reach
+    /// `MIN_SCORE` (every occurrence of a key weighs its class weight in all, so the shared
+    /// keys' class weights bound what any alignment can match). The bound is taken with and
+    /// without names, so it holds whatever the page's script. Cost follows the page's anchors
+    /// and their posting lists, not the number of articles.
+    pub fn candidates(&self, page: &[Anchor], allowed: impl Fn(usize) -> bool) -> Vec<usize> {
         let mut seen = HashSet::new();
-        let mut shared: HashMap<u32, usize> = HashMap::new();
-        for a in page.iter().filter(|a| names_count || a.class != AnchorClass::Name) {
+        // article → (distinct shared keys, shared weight, shared weight without names)
+        let mut shared: HashMap<u32, (usize, f64, f64)> = HashMap::new();
+        for a in page {
             let Some(&id) = self.vocabulary.get(&a.key) else {
                 continue;
             };
-            if seen.insert(id) {
-                for &art in self.by_key.get(&id).map_or(&[][..], Vec::as_slice) {
-                    *shared.entry(art).or_default() += 1;
+            if !seen.insert(id) {
+                continue;
+            }
+            for &(art, class) in self.by_key.get(&id).map_or(&[][..], Vec::as_slice) {
+                let s = shared.entry(art).or_default();
+                s.0 += 1;
+                s.1 += class.weight();
+                if class != AnchorClass::Name {
+                    s.2 += class.weight();
                 }
             }
         }
         let mut out: Vec<usize> = shared
             .into_iter()
-            .filter(|&(art, n)| n >= MIN_SHARED && allowed(art as usize))
+            .filter(|&(art, (n, all, no_names))| {
+                let art_anchors = &self.articles[art as usize];
+                let bound = (all / art_anchors.total.max(f64::EPSILON))
+                    .max(no_names / art_anchors.total_no_names.max(f64::EPSILON));
+                n >= MIN_SHARED && bound >= MIN_SCORE && allowed(art as usize)
+            })
             .map(|(a, _)| a as usize)
             .collect();
         out.sort_unstable();
