@@ -1,11 +1,23 @@
 //! Detection: does a page republish a tracked article, and how?
 //!
-//! Placeholder implementation (word 8-gram containment); replaced by the full engine.
+//! - [`normalise`]: text → tokens that ignore formatting, number formats and spelling;
+//! - [`fingerprint`]: shingles of every tracked text (originals and official translations)
+//!   and the inverted index over them, built once in [`Detector::new`];
+//! - [`matcher`]: a page's shingles against the index → verbatim, edited, excerpt or a reason;
+//! - [`translation`]: translations an outlet made itself, found by the names and figures
+//!   that survive translation, in their order.
+//!
+//! A page gets one judgement per tracked article, and at most one hit per article: the best
+//! of the original, its official translations and the outlet-translation check.
+
+mod fingerprint;
+mod matcher;
+mod normalise;
+mod translation;
 
 use crate::config::Article;
 use crate::extract::Document;
 use serde::Serialize;
-use std::collections::HashSet;
 
 /// How a page republishes an article (DESIGN.md, "Hit kinds").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
@@ -65,71 +77,165 @@ pub struct Judgement {
     pub verdict: Verdict,
 }
 
-/// Fingerprints of every tracked article, built once per run.
+/// Tokens judged per page: about 100,000 words, far beyond any article, so a huge page costs
+/// bounded time.
+const MAX_PAGE_TOKENS: usize = 100_000;
+/// Evidence is shortened to about this many characters.
+const EVIDENCE_CHARS: usize = 300;
+
+/// Fingerprints of every tracked article, built once per run. Immutable after `new`, so it is
+/// `Send + Sync` and shared across worker threads.
 pub struct Detector {
-    articles: Vec<(String, String, HashSet<String>)>,
+    articles: Vec<Tracked>,
+    shingles: fingerprint::Index,
+    anchors: translation::AnchorIndex,
 }
 
-fn shingles(text: &str) -> HashSet<String> {
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    words.windows(8).map(|w| w.join(" ")).collect()
+struct Tracked {
+    id: String,
+    language: String,
 }
 
 impl Detector {
     pub fn new(articles: &[Article]) -> Detector {
+        let mut shingles = fingerprint::Index::default();
+        let mut anchors = translation::AnchorIndex::default();
+        for (i, a) in articles.iter().enumerate() {
+            shingles.add(i, &a.language, false, &a.title, &a.text);
+            for t in &a.translations {
+                shingles.add(i, &t.language, true, t.title.as_deref().unwrap_or(""), &t.text);
+            }
+            anchors.add(&normalise::split_paragraphs(&a.text), a.author.as_deref());
+        }
+        let articles = articles
+            .iter()
+            .map(|a| Tracked {
+                id: a.id.clone(),
+                language: a.language.to_ascii_lowercase(),
+            })
+            .collect();
         Detector {
-            articles: articles
-                .iter()
-                .map(|a| (a.id.clone(), a.language.clone(), shingles(&a.text)))
-                .collect(),
+            articles,
+            shingles,
+            anchors,
         }
     }
 
-    /// Judges one page against every tracked article: one judgement per article.
+    /// Judges one page against every tracked article: one judgement per article, in the
+    /// order the articles were given.
     pub fn judge(&self, doc: &Document) -> Vec<Judgement> {
-        let page = shingles(&doc.text());
+        let page = matcher::Page::new(&doc.paragraphs, doc.title.as_deref(), MAX_PAGE_TOKENS);
+        let mut verdicts: Vec<Option<Verdict>> = vec![None; self.articles.len()];
+        for (v, matches) in matcher::collect(&self.shingles, &page) {
+            let version = &self.shingles.versions[v];
+            let verdict = self.shingle_verdict(version, &matcher::assess(version, &matches, &page), &page);
+            let slot = &mut verdicts[version.article];
+            if slot.as_ref().is_none_or(|old| better(&verdict, old)) {
+                *slot = Some(verdict);
+            }
+        }
+        self.look_for_outlet_translations(doc, &page, &mut verdicts);
         self.articles
             .iter()
-            .map(|(id, lang, sh)| {
-                let found = sh.iter().filter(|s| page.contains(*s)).count();
-                let coverage = if sh.is_empty() {
-                    0.0
-                } else {
-                    found as f64 / sh.len() as f64
-                };
-                let verdict = if coverage >= 0.9 {
-                    Verdict::Hit(Hit {
-                        kind: Kind::Verbatim,
-                        score: coverage,
-                        coverage,
-                        language: lang.clone(),
-                        missing_paragraphs: vec![],
-                        evidence: String::new(),
-                    })
-                } else if coverage >= 0.5 {
-                    Verdict::Hit(Hit {
-                        kind: Kind::Edited,
-                        score: coverage,
-                        coverage,
-                        language: lang.clone(),
-                        missing_paragraphs: vec![],
-                        evidence: String::new(),
-                    })
-                } else {
-                    Verdict::Rejected {
-                        score: coverage,
-                        reason: format!("only {:.0}% of the article found", coverage * 100.0),
-                    }
-                };
-                Judgement {
-                    article: id.clone(),
-                    verdict,
-                }
+            .zip(verdicts)
+            .map(|(a, v)| Judgement {
+                article: a.id.clone(),
+                verdict: v.unwrap_or_else(|| Verdict::Rejected {
+                    score: 0.0,
+                    reason: "no passage of the article found".to_string(),
+                }),
             })
             .collect()
     }
+
+    fn shingle_verdict(
+        &self,
+        version: &fingerprint::Version,
+        a: &matcher::Assessment,
+        page: &matcher::Page,
+    ) -> Verdict {
+        let score = matcher::score(a);
+        let shape = match matcher::classify(a) {
+            Ok(shape) => shape,
+            Err(reason) => return Verdict::Rejected { score, reason },
+        };
+        let kind = match shape {
+            // Part of an official translation is still an excerpt: the kind says how much ran.
+            matcher::Shape::Passage => Kind::Excerpt,
+            _ if version.translation => Kind::Translation,
+            matcher::Shape::Whole => Kind::Verbatim,
+            matcher::Shape::MostOf => Kind::Edited,
+        };
+        let evidence = a
+            .passage
+            .map(|(s, e)| shorten(&page.text_between(s, e)))
+            .unwrap_or_default();
+        Verdict::Hit(Hit {
+            kind,
+            score,
+            coverage: a.coverage,
+            language: version.language.clone(),
+            missing_paragraphs: a.missing.clone(),
+            evidence,
+        })
+    }
+
+    /// For articles with no hit so far, on a page in another language than the article's,
+    /// looks for a translation the outlet made itself.
+    fn look_for_outlet_translations(&self, doc: &Document, page: &matcher::Page, verdicts: &mut [Option<Verdict>]) {
+        let page_anchors = translation::anchors(&page.tokens);
+        let candidates = self
+            .anchors
+            .candidates(&page_anchors, |i| !matches!(verdicts[i], Some(Verdict::Hit(_))));
+        if candidates.is_empty() {
+            return; // most pages end here, before the costlier language detection
+        }
+        let Some(lang) = translation::page_language(doc.language.as_deref(), &doc.paragraphs) else {
+            return;
+        };
+        let names = translation::names_survive(&lang);
+        for i in candidates.into_iter().filter(|&i| self.articles[i].language != lang) {
+            let verdict = match self.anchors.align(i, &page_anchors, names) {
+                Ok(m) => Verdict::Hit(Hit {
+                    kind: Kind::Translation,
+                    score: m.score,
+                    coverage: m.coverage,
+                    language: lang.clone(),
+                    missing_paragraphs: m.missing,
+                    evidence: shorten(doc.paragraphs.get(m.best_page_para).map_or("", String::as_str)),
+                }),
+                Err(reason) => Verdict::Rejected { score: 0.0, reason },
+            };
+            let slot = &mut verdicts[i];
+            if slot.as_ref().is_none_or(|old| better(&verdict, old)) {
+                *slot = Some(verdict);
+            }
+        }
+    }
+}
+
+/// Which of two verdicts for one article to keep: a hit over a rejection, then the larger
+/// coverage (a full copy of the original beats an excerpt of a translation).
+fn better(new: &Verdict, old: &Verdict) -> bool {
+    match (new, old) {
+        (Verdict::Hit(n), Verdict::Hit(o)) => n.coverage > o.coverage,
+        (Verdict::Hit(_), Verdict::Rejected { .. }) => true,
+        (Verdict::Rejected { .. }, Verdict::Hit(_)) => false,
+        (Verdict::Rejected { score: n, .. }, Verdict::Rejected { score: o, .. }) => n > o,
+    }
+}
+
+/// Shortens a passage to about `EVIDENCE_CHARS` characters at a word boundary.
+fn shorten(text: &str) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= EVIDENCE_CHARS {
+        return text;
+    }
+    let cut: String = text.chars().take(EVIDENCE_CHARS).collect();
+    // CJK text has no spaces: cut at the character limit.
+    let at_word = cut
+        .rfind(' ')
+        .filter(|&i| i > EVIDENCE_CHARS / 2)
+        .map_or(cut.as_str(), |i| &cut[..i]);
+    format!("{at_word} …")
 }
