@@ -1,5 +1,10 @@
 //! A small static web on 127.0.0.1: each host of a [`World`] is served on its own port, with
-//! redirects, ETag/304 and a log of every request. `pickup demo` and the tests run on it.
+//! redirects, ETag/304, scripted misbehaviour and a log of every request. `pickup demo` and the
+//! tests run on it.
+//!
+//! Two special files per host: `_redirects` (lines `FROM TO STATUS`) and `_script` (lines
+//! `PATH STEP...`, each step a status code or `hang`: the first requests for PATH get those
+//! answers in turn, later ones the file).
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -99,7 +104,17 @@ struct HostState {
     files: BTreeMap<String, Vec<u8>>,
     /// Path → (status, Location).
     redirects: BTreeMap<String, (u16, String)>,
+    /// Path → answers still to give before the file is served.
+    script: Mutex<BTreeMap<String, std::collections::VecDeque<Step>>>,
     log: Arc<Mutex<Vec<Logged>>>,
+}
+
+/// One scripted answer.
+#[derive(Debug, Clone, Copy)]
+enum Step {
+    Status(u16),
+    /// Accept the request and never answer: a tar pit.
+    Hang,
 }
 
 /// The running web. Servers stop when the runtime that started them ends.
@@ -125,6 +140,7 @@ impl LocalWeb {
         for (name, listener) in listeners {
             let mut files = BTreeMap::new();
             let mut redirects = BTreeMap::new();
+            let mut script = BTreeMap::new();
             for (path, bytes) in &world.hosts[&name] {
                 let bytes = match std::str::from_utf8(bytes) {
                     Ok(text) => web.expand(text).into_bytes(),
@@ -137,6 +153,16 @@ impl LocalWeb {
                             redirects.insert(from.to_string(), (status.parse().unwrap_or(301), to.to_string()));
                         }
                     }
+                } else if path == "_script" {
+                    for line in String::from_utf8_lossy(&bytes).lines() {
+                        let mut parts = line.split_whitespace();
+                        if let Some(target) = parts.next() {
+                            let steps = parts
+                                .map(|p| p.parse().map(Step::Status).unwrap_or(Step::Hang))
+                                .collect::<std::collections::VecDeque<_>>();
+                            script.insert(target.to_string(), steps);
+                        }
+                    }
                 } else {
                     files.insert(path.clone(), bytes);
                 }
@@ -145,6 +171,7 @@ impl LocalWeb {
                 name,
                 files,
                 redirects,
+                script: Mutex::new(script),
                 log: web.log.clone(),
             });
             let app = axum::Router::new().fallback(serve).with_state(state);
@@ -215,14 +242,27 @@ async fn serve(State(host): State<Arc<HostState>>, req: Request) -> Response {
         .path_and_query()
         .map(|p| p.to_string())
         .unwrap_or_else(|| path.clone());
-    let header_of = |name| {
-        req.headers()
-            .get(name)
-            .and_then(|v: &HeaderValue| v.to_str().ok())
-            .map(str::to_string)
+    // Read the headers now: a borrow of the request must not live across the tar pit's await
+    // (a body is Send but not Sync).
+    let (if_none_match, user_agent) = {
+        let header_of = |name| {
+            req.headers()
+                .get(name)
+                .and_then(|v: &HeaderValue| v.to_str().ok())
+                .map(str::to_string)
+        };
+        (header_of(header::IF_NONE_MATCH), header_of(header::USER_AGENT))
     };
-    let if_none_match = header_of(header::IF_NONE_MATCH);
-    let user_agent = header_of(header::USER_AGENT);
+    if let Some(step) = next_step(&host, &path) {
+        log(&host, &target, 0, user_agent);
+        return match step {
+            Step::Hang => std::future::pending::<Response>().await,
+            Step::Status(code) => Response::builder()
+                .status(code)
+                .body(Body::from("scripted"))
+                .unwrap_or_else(|_| Response::new(Body::empty())),
+        };
+    }
     let response = if let Some((status, to)) = host.redirects.get(&path) {
         Response::builder()
             .status(*status)
@@ -247,14 +287,25 @@ async fn serve(State(host): State<Arc<HostState>>, req: Request) -> Response {
             .body(Body::from("not found"))
     };
     let response = response.unwrap_or_else(|_| Response::new(Body::empty()));
+    log(&host, &target, response.status().as_u16(), user_agent);
+    response
+}
+
+/// The scripted answer still due for a path, if any.
+fn next_step(host: &HostState, path: &str) -> Option<Step> {
+    let mut script = host.script.lock().ok()?;
+    script.get_mut(path)?.pop_front()
+}
+
+/// Notes a request; a scripted answer is logged with status 0 (its code is in the script).
+fn log(host: &HostState, target: &str, status: u16, user_agent: Option<String>) {
     if let Ok(mut log) = host.log.lock() {
         log.push(Logged {
             host: host.name.clone(),
-            target,
+            target: target.to_string(),
             at: Instant::now(),
-            status: response.status().as_u16(),
+            status,
             user_agent,
         });
     }
-    response
 }
