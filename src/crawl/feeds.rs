@@ -296,56 +296,12 @@ pub(crate) fn clean_text(raw: &str) -> Option<String> {
         }
     }
     let unescaped = if no_tags.contains('&') {
-        decode_entities(&no_tags)
+        crate::extract::decode_entities(&no_tags)
     } else {
         no_tags
     };
     let collapsed = unescaped.split_whitespace().collect::<Vec<_>>().join(" ");
     (!collapsed.is_empty()).then_some(collapsed)
-}
-
-/// The few entities left in titles that were HTML-escaped twice; unknown ones are kept as written.
-fn decode_entities(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        rest = &rest[amp..];
-        // Byte search: `;` is ASCII, so slicing at it is safe whatever precedes it.
-        let semi = rest.as_bytes()[..rest.len().min(12)].iter().position(|&b| b == b';');
-        let decoded = semi.and_then(|semi| {
-            let name = &rest[1..semi];
-            let c = match name {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some(' '),
-                _ => {
-                    let num = name.strip_prefix('#')?;
-                    let code = match num.strip_prefix(['x', 'X']) {
-                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                        None => num.parse().ok()?,
-                    };
-                    char::from_u32(code)
-                }
-            }?;
-            Some((c, semi + 1))
-        });
-        match decoded {
-            Some((c, len)) => {
-                out.push(c);
-                rest = &rest[len..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// The top-level domain of the feed's host, a hint for the charset guess.

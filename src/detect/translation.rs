@@ -396,62 +396,12 @@ fn weighted_lcs(article: &[(u32, f64)], page: &[(u32, usize)]) -> Vec<(usize, us
     pairs
 }
 
-/// ISO 639-1 code of the page: the extractor's if it has one, else detected from the text.
+/// ISO 639-1 code of the page: the extractor's if it has one, else whatlang's best guess.
 pub fn page_language(declared: Option<&str>, paragraphs: &[String]) -> Option<String> {
-    if let Some(code) = declared.map(|l| l.trim().to_ascii_lowercase()).filter(|l| l.len() >= 2) {
-        return Some(code.chars().take_while(|c| c.is_ascii_alphabetic()).collect());
+    match declared.and_then(crate::extract::lang::normalize) {
+        Some(code) => Some(code),
+        None => crate::extract::lang::guess_code(paragraphs).map(str::to_string),
     }
-    let mut sample = String::new();
-    for p in paragraphs {
-        if sample.len() > 4_000 {
-            break;
-        }
-        sample.push_str(p);
-        sample.push('\n');
-    }
-    let info = whatlang::detect(&sample)?;
-    iso639_1(info.lang()).map(str::to_string)
-}
-
-/// whatlang speaks ISO 639-3; pickup's config speaks 639-1.
-fn iso639_1(lang: whatlang::Lang) -> Option<&'static str> {
-    use whatlang::Lang::*;
-    Some(match lang {
-        Eng => "en",
-        Spa => "es",
-        Fra => "fr",
-        Deu => "de",
-        Ind => "id",
-        Jpn => "ja",
-        Cmn => "zh",
-        Por => "pt",
-        Ita => "it",
-        Nld => "nl",
-        Rus => "ru",
-        Ukr => "uk",
-        Pol => "pl",
-        Kor => "ko",
-        Ara => "ar",
-        Tur => "tr",
-        Vie => "vi",
-        Tha => "th",
-        Ces => "cs",
-        Swe => "sv",
-        Dan => "da",
-        Nob => "no",
-        Fin => "fi",
-        Hun => "hu",
-        Ron => "ro",
-        Ell => "el",
-        Heb => "he",
-        Hin => "hi",
-        Cat => "ca",
-        Tgl => "tl",
-        Slk => "sk",
-        Hrv => "hr",
-        Bul => "bg",
-        _ => return None,
-    })
 }
 
 /// True for scripts where names cannot survive in Latin letters.

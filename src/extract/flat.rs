@@ -174,8 +174,9 @@ fn html_lang(html: &str) -> Option<String> {
     super::lang::normalize(&value)
 }
 
-/// Decodes the few entities common in running text, and numeric references.
-fn decode_entities(text: &str) -> String {
+/// Decodes the few entities common in running text, and numeric references; unknown ones are
+/// kept as written.
+pub fn decode_entities(text: &str) -> String {
     if !text.contains('&') {
         return text.to_string();
     }

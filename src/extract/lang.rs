@@ -16,6 +16,19 @@ pub fn normalize(tag: &str) -> Option<String> {
 
 /// Detects the language of the main text with whatlang, when it is confident.
 pub fn detect(paragraphs: &[String]) -> Option<String> {
+    let info = guess(paragraphs)?;
+    if !info.is_reliable() {
+        return None;
+    }
+    from_639_3(info.lang().code()).map(str::to_string)
+}
+
+/// whatlang's best guess for the text, reliable or not, with its ISO 639-1 code.
+pub fn guess_code(paragraphs: &[String]) -> Option<&'static str> {
+    from_639_3(guess(paragraphs)?.lang().code())
+}
+
+fn guess(paragraphs: &[String]) -> Option<whatlang::Info> {
     // A few kilobytes are plenty for a trigram model, and keep detection at a fraction of a ms.
     let mut sample = String::new();
     for p in paragraphs {
@@ -25,11 +38,7 @@ pub fn detect(paragraphs: &[String]) -> Option<String> {
         sample.push_str(p);
         sample.push('\n');
     }
-    let info = whatlang::detect(&sample)?;
-    if !info.is_reliable() {
-        return None;
-    }
-    from_639_3(info.lang().code()).map(str::to_string)
+    whatlang::detect(&sample)
 }
 
 /// ISO 639-3 (whatlang's codes) to ISO 639-1; `None` for languages without a two-letter code.

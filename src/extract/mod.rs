@@ -8,8 +8,9 @@
 mod boilerplate;
 mod date;
 mod flat;
+pub use flat::decode_entities;
 mod jsonld;
-mod lang;
+pub mod lang;
 mod lines;
 mod meta;
 mod text;
