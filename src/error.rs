@@ -14,8 +14,8 @@ pub enum Error {
     #[error("{}: {source}", .path.display())]
     Io { path: PathBuf, source: std::io::Error },
     /// Every source failed: the network is probably down.
-    #[error("nothing could be fetched: all {0} sources failed")]
-    NothingFetched(usize),
+    #[error("nothing could be fetched: all {sources} sources failed (the first: {example})")]
+    NothingFetched { sources: usize, example: String },
     /// Bad command-line input that clap could not catch (an unknown article id, a bad date).
     #[error("{0}")]
     Usage(String),
@@ -38,7 +38,7 @@ impl Error {
         match self {
             Error::Config(_) | Error::Usage(_) => ExitCode::Usage,
             Error::Store(StoreError::Locked(_)) => ExitCode::Locked,
-            Error::NothingFetched(_) => ExitCode::NothingFetched,
+            Error::NothingFetched { .. } => ExitCode::NothingFetched,
             Error::Store(_) | Error::Io { .. } | Error::Other(_) => ExitCode::Fatal,
         }
     }

@@ -160,7 +160,11 @@ pub async fn run(config: &Config, store: &Store) -> Result<RunSummary> {
     store.save_run(&record)?;
     store.flush()?;
     if record.sources_polled > 0 && record.sources_failed == record.sources_polled {
-        return Err(Error::NothingFetched(record.sources_polled));
+        let example = tally.failures.first().map(|f| f.error.clone()).unwrap_or_default();
+        return Err(Error::NothingFetched {
+            sources: record.sources_polled,
+            example,
+        });
     }
     Ok(RunSummary {
         record,
@@ -207,7 +211,8 @@ async fn poll_source(ctx: &Ctx, outlet: usize, kind: SourceKind, url: &url::Url)
     let polled = poll(ctx, kind, url, &validators, state.body_hash).await;
     let candidates = match polled {
         Err((class, error)) => {
-            tracing::warn!("{}: {error}", o.id);
+            // The summary lists failed sources; the log line is for --verbose.
+            tracing::info!("{}: {error}", o.id);
             state.consecutive_failures += 1;
             state.last_status = class.clone();
             state.last_error = Some(error.clone());
