@@ -43,6 +43,10 @@ pub struct Version {
     pub para_shingles: Vec<usize>,
     /// Paragraph of each shingle, by shingle position.
     pub shingle_para: Vec<u32>,
+    /// First paragraph of the text's closing furniture (an "About us" block, an author bio,
+    /// contact lines, a disclaimer); the paragraph count when there is none. Other texts by the
+    /// same author or company end the same way, so these paragraphs alone never make an excerpt.
+    pub trailer: usize,
 }
 
 impl Version {
@@ -70,7 +74,15 @@ const MAX_TEXT_TOKENS: usize = 50_000;
 
 impl Index {
     /// Adds one text, given as paragraphs; returns its version number.
-    pub fn add(&mut self, article: usize, language: &str, translation: bool, title: &str, text: &str) -> usize {
+    pub fn add(
+        &mut self,
+        article: usize,
+        language: &str,
+        translation: bool,
+        title: &str,
+        text: &str,
+        author: Option<&str>,
+    ) -> usize {
         let id = self.versions.len();
         let paragraphs = normalise::split_paragraphs(text);
         let tokens = normalise::tokenise_paragraphs(&paragraphs, MAX_TEXT_TOKENS);
@@ -95,6 +107,7 @@ impl Index {
             title: title_tokens.into_iter().map(|t| t.norm).collect(),
             para_shingles,
             shingle_para,
+            trailer: trailer_start(&paragraphs, author),
         });
         id
     }
@@ -104,9 +117,104 @@ impl Index {
     }
 }
 
+/// Openings of an "about the company" heading, in the languages pickup's fixtures cover.
+const ABOUT: &[&str] = &[
+    "about ",
+    "über ",
+    "à propos",
+    "acerca de",
+    "sobre ",
+    "tentang ",
+    "over ",
+];
+/// Openings and phrases of author notes, disclaimers and contact lines.
+const NOTE_MARKS: &[&str] = &[
+    "the author",
+    "the writer",
+    "the views expressed",
+    "the opinions expressed",
+    "views expressed in",
+    "for more information",
+    "media contact",
+    "press contact",
+    "contact:",
+    "www.",
+    "http",
+    "@",
+];
+
+/// Where a text's closing furniture begins (see [`Version::trailer`]): scanning the last three
+/// paragraphs from the end, an "About …" heading, an author note naming the author, or a
+/// contact line or disclaimer starts it.
+fn trailer_start(paragraphs: &[impl AsRef<str>], author: Option<&str>) -> usize {
+    let n = paragraphs.len();
+    // Name order varies (Huang Chia-lu, John Smith): any part of four letters or more will do.
+    let names: Vec<String> = author
+        .map(|a| {
+            a.split_whitespace()
+                .filter(|w| w.chars().count() >= 4)
+                .map(str::to_lowercase)
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut start = n;
+    for i in (n.saturating_sub(3)..n).rev() {
+        let p = paragraphs[i].as_ref().trim().to_lowercase();
+        let words = p.split_whitespace().count();
+        let about = words <= 5 && ABOUT.iter().any(|a| p.starts_with(a));
+        let note = words <= 80
+            && NOTE_MARKS
+                .iter()
+                .any(|m| p.starts_with(m) || (m.len() > 4 && p.contains(m)));
+        let bio = words <= 80
+            && names.iter().any(|s| p.contains(s.as_str()))
+            && [" is ", " was ", " serves ", " es ", " est ", " ist ", " adalah "]
+                .iter()
+                .any(|v| p.contains(v));
+        if about || note || bio {
+            start = i;
+        } else if start == n {
+            // Nothing closing yet: keep looking one paragraph up only through furniture.
+            continue;
+        } else {
+            break;
+        }
+    }
+    start
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn closing_furniture_is_found() {
+        let body = ["First paragraph of the argument.", "Second paragraph of the argument."];
+        let with = |tail: &[&str], author| {
+            let paras: Vec<&str> = body.iter().chain(tail).copied().collect();
+            trailer_start(&paras, author)
+        };
+        assert_eq!(with(&[], None), 2);
+        assert_eq!(
+            with(
+                &[
+                    "About Example Corp",
+                    "Example Corp makes things. It was founded in 1990."
+                ],
+                None
+            ),
+            2
+        );
+        assert_eq!(
+            with(
+                &["Huang Chia-lu is commissioner of the Criminal Investigation Bureau."],
+                Some("Huang Chia-lu")
+            ),
+            2
+        );
+        assert_eq!(with(&["The views expressed are the author's own."], None), 2);
+        assert_eq!(with(&["Taiwan is ready to help."], Some("Huang Chia-lu")), 3);
+    }
 
     #[test]
     fn paragraphs_are_shingled_separately_and_indexed() {
@@ -117,6 +225,7 @@ mod tests {
             false,
             "T",
             "one two three four five six\n\nseven eight nine ten eleven\n\nshort",
+            None,
         );
         let version = &index.versions[v];
         assert_eq!(version.para_shingles, [2, 1, 0]);
@@ -130,7 +239,7 @@ mod tests {
     #[test]
     fn empty_text_has_no_shingles() {
         let mut index = Index::default();
-        let v = index.add(0, "en", false, "", "");
+        let v = index.add(0, "en", false, "", "", None);
         assert_eq!(index.versions[v].total_shingles(), 0);
         assert!(shingles(&[]).is_empty());
     }

@@ -158,7 +158,9 @@ pub fn assess(version: &Version, matches: &Matches, page: &Page) -> Assessment {
         },
         missing,
         found_paras: present.iter().filter(|p| **p == Some(true)).count(),
-        consecutive_paras: longest_consecutive(&present),
+        // An excerpt must come from the body: closing furniture (bio, "About us") is shared
+        // with every other text by the same author or company.
+        consecutive_paras: longest_consecutive(&present[..version.trailer.min(present.len())]),
         first_para_found: present.iter().flatten().next() == Some(&true),
         passage,
         passage_words: passage.map_or(0.0, |(a, b)| page.words(a, b)),

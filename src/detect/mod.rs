@@ -101,9 +101,16 @@ impl Detector {
         let mut shingles = fingerprint::Index::default();
         let mut anchors = translation::AnchorIndex::default();
         for (i, a) in articles.iter().enumerate() {
-            shingles.add(i, &a.language, false, &a.title, &a.text);
+            shingles.add(i, &a.language, false, &a.title, &a.text, a.author.as_deref());
             for t in &a.translations {
-                shingles.add(i, &t.language, true, t.title.as_deref().unwrap_or(""), &t.text);
+                shingles.add(
+                    i,
+                    &t.language,
+                    true,
+                    t.title.as_deref().unwrap_or(""),
+                    &t.text,
+                    a.author.as_deref(),
+                );
             }
             anchors.add(&normalise::split_paragraphs(&a.text), a.author.as_deref());
         }

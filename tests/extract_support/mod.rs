@@ -1,4 +1,4 @@
-//! The article-extraction-benchmark corpus and its metric, shared by `tests/extract_corpus.rs`
+//! The article-extraction-benchmark corpus and its metric, shared by `tests/corpus.rs`
 //! and `benches/extraction.rs` (included there with `#[path]`).
 //!
 //! The metric is the benchmark's own (see `../shared/corpus/README.md`): `\w+` tokens, a multiset
