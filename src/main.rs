@@ -117,13 +117,17 @@ async fn tokio_main(cli: Cli) -> Result<(), Error> {
         Command::Run => {
             let config = Config::load(&config_path(&cli))?;
             let store = Store::open(&config.store.path)?;
+            let progress = ProgressBar::for_terminal(quiet);
             let summary = tokio::select! {
-                s = run::run(&config, &store) => s?,
+                s = run::run_with(&config, &store, progress.clone()) => s,
                 _ = tokio::signal::ctrl_c() => {
                     store.flush()?;
+                    progress.finish();
                     return Err(Error::Other("interrupted; every hit found so far is recorded".into()));
                 }
             };
+            progress.finish();
+            let summary = summary?;
             if !quiet {
                 print(&summary.to_string())?;
             }
@@ -204,6 +208,58 @@ async fn tokio_main(cli: Cli) -> Result<(), Error> {
             let config = Config::load(&config_path(&cli))?;
             let store = Store::open(&config.store.path)?;
             print(&status::render(&config, &store)?)
+        }
+    }
+}
+
+/// The progress of a run, drawn on standard error only when it is a terminal (never in a pipe
+/// or under cron) and not `--quiet`.
+struct ProgressBar {
+    bar: Option<indicatif::ProgressBar>,
+    pages: std::sync::atomic::AtomicUsize,
+}
+
+impl ProgressBar {
+    fn for_terminal(quiet: bool) -> std::sync::Arc<ProgressBar> {
+        let show = !quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
+        let bar = show.then(|| {
+            let bar = indicatif::ProgressBar::new(0);
+            let style =
+                indicatif::ProgressStyle::with_template("{spinner} {pos}/{len} sources {wide_bar} {msg} {elapsed}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+            bar.set_style(style);
+            bar
+        });
+        std::sync::Arc::new(ProgressBar {
+            bar,
+            pages: Default::default(),
+        })
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl run::Progress for ProgressBar {
+    fn start(&self, sources: usize) {
+        if let Some(bar) = &self.bar {
+            bar.set_length(sources as u64);
+        }
+    }
+
+    fn source_done(&self) {
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+        }
+    }
+
+    fn page_done(&self) {
+        let pages = self.pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if let Some(bar) = &self.bar {
+            bar.set_message(format!("{pages} pages"));
         }
     }
 }

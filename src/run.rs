@@ -99,6 +99,21 @@ struct Tally {
     new_hits: Vec<HitRecord>,
 }
 
+/// What a run reports as it goes; the CLI draws a progress bar from it on a terminal.
+pub trait Progress: Send + Sync {
+    /// The run will poll this many sources.
+    fn start(&self, _sources: usize) {}
+    /// One source is dealt with (polled, skipped or failed), and its pages too.
+    fn source_done(&self) {}
+    /// One article page was fetched and judged.
+    fn page_done(&self) {}
+}
+
+/// No progress reports: for cron, pipes, tests and the demo.
+pub struct Silent;
+
+impl Progress for Silent {}
+
 /// Everything an outlet task needs, shared.
 struct Ctx {
     store: Store,
@@ -114,10 +129,16 @@ struct Ctx {
     /// Page keys claimed by some task this run, so two outlets never fetch one page twice.
     claimed: Mutex<HashSet<String>>,
     tally: Mutex<Tally>,
+    progress: Arc<dyn Progress>,
 }
 
 /// One polling pass over every outlet.
 pub async fn run(config: &Config, store: &Store) -> Result<RunSummary> {
+    run_with(config, store, Arc::new(Silent)).await
+}
+
+/// [`run`], reporting progress as it goes.
+pub async fn run_with(config: &Config, store: &Store, progress: Arc<dyn Progress>) -> Result<RunSummary> {
     let started = Utc::now();
     let articles = config.articles.clone();
     let detector = tokio::task::spawn_blocking(move || Detector::new(&articles))
@@ -142,7 +163,10 @@ pub async fn run(config: &Config, store: &Store) -> Result<RunSummary> {
         lookback,
         claimed: Mutex::new(HashSet::new()),
         tally: Mutex::new(Tally::default()),
+        progress,
     });
+    ctx.progress
+        .start(config.outlets.iter().map(|o| o.sources().count()).sum());
 
     let outlets_in_flight = config.crawl.max_concurrency.max(1) * 2;
     stream::iter(0..config.outlets.len())
@@ -179,6 +203,7 @@ async fn poll_outlet(ctx: Arc<Ctx>, index: usize) {
         if let Err(e) = poll_source(&ctx, index, kind, url).await {
             tracing::error!("{}: {e}", outlet.id);
         }
+        ctx.progress.source_done();
     }
 }
 
@@ -414,7 +439,7 @@ async fn process_page(ctx: &Ctx, outlet: usize, (key, cand): (String, Candidate)
         Err(e) => {
             let permanent = matches!(&e, FetchError::Status { status, .. } if (400..500).contains(status) && *status != 429)
                 || matches!(e, FetchError::ContentType { .. });
-            let robots = e.class() == "robots";
+            let robots = matches!(e, FetchError::Robots { .. });
             tracing::info!("{e}");
             let mut t = ctx.tally.lock().expect("tally lock");
             if robots {
@@ -430,6 +455,7 @@ async fn process_page(ctx: &Ctx, outlet: usize, (key, cand): (String, Candidate)
         }
     };
     ctx.tally.lock().expect("tally lock").record.pages_fetched += 1;
+    ctx.progress.page_done();
     let owner = ctx.outlet_index.owner(&fetched.url).unwrap_or(outlet);
     let judged = tokio::task::spawn_blocking({
         let detector = ctx.detector.clone();
