@@ -137,6 +137,18 @@ pub fn judge(detector: &Detector, html: &str, url: Option<&Url>) -> (Document, V
     (doc, verdicts)
 }
 
+/// The outlet a page recorded with `--record` belongs to: the one whose site serves it.
+pub fn recording_outlet(config: &Config, url: &Url) -> Result<usize> {
+    crate::placement::OutletIndex::new(&config.outlets)
+        .owner(url)
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "--record: no outlet in {} serves {url}; add it first",
+                config.path.display()
+            ))
+        })
+}
+
 /// Judges one page; with `record`, stores its hits under the outlet that serves its URL.
 pub fn check(
     config: &Config,
@@ -150,14 +162,7 @@ pub fn check(
     let mut recorded = Vec::new();
     if record {
         let url = url.ok_or_else(|| Error::Usage("--record needs the page's URL, not a file".into()))?;
-        let owner = crate::placement::OutletIndex::new(&config.outlets)
-            .owner(url)
-            .ok_or_else(|| {
-                Error::Usage(format!(
-                    "--record: no outlet in {} serves {url}; add it first",
-                    config.path.display()
-                ))
-            })?;
+        let owner = recording_outlet(config, url)?;
         let store = crate::store::Store::open(&config.store.path)?;
         let page = crate::placement::JudgedPage {
             url,

@@ -185,6 +185,13 @@ async fn tokio_main(cli: Cli) -> Result<(), Error> {
                 })?],
                 None => config.articles.clone(),
             };
+            if *record {
+                // Say so before fetching anything: the record would have no outlet.
+                match url::Url::parse(target) {
+                    Ok(url) => check::recording_outlet(&config, &url).map(drop)?,
+                    Err(_) => return Err(Error::Usage("--record needs the page's URL, not a file".into())),
+                }
+            }
             let (url, html) = check::load(&config, target).await?;
             let (report, recorded) = tokio::task::spawn_blocking({
                 let config = config.clone();

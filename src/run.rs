@@ -410,10 +410,12 @@ fn fetch_failure(e: FetchError) -> (String, String) {
     (e.class(), e.to_string())
 }
 
-/// Drops candidates already seen, already claimed this run, or older than every article's window.
-fn select_candidates(ctx: &Ctx, candidates: Vec<Candidate>) -> Result<Vec<(String, Candidate)>> {
+/// Drops candidates already seen, already claimed this run, or older than every article's window;
+/// the newest come first, so a host whose time budget runs out has spent it on what matters.
+fn select_candidates(ctx: &Ctx, mut candidates: Vec<Candidate>) -> Result<Vec<(String, Candidate)>> {
     let mut fresh = Vec::new();
     let total = candidates.len();
+    candidates.sort_by(|a, b| b.published.cmp(&a.published));
     for c in candidates {
         if c.published.is_some_and(|p| p < ctx.earliest) {
             continue;

@@ -273,3 +273,134 @@ fn the_shipped_config_is_valid() {
         "the store stays inside the project"
     );
 }
+
+/// The fixture world served in the background, with its config written to a temp folder.
+struct LiveWorld {
+    web: pickup::localweb::LocalWeb,
+    config: PathBuf,
+    dir: tempfile::TempDir,
+    _rt: tokio::runtime::Runtime,
+}
+
+fn live_world(edit: impl Fn(&mut pickup::localweb::World)) -> LiveWorld {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let mut world =
+        pickup::localweb::World::from_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/world")).unwrap();
+    edit(&mut world);
+    let web = rt.block_on(pickup::localweb::LocalWeb::start(&world)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = pickup::demo::write_config(&web, &world, dir.path()).unwrap();
+    LiveWorld {
+        web,
+        config,
+        dir,
+        _rt: rt,
+    }
+}
+
+#[test]
+fn check_record_adds_a_placement_an_embassy_emailed_in() {
+    let w = live_world(|_| {});
+    let url = format!(
+        "{}/opinion/2021/11/12/taiwan-can-help-fight-cybercrime?utm_source=embassy",
+        w.web.base("capital-tribune")
+    );
+    let out = pickup()
+        .args(["check", &url, "--record", "--config"])
+        .arg(&w.config)
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.contains("recorded: cybercrime-2021 verbatim on capital-tribune"),
+        "{text}"
+    );
+
+    let out = pickup()
+        .args(["export", "--format", "json", "--config"])
+        .arg(&w.config)
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let records = json.as_array().unwrap();
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0]["outlet"], "capital-tribune");
+    assert_eq!(
+        records[0]["canonical_url"],
+        format!(
+            "{}/opinion/2021/11/12/taiwan-can-help-fight-cybercrime",
+            w.web.base("capital-tribune")
+        )
+    );
+
+    // A page on a site no outlet covers cannot be recorded: the record would have no outlet.
+    let stranger = format!(
+        "{}/opinion/2021/11/12/taiwan-can-help-fight-cybercrime",
+        "http://127.0.0.2:9"
+    );
+    let err = stderr_of(
+        pickup()
+            .args(["check", &stranger, "--record", "--config"])
+            .arg(&w.config),
+        2,
+    );
+    assert!(err.contains("no outlet"), "{err}");
+}
+
+#[test]
+fn a_killed_run_loses_no_hit_and_the_next_run_completes_the_work() {
+    // relay-wire's feed hangs once (for longer than the test waits), so the run is still going
+    // when it is killed, after the other outlets' placements were recorded.
+    let w = live_world(|world| {
+        world
+            .hosts
+            .get_mut("relay-wire")
+            .unwrap()
+            .insert("_script".into(), b"/feed/ hang\n".to_vec());
+        world.config = world.config.replace("timeout_secs = 5", "timeout_secs = 60");
+    });
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("pickup"))
+        .args(["run", "--quiet", "--config"])
+        .arg(&w.config)
+        .spawn()
+        .unwrap();
+    let served = |needle: &str| w.web.log().iter().any(|r| r.target.contains(needle));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !(served("/feed/")
+        && served("taiwan-can-help-fight-cybercrime")
+        && served("taiwan-puede-ayudar")
+        && served("nov/15/cybercrime-taiwan"))
+    {
+        assert!(std::time::Instant::now() < deadline, "the run never got going");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the run must still be waiting on the tar pit"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let store_path = w.dir.path().join("data/pickup.sled");
+    let outlets = |store: &pickup::store::Store| {
+        let mut o: Vec<String> = store.hits().unwrap().into_iter().map(|h| h.outlet).collect();
+        o.sort();
+        o
+    };
+    {
+        let store = pickup::store::Store::open(&store_path).unwrap();
+        assert_eq!(outlets(&store), ["capital-tribune", "diario-del-sur", "harbour-herald"]);
+    }
+    pickup()
+        .args(["run", "--quiet", "--config"])
+        .arg(&w.config)
+        .assert()
+        .success()
+        .stdout("");
+    let store = pickup::store::Store::open(&store_path).unwrap();
+    assert_eq!(
+        outlets(&store),
+        ["capital-tribune", "diario-del-sur", "harbour-herald", "relay-wire"]
+    );
+}
