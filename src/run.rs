@@ -415,7 +415,7 @@ fn fetch_failure(e: FetchError) -> (String, String) {
 fn select_candidates(ctx: &Ctx, mut candidates: Vec<Candidate>) -> Result<Vec<(String, Candidate)>> {
     let mut fresh = Vec::new();
     let total = candidates.len();
-    candidates.sort_by(|a, b| b.published.cmp(&a.published));
+    candidates.sort_by_key(|c| std::cmp::Reverse(c.published));
     for c in candidates {
         if c.published.is_some_and(|p| p < ctx.earliest) {
             continue;
