@@ -323,3 +323,65 @@ fn merge(old: HitRecord, new: &HitRecord) -> HitRecord {
     kept.variants = variants;
     kept
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hit(kind: Kind, score: f64, url: &str, first_seen: &str) -> HitRecord {
+        HitRecord {
+            article: "a".into(),
+            kind,
+            score,
+            coverage: score,
+            url: url.into(),
+            canonical_url: url.into(),
+            outlet: "o".into(),
+            outlet_name: "O".into(),
+            country: "US".into(),
+            language: "en".into(),
+            title: None,
+            published: None,
+            first_seen: first_seen.parse().unwrap(),
+            evidence: String::new(),
+            variants: vec![],
+        }
+    }
+
+    #[test]
+    fn one_record_per_article_and_outlet_keeping_the_fullest_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("s")).unwrap();
+        assert!(store.record_hit(&hit(Kind::Excerpt, 0.4, "https://x/teaser", "2021-11-12T00:00:00Z")).unwrap());
+        assert!(!store.record_hit(&hit(Kind::Verbatim, 1.0, "https://x/full", "2021-11-13T00:00:00Z")).unwrap());
+        assert!(!store.record_hit(&hit(Kind::Excerpt, 0.5, "https://x/amp", "2021-11-14T00:00:00Z")).unwrap());
+        let hits = store.hits().unwrap();
+        assert_eq!(hits.len(), 1);
+        assert_eq!((hits[0].kind, hits[0].url.as_str()), (Kind::Verbatim, "https://x/full"));
+        assert_eq!(hits[0].first_seen.to_rfc3339(), "2021-11-12T00:00:00+00:00", "first seen is the earliest");
+        assert_eq!(hits[0].variants, ["https://x/teaser", "https://x/amp"]);
+    }
+
+    #[test]
+    fn a_store_of_another_schema_version_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s");
+        {
+            let db = sled::open(&path).unwrap();
+            db.insert(SCHEMA_KEY, &99u32.to_be_bytes()).unwrap();
+            db.flush().unwrap();
+        }
+        match Store::open(&path) {
+            Err(StoreError::Schema { found: 99, .. }) => {}
+            other => panic!("{:?}", other.map(|_| ())),
+        }
+    }
+
+    #[test]
+    fn a_second_open_is_locked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s");
+        let _first = Store::open(&path).unwrap();
+        assert!(matches!(Store::open(&path), Err(StoreError::Locked(_))));
+    }
+}
