@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
-/// How many sitemap-index children are followed per sitemap (newest first, when dated).
+/// How many sitemap-index children are followed per sitemap (the parser puts the newest first).
 const MAX_SITEMAP_CHILDREN: usize = 3;
 /// Pages fetched at once for one outlet (the per-host limiter spaces them anyway).
 const PAGES_IN_FLIGHT_PER_OUTLET: usize = 4;

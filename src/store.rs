@@ -352,13 +352,29 @@ mod tests {
     fn one_record_per_article_and_outlet_keeping_the_fullest_version() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("s")).unwrap();
-        assert!(store.record_hit(&hit(Kind::Excerpt, 0.4, "https://x/teaser", "2021-11-12T00:00:00Z")).unwrap());
-        assert!(!store.record_hit(&hit(Kind::Verbatim, 1.0, "https://x/full", "2021-11-13T00:00:00Z")).unwrap());
-        assert!(!store.record_hit(&hit(Kind::Excerpt, 0.5, "https://x/amp", "2021-11-14T00:00:00Z")).unwrap());
+        assert!(
+            store
+                .record_hit(&hit(Kind::Excerpt, 0.4, "https://x/teaser", "2021-11-12T00:00:00Z"))
+                .unwrap()
+        );
+        assert!(
+            !store
+                .record_hit(&hit(Kind::Verbatim, 1.0, "https://x/full", "2021-11-13T00:00:00Z"))
+                .unwrap()
+        );
+        assert!(
+            !store
+                .record_hit(&hit(Kind::Excerpt, 0.5, "https://x/amp", "2021-11-14T00:00:00Z"))
+                .unwrap()
+        );
         let hits = store.hits().unwrap();
         assert_eq!(hits.len(), 1);
         assert_eq!((hits[0].kind, hits[0].url.as_str()), (Kind::Verbatim, "https://x/full"));
-        assert_eq!(hits[0].first_seen.to_rfc3339(), "2021-11-12T00:00:00+00:00", "first seen is the earliest");
+        assert_eq!(
+            hits[0].first_seen.to_rfc3339(),
+            "2021-11-12T00:00:00+00:00",
+            "first seen is the earliest"
+        );
         assert_eq!(hits[0].variants, ["https://x/teaser", "https://x/amp"]);
     }
 

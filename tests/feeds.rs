@@ -513,6 +513,23 @@ fn cut_anywhere_never_panics() {
 // ---- sitemaps ----
 
 #[test]
+fn sitemap_index_children_come_newest_first() {
+    let base = Url::parse("https://www.example.com/sitemap.xml").unwrap();
+    let xml = br#"<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+      <sitemap><loc>/posts-2019.xml</loc><lastmod>2019-12-31</lastmod></sitemap>
+      <sitemap><loc>/pages.xml</loc></sitemap>
+      <sitemap><loc>/posts-2021.xml</loc><lastmod>2021-11-30T10:00:00Z</lastmod></sitemap>
+      <sitemap><loc>/posts-2020.xml</loc><lastmod>2020-12-31</lastmod></sitemap>
+    </sitemapindex>"#;
+    let s = sitemaps::parse(xml, Some("application/xml"), &base).unwrap();
+    let children: Vec<&str> = s.children.iter().map(|u| u.path()).collect();
+    assert_eq!(
+        children,
+        ["/posts-2021.xml", "/posts-2020.xml", "/posts-2019.xml", "/pages.xml"]
+    );
+}
+
+#[test]
 fn sitemap_index_lists_children_deduplicated() {
     let base = Url::parse("https://www.example.com/sitemap.xml").unwrap();
     let s = sitemaps::parse(&fixture("sitemap_index.xml"), Some("application/xml"), &base).unwrap();

@@ -21,7 +21,8 @@ pub struct Sitemap {
     /// Pages, deduplicated, in document order. `published` is the Google News publication date
     /// if given, else `<lastmod>`; `title` the Google News title.
     pub pages: Vec<Candidate>,
-    /// Child sitemaps of a sitemap index, deduplicated.
+    /// Child sitemaps of a sitemap index, deduplicated, the most recently modified first (undated
+    /// ones after, in document order): a crawler that follows only a few wants the fresh ones.
     pub children: Vec<Url>,
 }
 
@@ -86,6 +87,7 @@ fn parse_xml(text: &str, base: &Url) -> Result<Sitemap, FeedError> {
     config.check_end_names = false;
 
     let mut out = Sitemap::default();
+    let mut child_dates = Vec::new();
     let mut seen = HashSet::new();
     let mut root: Option<String> = None;
     let mut in_entry = false;
@@ -160,7 +162,14 @@ fn parse_xml(text: &str, base: &Url) -> Result<Sitemap, FeedError> {
                     "news" => in_news = false,
                     "url" | "sitemap" if in_entry => {
                         in_entry = false;
-                        finish(std::mem::take(&mut entry), root.as_deref(), base, &mut seen, &mut out);
+                        finish(
+                            std::mem::take(&mut entry),
+                            root.as_deref(),
+                            base,
+                            &mut seen,
+                            &mut out,
+                            &mut child_dates,
+                        );
                     }
                     _ => {}
                 }
@@ -169,6 +178,10 @@ fn parse_xml(text: &str, base: &Url) -> Result<Sitemap, FeedError> {
             _ => {}
         }
     }
+    // Newest first; the sort is stable, so undated children keep their order after the dated.
+    let mut order: Vec<usize> = (0..out.children.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(child_dates[i]));
+    out.children = order.into_iter().map(|i| out.children[i].clone()).collect();
     if root.is_none() {
         return Err(if text.contains("<html") || text.contains("<HTML") {
             FeedError::NotAFeed("an HTML page, not a sitemap".into())
@@ -197,13 +210,21 @@ fn push(entry: &mut Entry, field: Field, text: &str) {
     target.push_str(text);
 }
 
-fn finish(entry: Entry, root: Option<&str>, base: &Url, seen: &mut HashSet<String>, out: &mut Sitemap) {
+fn finish(
+    entry: Entry,
+    root: Option<&str>,
+    base: &Url,
+    seen: &mut HashSet<String>,
+    out: &mut Sitemap,
+    child_dates: &mut Vec<Option<chrono::DateTime<chrono::Utc>>>,
+) {
     let Some(url) = http_url(&entry.loc, base) else { return };
     if !seen.insert(url.as_str().to_owned()) {
         return;
     }
     if root == Some("sitemapindex") {
         out.children.push(url);
+        child_dates.push(parse_date(&entry.lastmod));
     } else {
         let published = parse_date(&entry.news_date).or_else(|| parse_date(&entry.lastmod));
         out.pages.push(Candidate {
