@@ -216,10 +216,6 @@ async fn poll_source(ctx: &Ctx, outlet: usize, kind: SourceKind, url: &url::Url)
         kind: kind.to_string(),
         ..SourceState::default()
     });
-    let validators = Validators {
-        etag: state.etag.clone(),
-        last_modified: state.last_modified.clone(),
-    };
     let now = Utc::now();
     if let Some(due) = next_poll_due(&state)
         && now < due
@@ -233,7 +229,7 @@ async fn poll_source(ctx: &Ctx, outlet: usize, kind: SourceKind, url: &url::Url)
         return Ok(());
     }
     state.last_polled = Some(now);
-    let polled = poll(ctx, kind, url, &validators, state.body_hash).await;
+    let polled = poll(ctx, kind, url, &state).await;
     let candidates = match polled {
         Err((class, error)) => {
             // The summary lists failed sources; the log line is for --verbose.
@@ -270,18 +266,24 @@ async fn poll_source(ctx: &Ctx, outlet: usize, kind: SourceKind, url: &url::Url)
             fetched,
             hash,
             candidates,
+            children,
+            child_states,
         }) => {
             note_success(&mut state, &fetched, "ok", now);
             state.items_last_poll = candidates.len();
-            // The body hash is saved only once every candidate is dealt with (below).
+            state.children = children;
+            // Validators and hash are saved only once every candidate is dealt with (below), so
+            // a run killed half-way polls this source in full again.
             state.body_hash = None;
-            state.etag = None;
-            state.last_modified = None;
+            let previous = Validators {
+                etag: state.etag.take(),
+                last_modified: state.last_modified.take(),
+            };
             ctx.store.save_source(key, &state)?;
-            (fetched, hash, candidates)
+            (fetched, hash, candidates, child_states, previous)
         }
     };
-    let (fetched, hash, candidates) = candidates;
+    let (fetched, hash, candidates, child_states, previous) = candidates;
     {
         let mut t = ctx.tally.lock().expect("tally lock");
         t.record.sources_polled += 1;
@@ -294,10 +296,19 @@ async fn poll_source(ctx: &Ctx, outlet: usize, kind: SourceKind, url: &url::Url)
         .collect()
         .await;
     if outcomes.iter().all(|done| *done) {
-        state.body_hash = Some(hash);
-        state.etag = fetched.validators.etag;
-        state.last_modified = fetched.validators.last_modified;
+        state.body_hash = hash;
+        // A 304 carries no validators of its own: the ones it answered to stay valid.
+        let validators = if fetched.not_modified {
+            previous
+        } else {
+            fetched.validators
+        };
+        state.etag = validators.etag;
+        state.last_modified = validators.last_modified;
         ctx.store.save_source(key, &state)?;
+        for (child, child_state) in &child_states {
+            ctx.store.save_source(child, child_state)?;
+        }
     }
     Ok(())
 }
@@ -328,36 +339,57 @@ enum Poll {
     },
     Items {
         fetched: Fetched,
-        hash: u64,
+        hash: Option<u64>,
         candidates: Vec<Candidate>,
+        /// A sitemap index's children, remembered so an unchanged index still leads to them.
+        children: Vec<String>,
+        /// New state for the children that changed, saved with the parent's.
+        child_states: Vec<(String, SourceState)>,
     },
 }
 
-/// Fetches a source and turns it into candidates. Errors come as (class, message).
-/// `last_hash` is the hash of the body last parsed in full: an identical body is unchanged
-/// even when the server ignores conditional requests.
-async fn poll(
+/// One document fetched conditionally and parsed, unless it is unchanged.
+struct Polled {
+    fetched: Fetched,
+    /// Hash of the body parsed; the previous one when unchanged.
+    hash: Option<u64>,
+    changed: bool,
+    candidates: Vec<Candidate>,
+    children: Vec<url::Url>,
+}
+
+/// Fetches a source with the validators of `state` and parses it, unless the server answers 304
+/// or the body hashes as `state`'s did (some servers ignore conditional requests, or send the
+/// same ETag for a changed feed). Errors come as (class, message).
+async fn fetch_source(
     ctx: &Ctx,
     kind: SourceKind,
     url: &url::Url,
-    validators: &Validators,
-    last_hash: Option<u64>,
-) -> Result<Poll, (String, String)> {
+    state: &SourceState,
+) -> Result<Polled, (String, String)> {
     let want = match kind {
         SourceKind::Feed | SourceKind::Sitemap => Want::Feed,
         SourceKind::Listing => Want::Page,
     };
+    let validators = Validators {
+        etag: state.etag.clone(),
+        last_modified: state.last_modified.clone(),
+    };
     let fetched = ctx
         .fetcher
-        .get(url, want, Some(validators))
+        .get(url, want, Some(&validators))
         .await
         .map_err(fetch_failure)?;
-    if fetched.not_modified {
-        return Ok(Poll::Unchanged { fetched });
-    }
-    let hash = xxhash_rust::xxh3::xxh3_64(&fetched.body);
-    if last_hash == Some(hash) {
-        return Ok(Poll::Unchanged { fetched });
+    let hash = (!fetched.not_modified).then(|| xxhash_rust::xxh3::xxh3_64(&fetched.body));
+    if fetched.not_modified || hash == state.body_hash {
+        let children = state.children.iter().filter_map(|c| url::Url::parse(c).ok()).collect();
+        return Ok(Polled {
+            fetched,
+            hash: state.body_hash,
+            changed: false,
+            candidates: Vec::new(),
+            children,
+        });
     }
     let body = fetched.body.clone();
     let ct = fetched.content_type.clone();
@@ -365,27 +397,51 @@ async fn poll(
     let parsed = tokio::task::spawn_blocking(move || parse_source(kind, &body, ct.as_deref(), &base))
         .await
         .map_err(|e| ("malformed".to_string(), format!("{url}: parser crashed: {e}")))?;
-    let (mut candidates, children) = parsed.map_err(|e| (e.0, format!("{url}: {}", e.1)))?;
-    for child in children.into_iter().take(MAX_SITEMAP_CHILDREN) {
-        match ctx.fetcher.get(&child, Want::Feed, None).await {
-            Ok(f) => {
-                let ct = f.content_type.clone();
-                let base = f.url.clone();
-                let parsed = tokio::task::spawn_blocking(move || {
-                    parse_source(SourceKind::Sitemap, &f.body, ct.as_deref(), &base)
-                })
-                .await;
-                if let Ok(Ok((more, _))) = parsed {
-                    candidates.extend(more);
-                }
-            }
-            Err(e) => tracing::warn!("sitemap {child}: {e}"),
-        }
-    }
-    Ok(Poll::Items {
+    let (candidates, children) = parsed.map_err(|e| (e.0, format!("{url}: {}", e.1)))?;
+    Ok(Polled {
         fetched,
         hash,
+        changed: true,
         candidates,
+        children,
+    })
+}
+
+/// Polls a source, and the newest children of a sitemap index (each conditionally, with its
+/// own state), and gathers their candidates.
+async fn poll(ctx: &Ctx, kind: SourceKind, url: &url::Url, state: &SourceState) -> Result<Poll, (String, String)> {
+    let top = fetch_source(ctx, kind, url, state).await?;
+    let mut candidates = top.candidates;
+    let mut child_states = Vec::new();
+    for child in top.children.iter().take(MAX_SITEMAP_CHILDREN) {
+        let child_state = ctx.store.source(child.as_str()).ok().flatten().unwrap_or_default();
+        match fetch_source(ctx, SourceKind::Sitemap, child, &child_state).await {
+            Ok(polled) if polled.changed => {
+                candidates.extend(polled.candidates);
+                let new_state = SourceState {
+                    outlet: state.outlet.clone(),
+                    kind: SourceKind::Sitemap.to_string(),
+                    etag: polled.fetched.validators.etag,
+                    last_modified: polled.fetched.validators.last_modified,
+                    body_hash: polled.hash,
+                    last_status: "ok".into(),
+                    ..SourceState::default()
+                };
+                child_states.push((child.to_string(), new_state));
+            }
+            Ok(_) => {}
+            Err((_, error)) => tracing::warn!("sitemap {child}: {error}"),
+        }
+    }
+    if !top.changed && child_states.is_empty() {
+        return Ok(Poll::Unchanged { fetched: top.fetched });
+    }
+    Ok(Poll::Items {
+        fetched: top.fetched,
+        hash: top.hash,
+        candidates,
+        children: top.children.iter().map(url::Url::to_string).collect(),
+        child_states,
     })
 }
 

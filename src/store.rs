@@ -69,6 +69,9 @@ pub struct SourceState {
     /// Exponential moving average of response times, in milliseconds.
     pub avg_latency_ms: Option<f64>,
     pub items_last_poll: usize,
+    /// A sitemap index's children as last read, so an unchanged index still leads to them.
+    #[serde(default)]
+    pub children: Vec<String>,
 }
 
 impl SourceState {

@@ -390,7 +390,16 @@ fn a_killed_run_loses_no_hit_and_the_next_run_completes_the_work() {
     };
     {
         let store = pickup::store::Store::open(&store_path).unwrap();
-        assert_eq!(outlets(&store), ["capital-tribune", "diario-del-sur", "harbour-herald"]);
+        assert_eq!(
+            outlets(&store),
+            [
+                "capital-tribune",
+                "diario-del-sur",
+                "harbour-herald",
+                "le-courrier",
+                "pacific-review"
+            ]
+        );
     }
     pickup()
         .args(["run", "--quiet", "--config"])
@@ -401,6 +410,13 @@ fn a_killed_run_loses_no_hit_and_the_next_run_completes_the_work() {
     let store = pickup::store::Store::open(&store_path).unwrap();
     assert_eq!(
         outlets(&store),
-        ["capital-tribune", "diario-del-sur", "harbour-herald", "relay-wire"]
+        [
+            "capital-tribune",
+            "diario-del-sur",
+            "harbour-herald",
+            "le-courrier",
+            "pacific-review",
+            "relay-wire"
+        ]
     );
 }

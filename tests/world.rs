@@ -45,12 +45,14 @@ async fn finds_exactly_the_placements_and_records_each_once() {
             ("capital-tribune", Kind::Verbatim),
             ("diario-del-sur", Kind::Translation),
             ("harbour-herald", Kind::Edited),
+            ("le-courrier", Kind::Translation),
+            ("pacific-review", Kind::Excerpt),
             ("relay-wire", Kind::Verbatim),
         ]),
         "the near-miss (northern-ledger) and the unrelated pages are not hits"
     );
-    assert_eq!(summary.record.new_hits, 4);
-    assert_eq!(summary.new_hits.len(), 4);
+    assert_eq!(summary.record.new_hits, 6);
+    assert_eq!(summary.new_hits.len(), 6);
 
     // Fields as the export carries them.
     let ct = &hits["capital-tribune"];
@@ -78,6 +80,11 @@ async fn finds_exactly_the_placements_and_records_each_once() {
 
     let es = &hits["diario-del-sur"];
     assert_eq!((es.country.as_str(), es.language.as_str()), ("AR", "es"));
+    // The outlet's own French translation (the config has no French text), found on a listing page.
+    let fr = &hits["le-courrier"];
+    assert_eq!((fr.country.as_str(), fr.language.as_str()), ("FR", "fr"));
+    // A column quoting three paragraphs, found through a sitemap index's news sitemap.
+    assert_eq!(hits["pacific-review"].title.as_deref(), Some("Scams know no borders"));
 
     // The redirected feed link is recorded under the URL that answered.
     let rw = &hits["relay-wire"];
@@ -92,7 +99,7 @@ async fn finds_exactly_the_placements_and_records_each_once() {
         hh.canonical_url,
         format!("{}/comment/2021/nov/15/cybercrime-taiwan", f.web.base("harbour-herald"))
     );
-    assert_eq!(hits.len(), 4);
+    assert_eq!(hits.len(), 6);
 
     // The failing outlet is reported, not fatal.
     assert_eq!(summary.record.sources_failed, 1);
@@ -132,14 +139,18 @@ async fn a_second_run_on_an_unchanged_web_adds_nothing_and_fetches_no_page() {
     assert_eq!(second.record.pages_fetched, 0);
     assert_eq!(store.hits().unwrap(), before, "records are untouched");
     let log = f.web.log();
-    let feeds = f.config.outlets.iter().map(|o| o.feeds.len()).sum::<usize>();
-    let sources: Vec<_> = log.iter().filter(|r| !r.target.ends_with("robots.txt")).collect();
-    assert_eq!(sources.len(), feeds, "one request per feed: {sources:#?}");
-    let not_modified = sources.iter().filter(|r| r.status == 304).count();
+    // Every feed, sitemap and listing page, and the sitemap index's two children, once each.
+    let documents = f.config.outlets.iter().map(|o| o.sources().count()).sum::<usize>() + 2;
+    assert!(
+        log.iter().all(|r| !r.target.ends_with("robots.txt")),
+        "robots.txt is cached in the store"
+    );
+    assert_eq!(log.len(), documents, "one request per source document: {log:#?}");
+    let not_modified = log.iter().filter(|r| r.status == 304).count();
     assert_eq!(
         not_modified,
-        feeds - 1,
-        "every live feed answers 304 (the dead one 404)"
+        documents - 1,
+        "every live document answers 304 (the dead feed 404)"
     );
 }
 

@@ -194,7 +194,15 @@ fn looks_like_article(url: &Url) -> bool {
     let page_ext = [".html", ".htm", ".shtml", ".php", ".asp", ".aspx", ".ece", ".cms"]
         .iter()
         .any(|e| last.ends_with(e));
-    last.len() >= 25 || hyphens >= 2 || longest_digit_run >= 5 || date_in_path || (page_ext && segments.len() >= 2)
+    // A one-hyphen slug under a section (`/opinion/taiwan-cybercrime`) is an article once it is
+    // longer than section names such as `middle-east` or `science-tech` tend to be.
+    let section_slug = segments.len() >= 2 && hyphens >= 1 && last.len() >= 16;
+    last.len() >= 25
+        || hyphens >= 2
+        || section_slug
+        || longest_digit_run >= 5
+        || date_in_path
+        || (page_ext && segments.len() >= 2)
 }
 
 #[cfg(test)]
