@@ -420,3 +420,21 @@ fn a_killed_run_loses_no_hit_and_the_next_run_completes_the_work() {
         ]
     );
 }
+
+#[test]
+fn outlets_in_separate_files_load_and_their_errors_name_that_file() {
+    let (dir, path) = config_dir(&format!("outlet_files = [\"outlets/asia.toml\"]\n{ARTICLE_TOML}"));
+    std::fs::create_dir(dir.path().join("outlets")).unwrap();
+    let asia = dir.path().join("outlets/asia.toml");
+    let outlet = "[[outlets]]\nid = \"taipei-times\"\nname = \"Taipei Times\"\ncountry = \"TW\"\nlanguage = \"en\"\n";
+    std::fs::write(&asia, outlet).unwrap();
+    let config = pickup::config::Config::load(&path).unwrap();
+    assert_eq!(config.outlets[0].id, "taipei-times");
+
+    std::fs::write(&asia, outlet.replace("\"TW\"", "\"Taiwan\"")).unwrap();
+    let err = stderr_of(pickup().args(["status", "--config"]).arg(&path), 2);
+    assert!(
+        err.contains(&format!("{}:4: outlets[0].country", asia.display())),
+        "{err}"
+    );
+}

@@ -78,8 +78,14 @@ async fn finds_exactly_the_placements_and_records_each_once() {
     assert!(ct.score > 0.9 && ct.score <= 1.0, "score {}", ct.score);
     assert!(!ct.evidence.is_empty(), "a hit carries its evidence");
 
+    // Its feed links through a feed proxy on another host that redirects to the article: the
+    // placement is the article's, under the outlet that owns it.
     let es = &hits["diario-del-sur"];
     assert_eq!((es.country.as_str(), es.language.as_str()), ("AR", "es"));
+    assert_eq!(
+        es.url,
+        format!("{}/opinion/taiwan-puede-ayudar", f.web.base("diario-del-sur"))
+    );
     // The outlet's own French translation (the config has no French text), found on a listing page.
     let fr = &hits["le-courrier"];
     assert_eq!((fr.country.as_str(), fr.language.as_str()), ("FR", "fr"));
