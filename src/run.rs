@@ -230,7 +230,8 @@ async fn poll_source(ctx: &Ctx, outlet: usize, kind: SourceKind, url: &url::Url)
     }
     state.last_polled = Some(now);
     let polled = poll(ctx, kind, url, &state).await;
-    let candidates = match polled {
+    ctx.tally.lock().expect("tally lock").record.sources_polled += 1;
+    match polled {
         Err((class, error)) => {
             // The summary lists failed sources; the log line is for --verbose.
             tracing::info!("{}: {error}", o.id);
@@ -239,15 +240,15 @@ async fn poll_source(ctx: &Ctx, outlet: usize, kind: SourceKind, url: &url::Url)
             state.last_error = Some(error.clone());
             ctx.store.save_source(key, &state)?;
             let mut t = ctx.tally.lock().expect("tally lock");
-            t.record.sources_polled += 1;
             t.record.sources_failed += 1;
-            t.failures.push(SourceFailure {
+            let failure = SourceFailure {
                 outlet: o.id.clone(),
                 url: url.to_string(),
                 class,
                 error,
-            });
-            return Ok(());
+            };
+            t.failures.push(failure);
+            Ok(())
         }
         Ok(Poll::Unchanged { fetched }) => {
             note_success(&mut state, &fetched, "unchanged", now);
@@ -257,56 +258,47 @@ async fn poll_source(ctx: &Ctx, outlet: usize, kind: SourceKind, url: &url::Url)
                 state.last_modified = fetched.validators.last_modified;
             }
             ctx.store.save_source(key, &state)?;
-            let mut t = ctx.tally.lock().expect("tally lock");
-            t.record.sources_polled += 1;
-            t.record.sources_unchanged += 1;
-            return Ok(());
+            ctx.tally.lock().expect("tally lock").record.sources_unchanged += 1;
+            Ok(())
         }
-        Ok(Poll::Items {
-            fetched,
-            hash,
-            candidates,
-            children,
-            child_states,
-        }) => {
-            note_success(&mut state, &fetched, "ok", now);
-            state.items_last_poll = candidates.len();
-            state.children = children;
-            // Validators and hash are saved only once every candidate is dealt with (below), so
-            // a run killed half-way polls this source in full again.
-            state.body_hash = None;
-            let previous = Validators {
-                etag: state.etag.take(),
-                last_modified: state.last_modified.take(),
-            };
-            ctx.store.save_source(key, &state)?;
-            (fetched, hash, candidates, child_states, previous)
+        Ok(Poll::Items(items)) => {
+            note_success(&mut state, &items.fetched, "ok", now);
+            process_items(ctx, outlet, key, state, items).await
         }
-    };
-    let (fetched, hash, candidates, child_states, previous) = candidates;
-    {
-        let mut t = ctx.tally.lock().expect("tally lock");
-        t.record.sources_polled += 1;
     }
+}
 
-    let fresh = select_candidates(ctx, candidates)?;
+/// Fetches and judges a changed source's new candidates, then saves the source's validators
+/// and hash, and its sitemap children's, only if every candidate is dealt with: until then a
+/// run killed half-way, or a page that failed for now, makes the next run poll it in full again.
+async fn process_items(ctx: &Ctx, outlet: usize, key: &str, mut state: SourceState, items: Items) -> Result<()> {
+    state.items_last_poll = items.candidates.len();
+    state.children = items.children;
+    let previous = Validators {
+        etag: state.etag.take(),
+        last_modified: state.last_modified.take(),
+    };
+    state.body_hash = None;
+    ctx.store.save_source(key, &state)?;
+
+    let fresh = select_candidates(ctx, items.candidates)?;
     let outcomes: Vec<bool> = stream::iter(fresh)
         .map(|c| process_page(ctx, outlet, c))
         .buffer_unordered(PAGES_IN_FLIGHT_PER_OUTLET)
         .collect()
         .await;
     if outcomes.iter().all(|done| *done) {
-        state.body_hash = hash;
         // A 304 carries no validators of its own: the ones it answered to stay valid.
-        let validators = if fetched.not_modified {
+        let validators = if items.fetched.not_modified {
             previous
         } else {
-            fetched.validators
+            items.fetched.validators
         };
         state.etag = validators.etag;
         state.last_modified = validators.last_modified;
+        state.body_hash = items.hash;
         ctx.store.save_source(key, &state)?;
-        for (child, child_state) in &child_states {
+        for (child, child_state) in &items.child_states {
             ctx.store.save_source(child, child_state)?;
         }
     }
@@ -334,18 +326,20 @@ fn note_success(state: &mut SourceState, fetched: &Fetched, status: &str, now: D
 }
 
 enum Poll {
-    Unchanged {
-        fetched: Fetched,
-    },
-    Items {
-        fetched: Fetched,
-        hash: Option<u64>,
-        candidates: Vec<Candidate>,
-        /// A sitemap index's children, remembered so an unchanged index still leads to them.
-        children: Vec<String>,
-        /// New state for the children that changed, saved with the parent's.
-        child_states: Vec<(String, SourceState)>,
-    },
+    Unchanged { fetched: Fetched },
+    Items(Items),
+}
+
+/// What a changed source gave.
+struct Items {
+    fetched: Fetched,
+    /// The hash to save once the candidates are dealt with.
+    hash: Option<u64>,
+    candidates: Vec<Candidate>,
+    /// A sitemap index's children, remembered so an unchanged index still leads to them.
+    children: Vec<String>,
+    /// New state for the children that changed, saved with the parent's.
+    child_states: Vec<(String, SourceState)>,
 }
 
 /// One document fetched conditionally and parsed, unless it is unchanged.
@@ -436,13 +430,13 @@ async fn poll(ctx: &Ctx, kind: SourceKind, url: &url::Url, state: &SourceState) 
     if !top.changed && child_states.is_empty() {
         return Ok(Poll::Unchanged { fetched: top.fetched });
     }
-    Ok(Poll::Items {
+    Ok(Poll::Items(Items {
         fetched: top.fetched,
         hash: top.hash,
         candidates,
         children: top.children.iter().map(url::Url::to_string).collect(),
         child_states,
-    })
+    }))
 }
 
 type Parsed = std::result::Result<(Vec<Candidate>, Vec<url::Url>), (String, String)>;
