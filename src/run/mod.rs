@@ -1,0 +1,141 @@
+//! One polling pass: poll every source of every outlet, fetch the new candidate pages, extract,
+//! detect, record. Returns the run's summary.
+//!
+//! Outlets are crawled concurrently (the fetcher keeps each host polite); within an outlet,
+//! sources are polled one after the other ([`sources`]) and each source's new pages are fetched,
+//! judged and recorded ([`pages`]) before the source's state (validators, body hash) is saved,
+//! so a run killed half-way redoes the unfinished sources next time. Parsing, extraction and
+//! detection run on blocking threads.
+
+mod pages;
+mod sources;
+mod summary;
+
+pub use summary::{RunSummary, SourceFailure};
+
+use crate::config::{Article, Config, Outlet};
+use crate::crawl::{self, Fetcher};
+use crate::detect::Detector;
+use crate::error::{Error, Result};
+use crate::placement::OutletIndex;
+use crate::store::{HitRecord, RunRecord, Store};
+use chrono::{DateTime, TimeDelta, Utc};
+use futures_util::{StreamExt, stream};
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+/// Counters shared by every outlet task.
+#[derive(Default)]
+struct Tally {
+    record: RunRecord,
+    failures: Vec<SourceFailure>,
+    new_hits: Vec<HitRecord>,
+}
+
+/// What a run reports as it goes; the CLI draws a progress bar from it on a terminal.
+pub trait Progress: Send + Sync {
+    /// The run will poll this many sources.
+    fn start(&self, _sources: usize) {}
+    /// One source is dealt with (polled, skipped or failed), and its pages too.
+    fn source_done(&self) {}
+    /// One article page was fetched and judged.
+    fn page_done(&self) {}
+}
+
+/// No progress reports: for cron, pipes, tests and the demo.
+pub struct Silent;
+
+impl Progress for Silent {}
+
+/// Everything an outlet task needs, shared.
+pub(crate) struct Ctx {
+    store: Store,
+    fetcher: Fetcher,
+    detector: Arc<Detector>,
+    articles: Vec<Article>,
+    outlets: Vec<Outlet>,
+    /// Attributes a page to the outlet that owns its site (a feed may link elsewhere).
+    outlet_index: OutletIndex,
+    /// Candidates older than this are out of every article's window.
+    earliest: DateTime<Utc>,
+    lookback: TimeDelta,
+    /// Page keys claimed by some task this run, so two outlets never fetch one page twice.
+    claimed: Mutex<HashSet<String>>,
+    tally: Mutex<Tally>,
+    progress: Arc<dyn Progress>,
+}
+
+/// One polling pass over every outlet.
+pub async fn run(config: &Config, store: &Store) -> Result<RunSummary> {
+    run_with(config, store, Arc::new(Silent)).await
+}
+
+/// [`run`], reporting progress as it goes.
+pub async fn run_with(config: &Config, store: &Store, progress: Arc<dyn Progress>) -> Result<RunSummary> {
+    let started = Utc::now();
+    let articles = config.articles.clone();
+    let detector = tokio::task::spawn_blocking(move || Detector::new(&articles))
+        .await
+        .map_err(|e| Error::Other(format!("building fingerprints failed: {e}")))?;
+    let fetcher = crawl::fetch::for_config(config, Arc::new(store.clone()))?;
+    let lookback = TimeDelta::days(i64::from(config.crawl.lookback_days));
+    let earliest = config
+        .articles
+        .iter()
+        .map(|a| a.published.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc() - lookback)
+        .min()
+        .unwrap_or(DateTime::<Utc>::MIN_UTC);
+    let ctx = Arc::new(Ctx {
+        store: store.clone(),
+        fetcher: fetcher.clone(),
+        detector: Arc::new(detector),
+        articles: config.articles.clone(),
+        outlets: config.outlets.clone(),
+        outlet_index: OutletIndex::new(&config.outlets),
+        earliest,
+        lookback,
+        claimed: Mutex::new(HashSet::new()),
+        tally: Mutex::new(Tally::default()),
+        progress,
+    });
+    ctx.progress
+        .start(config.outlets.iter().map(|o| o.sources().count()).sum());
+
+    let outlets_in_flight = config.crawl.max_concurrency.max(1) * 2;
+    stream::iter(0..config.outlets.len())
+        .map(|i| poll_outlet(ctx.clone(), i))
+        .buffer_unordered(outlets_in_flight)
+        .collect::<Vec<()>>()
+        .await;
+
+    let tally = std::mem::take(&mut *ctx.tally.lock().expect("tally lock"));
+    let mut record = tally.record;
+    record.started = started;
+    record.finished = Utc::now();
+    record.requests = fetcher.requests();
+    record.new_hits = tally.new_hits.len();
+    store.save_run(&record)?;
+    store.flush()?;
+    if record.sources_polled > 0 && record.sources_failed == record.sources_polled {
+        let example = tally.failures.first().map(|f| f.error.clone()).unwrap_or_default();
+        return Err(Error::NothingFetched {
+            sources: record.sources_polled,
+            example,
+        });
+    }
+    Ok(RunSummary {
+        record,
+        failures: tally.failures,
+        new_hits: tally.new_hits,
+    })
+}
+
+async fn poll_outlet(ctx: Arc<Ctx>, index: usize) {
+    let outlet = &ctx.outlets[index];
+    for (kind, url) in outlet.sources() {
+        if let Err(e) = sources::poll_source(&ctx, index, kind, url).await {
+            tracing::error!("{}: {e}", outlet.id);
+        }
+        ctx.progress.source_done();
+    }
+}

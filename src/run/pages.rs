@@ -1,0 +1,100 @@
+//! Candidate pages: the new ones chosen, then each fetched, extracted, judged and recorded.
+
+use super::Ctx;
+use crate::canon;
+use crate::crawl::{self, Candidate, FetchError, Want};
+use crate::error::Result;
+use crate::extract;
+use crate::placement::JudgedPage;
+use chrono::Utc;
+
+/// Drops candidates already seen, already claimed this run, or older than every article's window;
+/// the newest come first, so a host whose time budget runs out has spent it on what matters.
+pub(super) fn select_candidates(ctx: &Ctx, mut candidates: Vec<Candidate>) -> Result<Vec<(String, Candidate)>> {
+    let mut fresh = Vec::new();
+    let total = candidates.len();
+    candidates.sort_by_key(|c| std::cmp::Reverse(c.published));
+    for c in candidates {
+        if c.published.is_some_and(|p| p < ctx.earliest) {
+            continue;
+        }
+        let key = canon::page_key(&c.url);
+        if ctx.store.is_seen(&key)? {
+            continue;
+        }
+        if !ctx.claimed.lock().expect("claimed lock").insert(key.clone()) {
+            continue;
+        }
+        fresh.push((key, c));
+    }
+    ctx.tally.lock().expect("tally lock").record.candidates += total;
+    Ok(fresh)
+}
+
+/// Fetches, extracts, judges and records one candidate page. Returns false when it should be
+/// tried again next run (a transient failure), true when it is dealt with for good.
+pub(super) async fn process_page(ctx: &Ctx, outlet: usize, (key, cand): (String, Candidate)) -> bool {
+    let fetched = match ctx.fetcher.get(&cand.url, Want::Page, None).await {
+        Ok(f) => f,
+        Err(e) => {
+            let permanent = matches!(&e, FetchError::Status { status, .. } if (400..500).contains(status) && *status != 429)
+                || matches!(e, FetchError::ContentType { .. });
+            let robots = matches!(e, FetchError::Robots { .. });
+            tracing::info!("{e}");
+            let mut t = ctx.tally.lock().expect("tally lock");
+            if robots {
+                t.record.skipped_robots += 1;
+            } else {
+                t.record.pages_failed += 1;
+            }
+            drop(t);
+            if permanent || robots {
+                let _ = ctx.store.mark_seen(&key, Utc::now());
+            }
+            return permanent || robots;
+        }
+    };
+    ctx.tally.lock().expect("tally lock").record.pages_fetched += 1;
+    ctx.progress.page_done();
+    let owner = ctx.outlet_index.owner(&fetched.url).unwrap_or(outlet);
+    let judged = tokio::task::spawn_blocking({
+        let detector = ctx.detector.clone();
+        move || {
+            let html = crawl::charset::decode_html(&fetched.body, fetched.content_type.as_deref());
+            let doc = extract::extract(&html, Some(&fetched.url));
+            let verdicts = detector.judge(&doc);
+            (fetched, doc, verdicts)
+        }
+    })
+    .await;
+    let Ok((fetched, doc, verdicts)) = judged else {
+        tracing::error!("{}: extraction or detection crashed", cand.url);
+        return true;
+    };
+    let now = Utc::now();
+    let page = JudgedPage {
+        url: &fetched.url,
+        listed_as: Some(&cand.url),
+        doc: &doc,
+        listed_title: cand.title.as_deref(),
+        listed_published: cand.published,
+        verdicts: &verdicts,
+    };
+    for record in page.records(&ctx.outlets[owner], &ctx.articles, ctx.lookback, now) {
+        match ctx.store.record_hit(&record) {
+            Ok(true) => ctx.tally.lock().expect("tally lock").new_hits.push(record),
+            Ok(false) => {}
+            Err(e) => {
+                tracing::error!("cannot record hit {}: {e}", record.url);
+                return false;
+            }
+        }
+    }
+    for k in std::iter::once(key).chain(page.seen_keys()) {
+        if let Err(e) = ctx.store.mark_seen(&k, now) {
+            tracing::error!("cannot mark {k} seen: {e}");
+            return false;
+        }
+    }
+    true
+}
