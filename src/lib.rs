@@ -3,13 +3,17 @@
 //! One run flows through these modules:
 //!
 //! - [`config`]: the TOML config, validated into typed values;
-//! - [`store`]: the sled store (hits, seen URLs, source state, run summaries);
+//! - [`store`]: the sled store (hits, seen URLs, source state, robots.txt copies, run records);
 //! - [`crawl`]: the polite fetcher, and feeds, sitemaps and listing pages turned into candidates;
 //! - [`canon`]: URL canonicalisation, so one placement is one record;
 //! - [`extract`]: HTML → metadata and main text;
 //! - [`detect`]: main text → verdict per tracked article;
-//! - [`report`]: exports (JSON, CSV);
+//! - [`placement`]: a judged page → the outlet it belongs to and its hit records;
 //! - [`run`]: one polling pass, wiring the stages together.
+//!
+//! Around it: [`report`] (JSON and CSV exports), [`check`] and [`status`] (the commands of those
+//! names), [`demo`] and [`localweb`] (the built-in world on 127.0.0.1 the demo and the tests use),
+//! and [`error`] (the error type and exit codes).
 
 pub mod canon;
 pub mod check;
