@@ -63,6 +63,17 @@ pub(crate) struct Ctx {
     claimed: Mutex<HashSet<String>>,
     tally: Mutex<Tally>,
     progress: Arc<dyn Progress>,
+    /// One permit per core for parsing, extraction and detection: more at once would only
+    /// queue on the cores while each held its page's tree in memory.
+    cpu: tokio::sync::Semaphore,
+}
+
+impl Ctx {
+    /// Runs CPU-bound work on a blocking thread once a core is free.
+    async fn on_cpu<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+        let _core = self.cpu.acquire().await.ok()?;
+        tokio::task::spawn_blocking(work).await.ok()
+    }
 }
 
 /// One polling pass over every outlet.
@@ -97,6 +108,7 @@ pub async fn run_with(config: &Config, store: &Store, progress: Arc<dyn Progress
         claimed: Mutex::new(HashSet::new()),
         tally: Mutex::new(Tally::default()),
         progress,
+        cpu: tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, usize::from)),
     });
     ctx.progress
         .start(config.outlets.iter().map(|o| o.sources().count()).sum());

@@ -57,17 +57,16 @@ pub(super) async fn process_page(ctx: &Ctx, outlet: usize, (key, cand): (String,
     ctx.tally.lock().expect("tally lock").record.pages_fetched += 1;
     ctx.progress.page_done();
     let owner = ctx.outlet_index.owner(&fetched.url).unwrap_or(outlet);
-    let judged = tokio::task::spawn_blocking({
-        let detector = ctx.detector.clone();
-        move || {
+    let detector = ctx.detector.clone();
+    let judged = ctx
+        .on_cpu(move || {
             let html = crawl::charset::decode_html(&fetched.body, fetched.content_type.as_deref());
             let doc = extract::extract(&html, Some(&fetched.url));
             let verdicts = detector.judge(&doc);
             (fetched, doc, verdicts)
-        }
-    })
-    .await;
-    let Ok((fetched, doc, verdicts)) = judged else {
+        })
+        .await;
+    let Some((fetched, doc, verdicts)) = judged else {
         tracing::error!("{}: extraction or detection crashed", cand.url);
         return true;
     };

@@ -196,9 +196,10 @@ async fn fetch_source(
     let body = fetched.body.clone();
     let ct = fetched.content_type.clone();
     let base = fetched.url.clone();
-    let parsed = tokio::task::spawn_blocking(move || parse_source(kind, &body, ct.as_deref(), &base))
+    let parsed = ctx
+        .on_cpu(move || parse_source(kind, &body, ct.as_deref(), &base))
         .await
-        .map_err(|e| ("malformed".to_string(), format!("{url}: parser crashed: {e}")))?;
+        .ok_or_else(|| ("malformed".to_string(), format!("{url}: the parser crashed")))?;
     let (candidates, children) = parsed.map_err(|e| (e.0, format!("{url}: {}", e.1)))?;
     Ok(Polled {
         fetched,
