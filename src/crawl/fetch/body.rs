@@ -1,96 +1,74 @@
-//! Reading the answer: status and content-type checks, then the body streamed up to its cap.
+//! Reading the last hop's answer: status and content-type checks, then the body streamed up to
+//! its cap.
 
-use super::{FetchError, Fetched, Fetcher, Purpose, Validators, error::classify};
-use crate::crawl::robots;
+use super::{FetchError, Purpose, Validators, error::classify};
 use reqwest::header;
-use std::time::{Duration, Instant};
-use tokio::sync::OwnedSemaphorePermit;
 use url::Url;
 
-impl Fetcher {
-    /// Turns the last hop's response into a [`Fetched`], reading at most the cap.
-    #[allow(clippy::too_many_arguments)]
-    pub(super) async fn finish(
-        &self,
-        requested: &Url,
-        url: Url,
-        redirects: Vec<Url>,
-        mut resp: reqwest::Response,
-        permit: OwnedSemaphorePermit,
-        purpose: Purpose,
-        started: Instant,
-    ) -> Result<Fetched, FetchError> {
-        let status = resp.status().as_u16();
-        let text = |name: header::HeaderName| {
-            resp.headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-        };
-        let validators = Validators {
+/// The last hop's answer: a 2xx with its body, or a 304 without one.
+pub(super) struct Answer {
+    pub(super) status: u16,
+    pub(super) content_type: Option<String>,
+    pub(super) validators: Validators,
+    pub(super) body: Vec<u8>,
+    pub(super) truncated: bool,
+}
+
+/// Checks the status and content type of `url`'s response, then reads at most `cap` bytes of
+/// its body.
+pub(super) async fn read(resp: reqwest::Response, url: &Url, purpose: Purpose, cap: u64) -> Result<Answer, FetchError> {
+    let status = resp.status().as_u16();
+    let text = |name: header::HeaderName| {
+        resp.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let mut answer = Answer {
+        status,
+        content_type: text(header::CONTENT_TYPE),
+        validators: Validators {
             etag: text(header::ETAG),
             last_modified: text(header::LAST_MODIFIED),
-        };
-        let content_type = text(header::CONTENT_TYPE);
-        let mut fetched = Fetched {
-            requested: requested.clone(),
-            url,
-            redirects,
-            status,
-            not_modified: status == 304,
-            content_type,
-            validators,
-            body: Vec::new(),
-            truncated: false,
-            elapsed: Duration::ZERO,
-        };
-        if status == 304 {
-            fetched.elapsed = started.elapsed();
-            return Ok(fetched);
-        }
-        if !resp.status().is_success() {
-            return Err(FetchError::Status {
-                url: fetched.url,
-                status,
-            });
-        }
-        let unwanted = fetched.content_type.as_deref().filter(|ct| clearly_not_text(ct));
-        if let (Some(ct), true) = (unwanted, purpose != Purpose::Robots) {
-            // Dropping the response unread closes the connection: the body is never downloaded.
-            return Err(FetchError::ContentType {
-                content_type: ct.to_string(),
-                url: fetched.url,
-                wanted: purpose.wanted(),
-            });
-        }
-        let cap = match purpose {
-            Purpose::Robots => robots::ROBOTS_MAX_BYTES,
-            Purpose::Want(_) => self.inner.cfg.max_page_bytes,
-        };
-        // Bodies are read chunk by chunk (already decompressed, so the cap also stops compression
-        // bombs) and the connection is dropped at the cap.
-        let mut body = Vec::new();
-        loop {
-            match resp.chunk().await {
-                Ok(Some(chunk)) => {
-                    let room = usize::try_from(cap.saturating_sub(body.len() as u64)).unwrap_or(usize::MAX);
-                    if chunk.len() > room {
-                        body.extend_from_slice(&chunk[..room]);
-                        fetched.truncated = true;
-                        break;
-                    }
-                    body.extend_from_slice(&chunk);
-                }
-                Ok(None) => break,
-                Err(e) => return Err(classify(e, &fetched.url)),
-            }
-        }
-        drop(resp);
-        drop(permit);
-        fetched.body = body;
-        fetched.elapsed = started.elapsed();
-        Ok(fetched)
+        },
+        body: Vec::new(),
+        truncated: false,
+    };
+    if status == 304 {
+        return Ok(answer);
     }
+    if !resp.status().is_success() {
+        return Err(FetchError::Status {
+            url: url.clone(),
+            status,
+        });
+    }
+    let unwanted = answer.content_type.as_deref().filter(|ct| clearly_not_text(ct));
+    if let (Some(ct), true) = (unwanted, purpose != Purpose::Robots) {
+        // Dropping the response unread closes the connection: the body is never downloaded.
+        return Err(FetchError::ContentType {
+            url: url.clone(),
+            wanted: purpose.wanted(),
+            content_type: ct.to_string(),
+        });
+    }
+    (answer.body, answer.truncated) = read_capped(resp, cap).await.map_err(|e| classify(e, url))?;
+    Ok(answer)
+}
+
+/// Reads the body chunk by chunk (already decompressed, so the cap also stops compression bombs)
+/// and drops the connection at the cap. True when the body was cut.
+async fn read_capped(mut resp: reqwest::Response, cap: u64) -> Result<(Vec<u8>, bool), reqwest::Error> {
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await? {
+        let room = usize::try_from(cap.saturating_sub(body.len() as u64)).unwrap_or(usize::MAX);
+        if chunk.len() > room {
+            body.extend_from_slice(&chunk[..room]);
+            return Ok((body, true));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((body, false))
 }
 
 /// Types that are never a feed, a sitemap or a page: media, documents, archives, binaries.

@@ -70,6 +70,25 @@ impl FetchError {
         }
     }
 
+    /// Worth another try: the server may answer next time.
+    pub(super) fn is_transient(&self) -> bool {
+        matches!(self, FetchError::Timeout { .. } | FetchError::Connect { .. })
+    }
+
+    /// The request failed below HTTP (no answer came): timeout, DNS, TLS, connection, refused
+    /// address, or the host's budget spent.
+    pub(super) fn is_below_http(&self) -> bool {
+        matches!(
+            self,
+            FetchError::Timeout { .. }
+                | FetchError::Dns { .. }
+                | FetchError::Tls { .. }
+                | FetchError::Connect { .. }
+                | FetchError::Refused { .. }
+                | FetchError::HostBudget { .. }
+        )
+    }
+
     /// The URL the error concerns.
     pub fn url(&self) -> &Url {
         match self {

@@ -4,7 +4,12 @@
 //! time budget and a body cap enforced while streaming.
 //!
 //! Every request that reaches a host — robots.txt, a retry, a redirect hop — passes the same
-//! gate (`Fetcher::admit`), which is why reqwest's own redirect following and retries are off.
+//! gate (`HostGate::admit`), which is why reqwest's own redirect following and retries are off.
+//!
+//! A fetch, and where each step lives: [`Fetcher::get`] (here) checks each hop's address, the
+//! host's budget and robots.txt (`robots_gate`), sends it through the per-host gate (`host`) with
+//! retries (`send`), follows redirects (`redirect`) and reads the last answer (`body`). Failures
+//! are [`FetchError`]s (`error`); `setup` builds the fetcher.
 
 // FetchError carries its URL in every variant (so a failure always names what failed); that makes
 // it ~180 bytes, which only matters on the cold failure path.
@@ -24,15 +29,13 @@ pub use setup::{FetcherOptions, for_config};
 
 use crate::config::CrawlConfig;
 use crate::crawl::address::{self, AddressPolicy, Refusal};
-use crate::crawl::robots::{self, RobotsCache, Verdict};
-use governor::DefaultKeyedRateLimiter;
-use host::HostState;
-use redirect::{redirect_target, same_resource};
-use robots_gate::RobotsSlot;
-use std::collections::HashMap;
+use crate::crawl::robots;
+use host::HostGate;
+use redirect::{Hops, redirect_target};
+use robots_gate::RobotsVerdicts;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::sync::Semaphore;
 use url::Url;
 
 /// What the caller expects at a URL; decides the Accept header and which content types are kept.
@@ -91,6 +94,22 @@ impl Purpose {
         }
     }
 
+    /// Redirect hops followed before giving up.
+    fn max_redirects(self, cfg: &CrawlConfig) -> usize {
+        match self {
+            Purpose::Robots => robots::ROBOTS_MAX_REDIRECTS,
+            Purpose::Want(_) => cfg.max_redirects,
+        }
+    }
+
+    /// Bytes of body read at most.
+    fn body_cap(self, cfg: &CrawlConfig) -> u64 {
+        match self {
+            Purpose::Robots => robots::ROBOTS_MAX_BYTES,
+            Purpose::Want(_) => cfg.max_page_bytes,
+        }
+    }
+
     fn wanted(self) -> &'static str {
         match self {
             Purpose::Want(Want::Feed) => "a feed",
@@ -103,17 +122,13 @@ impl Purpose {
 struct Inner {
     client: reqwest::Client,
     cfg: CrawlConfig,
-    /// robots.txt product token derived from the User-Agent.
-    agent: String,
-    limiter: DefaultKeyedRateLimiter<String>,
-    slots: Arc<Semaphore>,
-    hosts: Mutex<HashMap<String, Arc<HostState>>>,
-    /// One verdict per origin per run; concurrent callers wait on the one fetch.
-    robots: Mutex<HashMap<String, RobotsSlot>>,
-    robots_cache: Arc<dyn RobotsCache>,
+    /// Per-host turns, spacing and budgets, and the global concurrency cap.
+    gate: HostGate,
+    robots: RobotsVerdicts,
+    /// Also inside the client's DNS resolver; here for literal addresses.
     policy: Arc<AddressPolicy>,
     /// Requests sent (robots.txt, every hop and retry included), for the run summary.
-    requests: std::sync::atomic::AtomicUsize,
+    requests: AtomicUsize,
 }
 
 /// Cheap to clone; all clones share the limiter, the concurrency cap and robots verdicts.
@@ -130,7 +145,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 impl Fetcher {
     /// Requests sent so far: robots.txt, every redirect hop and every retry count.
     pub fn requests(&self) -> usize {
-        self.inner.requests.load(std::sync::atomic::Ordering::Relaxed)
+        self.inner.requests.load(Ordering::Relaxed)
     }
 
     /// One polite GET, redirects followed. Validators make it conditional (a 304 is a success
@@ -143,36 +158,32 @@ impl Fetcher {
     /// turn at its host like any other request.
     async fn fetch(&self, url: &Url, purpose: Purpose, validators: Option<&Validators>) -> Result<Fetched, FetchError> {
         let started = Instant::now();
-        let max_hops = match purpose {
-            Purpose::Robots => robots::ROBOTS_MAX_REDIRECTS,
-            Purpose::Want(_) => self.inner.cfg.max_redirects,
-        };
+        let cfg = &self.inner.cfg;
+        let mut hops = Hops::new(url, purpose.max_redirects(cfg));
         let mut current = url.clone();
-        let mut redirects: Vec<Url> = Vec::new();
         loop {
             self.check(&current, purpose).await?;
             let (resp, permit) = self.send(&current, purpose, validators).await?;
             let Some(next) = redirect_target(&resp, &current) else {
-                return self
-                    .finish(url, current, redirects, resp, permit, purpose, started)
-                    .await;
+                let answer = body::read(resp, &current, purpose, purpose.body_cap(cfg)).await?;
+                drop(permit);
+                return Ok(Fetched {
+                    requested: url.clone(),
+                    url: current,
+                    redirects: hops.into_vec(),
+                    status: answer.status,
+                    not_modified: answer.status == 304,
+                    content_type: answer.content_type,
+                    validators: answer.validators,
+                    body: answer.body,
+                    truncated: answer.truncated,
+                    elapsed: started.elapsed(),
+                });
             };
             // The connection goes back to the pool and the slot to others before the next hop.
             drop(resp);
             drop(permit);
-            if same_resource(&next, url) || redirects.iter().any(|u| same_resource(u, &next)) {
-                return Err(FetchError::RedirectLoop {
-                    url: current,
-                    target: next,
-                });
-            }
-            if redirects.len() >= max_hops {
-                return Err(FetchError::TooManyRedirects {
-                    url: current,
-                    max: max_hops,
-                });
-            }
-            redirects.push(next.clone());
+            hops.push(&current, &next)?;
             current = next;
         }
     }
@@ -189,20 +200,10 @@ impl Fetcher {
                 });
             }
         }
-        self.budget_left(&self.host(url), url)?;
+        self.inner.gate.check_budget(url)?;
         if purpose == Purpose::Robots || !self.inner.cfg.respect_robots {
             return Ok(());
         }
-        match &*self.robots_verdict(url).await {
-            Verdict::Rules { robot, .. } if !robot.allowed(url.as_str()) => {
-                Err(FetchError::Robots { url: url.clone() })
-            }
-            Verdict::Unavailable { cause: Some(cause), .. } => Err(cause.clone()),
-            Verdict::Unavailable { reason, cause: None } => Err(FetchError::RobotsUnavailable {
-                url: url.clone(),
-                reason: reason.clone(),
-            }),
-            _ => Ok(()),
-        }
+        self.robots_allow(url).await
     }
 }

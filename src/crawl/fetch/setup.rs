@@ -1,14 +1,12 @@
 //! Building a [`Fetcher`]: the HTTP client, the rate limiter, and the hosts a config vouches for.
 
+use super::host::HostGate;
+use super::robots_gate::RobotsVerdicts;
 use super::{Fetcher, Inner};
 use crate::config::CrawlConfig;
 use crate::crawl::address::{self, AddressPolicy, GuardedResolver};
-use crate::crawl::robots::{self, MemoryRobotsCache, RobotsCache};
-use governor::{Quota, RateLimiter};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
-use tokio::sync::Semaphore;
+use crate::crawl::robots::{MemoryRobotsCache, RobotsCache};
+use std::sync::Arc;
 
 /// What a run gives the fetcher besides the config.
 #[derive(Clone)]
@@ -62,23 +60,13 @@ impl Fetcher {
             builder = builder.proxy(reqwest::Proxy::all(p.as_str()).map_err(|e| format!("proxy {p}: {e}"))?);
         }
         let client = builder.build().map_err(|e| format!("cannot build HTTP client: {e}"))?;
-        if !(cfg.per_host_rps.is_finite() && cfg.per_host_rps > 0.0) {
-            return Err(format!("per_host_rps must be above 0, not {}", cfg.per_host_rps));
-        }
-        let period = Duration::from_secs_f64(1.0 / cfg.per_host_rps);
-        let quota = Quota::with_period(period)
-            .ok_or("per_host_rps too high")?
-            .allow_burst(cfg.per_host_burst);
+        let gate = HostGate::new(cfg)?;
         Ok(Fetcher {
             inner: Arc::new(Inner {
                 client,
-                agent: robots::agent_token(&cfg.user_agent).to_string(),
                 cfg: cfg.clone(),
-                limiter: RateLimiter::keyed(quota),
-                slots: Arc::new(Semaphore::new(cfg.max_concurrency.max(1))),
-                hosts: Mutex::new(HashMap::new()),
-                robots: Mutex::new(HashMap::new()),
-                robots_cache: options.robots_cache,
+                gate,
+                robots: RobotsVerdicts::new(&cfg.user_agent, options.robots_cache),
                 policy,
                 requests: Default::default(),
             }),
@@ -93,17 +81,13 @@ pub fn for_config(
     config: &crate::config::Config,
     robots_cache: Arc<dyn RobotsCache>,
 ) -> Result<Fetcher, crate::error::Error> {
-    let mut hosts: Vec<String> = config
+    // AddressPolicy normalises and dedups them (IPv6 brackets, case, trailing dot).
+    let hosts: Vec<String> = config
         .outlets
         .iter()
         .flat_map(|o| o.homepage.iter().chain(o.sources().map(|(_, u)| u)))
-        .filter_map(|u| {
-            u.host_str()
-                .map(|h| h.trim_start_matches('[').trim_end_matches(']').to_string())
-        })
+        .filter_map(|u| u.host_str().map(str::to_string))
         .collect();
-    hosts.sort();
-    hosts.dedup();
     let options = FetcherOptions {
         robots_cache,
         allowed_private_hosts: hosts,
