@@ -1,0 +1,96 @@
+//! Building a [`Fetcher`]: the HTTP client, the rate limiter, and the hosts a config vouches for.
+
+use super::host::HostGate;
+use super::robots_gate::RobotsVerdicts;
+use super::{Fetcher, Inner};
+use crate::config::CrawlConfig;
+use crate::crawl::address::{self, AddressPolicy, GuardedResolver};
+use crate::crawl::robots::{MemoryRobotsCache, RobotsCache};
+use std::sync::Arc;
+
+/// What a run gives the fetcher besides the config.
+#[derive(Clone)]
+pub struct FetcherOptions {
+    /// robots.txt copies kept between runs (the store, in a run).
+    pub robots_cache: Arc<dyn RobotsCache>,
+    /// Hosts that may be at private, loopback or link-local addresses: those of outlets that are
+    /// configured there. Host names or IP literals, without port.
+    pub allowed_private_hosts: Vec<String>,
+}
+
+impl Default for FetcherOptions {
+    fn default() -> Self {
+        FetcherOptions {
+            robots_cache: Arc::new(MemoryRobotsCache::new()),
+            allowed_private_hosts: Vec::new(),
+        }
+    }
+}
+
+/// Installs the TLS crypto provider once per process (reqwest is built without one).
+fn install_crypto() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
+impl Fetcher {
+    /// A fetcher with an in-memory robots cache and no private hosts allowed.
+    pub fn new(cfg: &CrawlConfig) -> Result<Fetcher, String> {
+        Fetcher::with_options(cfg, FetcherOptions::default())
+    }
+
+    pub fn with_options(cfg: &CrawlConfig, options: FetcherOptions) -> Result<Fetcher, String> {
+        install_crypto();
+        let policy = Arc::new(AddressPolicy::new(&options.allowed_private_hosts));
+        let resolver = GuardedResolver {
+            policy: policy.clone(),
+            proxy_hosts: address::proxy_hosts(cfg.proxy.as_ref()),
+        };
+        let mut builder = reqwest::Client::builder()
+            .user_agent(&cfg.user_agent)
+            .timeout(cfg.timeout)
+            .connect_timeout(cfg.connect_timeout)
+            // Hops and retries are ours, so each one passes the per-host gate.
+            .redirect(reqwest::redirect::Policy::none())
+            .retry(reqwest::retry::never())
+            .dns_resolver(resolver);
+        if let Some(p) = &cfg.proxy {
+            builder = builder.proxy(reqwest::Proxy::all(p.as_str()).map_err(|e| format!("proxy {p}: {e}"))?);
+        }
+        let client = builder.build().map_err(|e| format!("cannot build HTTP client: {e}"))?;
+        let gate = HostGate::new(cfg)?;
+        Ok(Fetcher {
+            inner: Arc::new(Inner {
+                client,
+                cfg: cfg.clone(),
+                gate,
+                robots: RobotsVerdicts::new(&cfg.user_agent, options.robots_cache),
+                policy,
+                requests: Default::default(),
+            }),
+        })
+    }
+}
+
+/// The fetcher for a run over `config`: the hosts of configured outlets (homepages and sources)
+/// may be at private or loopback addresses, since someone configured them there; links found
+/// in their feeds that lead to other private addresses are still refused.
+pub fn for_config(
+    config: &crate::config::Config,
+    robots_cache: Arc<dyn RobotsCache>,
+) -> Result<Fetcher, crate::error::Error> {
+    // AddressPolicy normalises and dedups them (IPv6 brackets, case, trailing dot).
+    let hosts: Vec<String> = config
+        .outlets
+        .iter()
+        .flat_map(|o| o.homepage.iter().chain(o.sources().map(|(_, u)| u)))
+        .filter_map(|u| u.host_str().map(str::to_string))
+        .collect();
+    let options = FetcherOptions {
+        robots_cache,
+        allowed_private_hosts: hosts,
+    };
+    Fetcher::with_options(&config.crawl, options).map_err(crate::error::Error::Other)
+}
