@@ -47,7 +47,19 @@ fn every_near_miss_type_is_in_the_world() {
         .iter()
         .filter_map(|p| p.label.near_miss.as_deref())
         .collect();
-    for t in ["quote", "teaser", "comments", "last-year", "other-official"] {
+    for t in [
+        "quote",
+        "teaser",
+        "comments",
+        "last-year",
+        "other-official",
+        "interview",
+        "same-author",
+        "press-release",
+        "letter",
+        "section-front",
+        "news-summary",
+    ] {
         assert!(types.contains(t), "no {t} pages");
     }
     for lang in ["en", "es", "fr", "de", "id", "ja"] {

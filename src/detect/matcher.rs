@@ -16,6 +16,14 @@ const PARA_FOUND: f64 = 0.6;
 const VERBATIM_COVERAGE: f64 = 0.97;
 /// Edited: most of the article.
 const EDITED_COVERAGE: f64 = 0.5;
+/// A heavily edited copy (a third of the sentences reworded, paragraphs cut) keeps less than
+/// half the shingles, yet its surviving sentences run through nearly every paragraph, where an
+/// excerpt is a block and reused wording is a sprinkle. Edited too, then: at least this share of
+/// the shingles, whole paragraphs in a row (as for an excerpt) ...
+const HEAVY_EDIT_COVERAGE: f64 = 0.35;
+/// ... and this share of the paragraphs touched, each keeping `TOUCHED` of its shingles.
+const HEAVY_EDIT_TOUCHED: f64 = 0.7;
+const TOUCHED: f64 = 0.2;
 /// Excerpt: at least this many whole paragraphs in a row ...
 const EXCERPT_PARAS: usize = 2;
 /// ... forming one passage of at least this many words. A two-sentence quotation is shorter.
@@ -25,6 +33,10 @@ const EXCERPT_WORDS: f64 = 50.0;
 const TEASER_WORDS: f64 = 25.0;
 /// Share of the article's headline words the page's title must contain.
 const TITLE_CONTAINMENT: f64 = 0.8;
+/// A paywalled page is the opening and a prompt: the page's other text is at most this share
+/// of the matched passage. A comment thread or a letters page under the op-ed's headline that
+/// quotes its first paragraph has text of its own.
+const TEASER_OTHER_TEXT: f64 = 0.5;
 
 /// The page, tokenised and shingled once for all tracked texts.
 pub struct Page<'a> {
@@ -122,6 +134,10 @@ pub struct Assessment {
     pub passages: usize,
     /// The page title carries the text's headline.
     pub title_match: bool,
+    /// Share of the paragraphs (with shingles) keeping some of their wording, `TOUCHED`.
+    pub touched: f64,
+    /// Words on the page outside the longest passage.
+    pub other_words: f64,
 }
 
 pub fn assess(version: &Version, matches: &Matches, page: &Page) -> Assessment {
@@ -150,6 +166,15 @@ pub fn assess(version: &Version, matches: &Matches, page: &Page) -> Assessment {
         .map(|(i, _)| i)
         .collect();
     let (passage, passages) = longest_passage(&matches.page_positions);
+    let judged = version.para_shingles.iter().filter(|&&n| n > 0).count();
+    let touched = version
+        .para_shingles
+        .iter()
+        .zip(&found_per_para)
+        .filter(|&(&n, &f)| n > 0 && f as f64 >= TOUCHED * n as f64)
+        .count();
+    let passage_words = passage.map_or(0.0, |(a, b)| page.words(a, b));
+    let page_words = page.words(0, page.tokens.len().saturating_sub(1));
     Assessment {
         coverage: if total == 0 {
             0.0
@@ -163,9 +188,15 @@ pub fn assess(version: &Version, matches: &Matches, page: &Page) -> Assessment {
         consecutive_paras: longest_consecutive(&present[..version.trailer.min(present.len())]),
         first_para_found: present.iter().flatten().next() == Some(&true),
         passage,
-        passage_words: passage.map_or(0.0, |(a, b)| page.words(a, b)),
+        passage_words,
         passages,
         title_match: title_contained(&version.title, &page.title),
+        touched: if judged == 0 {
+            0.0
+        } else {
+            touched as f64 / judged as f64
+        },
+        other_words: (page_words - passage_words).max(0.0),
     }
 }
 
@@ -231,9 +262,16 @@ pub fn classify(a: &Assessment) -> Result<Shape, String> {
         return Ok(Shape::MostOf);
     }
     if a.consecutive_paras >= EXCERPT_PARAS && a.passage_words >= EXCERPT_WORDS {
+        if a.coverage >= HEAVY_EDIT_COVERAGE && a.touched >= HEAVY_EDIT_TOUCHED {
+            return Ok(Shape::MostOf);
+        }
         return Ok(Shape::Passage);
     }
-    if a.first_para_found && a.title_match && a.passage_words >= TEASER_WORDS {
+    if a.first_para_found
+        && a.title_match
+        && a.passage_words >= TEASER_WORDS
+        && a.other_words <= TEASER_OTHER_TEXT * a.passage_words
+    {
         return Ok(Shape::Passage);
     }
     Err(rejection(a))
@@ -303,8 +341,38 @@ mod tests {
             passage_words: 60.0,
             passages: 1,
             title_match: false,
+            touched: 0.25,
+            other_words: 10.0,
         };
         assert!(classify(&a).is_err());
-        assert_eq!(classify(&Assessment { title_match: true, ..a }), Ok(Shape::Passage));
+        let teaser = Assessment { title_match: true, ..a };
+        assert_eq!(classify(&teaser), Ok(Shape::Passage));
+        // The same paragraph under the headline on a page with text of its own: a comment thread.
+        assert!(
+            classify(&Assessment {
+                other_words: 80.0,
+                ..teaser
+            })
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn a_heavy_edit_touching_every_paragraph_is_edited_and_a_block_is_an_excerpt() {
+        let heavy = Assessment {
+            coverage: 0.45,
+            missing: vec![0, 3, 5],
+            found_paras: 4,
+            consecutive_paras: 2,
+            first_para_found: false,
+            passage: Some((0, 120)),
+            passage_words: 120.0,
+            passages: 6,
+            title_match: false,
+            touched: 0.8,
+            other_words: 200.0,
+        };
+        assert_eq!(classify(&heavy), Ok(Shape::MostOf));
+        assert_eq!(classify(&Assessment { touched: 0.4, ..heavy }), Ok(Shape::Passage));
     }
 }
