@@ -119,17 +119,25 @@ const SCHEMA_KEY: &[u8] = b"schema_version";
 impl Store {
     /// Opens (creating if needed) the store at `path`, checking its schema version.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        let db = sled::Config::new().path(path).open().map_err(|e| match e {
-            sled::Error::Io(ref io)
-                if io.kind() == std::io::ErrorKind::WouldBlock || io.to_string().contains("could not acquire lock") =>
-            {
-                StoreError::Locked(path.to_path_buf())
-            }
-            e => StoreError::Sled {
-                path: path.to_path_buf(),
-                source: e,
-            },
-        })?;
+        // No background flusher: pickup flushes after every hit and at the end of a run, and
+        // without that thread the file lock is released the moment the store is dropped (with
+        // it, a moment later), so a command that follows in the same process can open it.
+        let db = sled::Config::new()
+            .path(path)
+            .flush_every_ms(None)
+            .open()
+            .map_err(|e| match e {
+                sled::Error::Io(ref io)
+                    if io.kind() == std::io::ErrorKind::WouldBlock
+                        || io.to_string().contains("could not acquire lock") =>
+                {
+                    StoreError::Locked(path.to_path_buf())
+                }
+                e => StoreError::Sled {
+                    path: path.to_path_buf(),
+                    source: e,
+                },
+            })?;
         let sled_err = |source| StoreError::Sled {
             path: path.to_path_buf(),
             source,
@@ -386,7 +394,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s");
         {
-            let db = sled::open(&path).unwrap();
+            let db = sled::Config::new().path(&path).flush_every_ms(None).open().unwrap();
             db.insert(SCHEMA_KEY, &99u32.to_be_bytes()).unwrap();
             db.flush().unwrap();
         }
