@@ -120,6 +120,14 @@ pub struct Article {
     pub translations: Vec<Translation>,
 }
 
+impl Article {
+    /// The earliest a republication may be dated: `lookback` before the article's day. Items
+    /// dated earlier are older texts, not placements of this one.
+    pub fn window_start(&self, lookback: chrono::TimeDelta) -> chrono::DateTime<chrono::Utc> {
+        self.published.and_time(chrono::NaiveTime::MIN).and_utc() - lookback
+    }
+}
+
 /// An official translation of a tracked article.
 #[derive(Debug, Clone)]
 pub struct Translation {

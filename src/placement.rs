@@ -74,12 +74,7 @@ impl JudgedPage<'_> {
             let Some(article) = articles.iter().find(|a| a.id == j.article) else {
                 continue;
             };
-            let window = article
-                .published
-                .and_hms_opt(0, 0, 0)
-                .expect("midnight exists")
-                .and_utc()
-                - lookback;
+            let window = article.window_start(lookback);
             if published.is_some_and(|p| p < window) {
                 continue;
             }

@@ -69,6 +69,12 @@ pub(crate) struct Ctx {
 }
 
 impl Ctx {
+    /// The run's counters. A task that panicked while holding them left plain numbers behind,
+    /// still worth reporting, so a poisoned lock is recovered rather than spread.
+    fn tally(&self) -> std::sync::MutexGuard<'_, Tally> {
+        self.tally.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
     /// Runs CPU-bound work on a blocking thread once a core is free.
     async fn on_cpu<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
         let _core = self.cpu.acquire().await.ok()?;
@@ -93,7 +99,7 @@ pub async fn run_with(config: &Config, store: &Store, progress: Arc<dyn Progress
     let earliest = config
         .articles
         .iter()
-        .map(|a| a.published.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc() - lookback)
+        .map(|a| a.window_start(lookback))
         .min()
         .unwrap_or(DateTime::<Utc>::MIN_UTC);
     let ctx = Arc::new(Ctx {
@@ -120,7 +126,7 @@ pub async fn run_with(config: &Config, store: &Store, progress: Arc<dyn Progress
         .collect::<Vec<()>>()
         .await;
 
-    let tally = std::mem::take(&mut *ctx.tally.lock().expect("tally lock"));
+    let tally = std::mem::take(&mut *ctx.tally());
     let mut record = tally.record;
     record.started = started;
     record.finished = Utc::now();

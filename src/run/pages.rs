@@ -22,12 +22,17 @@ pub(super) fn select_candidates(ctx: &Ctx, mut candidates: Vec<Candidate>) -> Re
         if ctx.store.is_seen(&key)? {
             continue;
         }
-        if !ctx.claimed.lock().expect("claimed lock").insert(key.clone()) {
+        if !ctx
+            .claimed
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(key.clone())
+        {
             continue;
         }
         fresh.push((key, c));
     }
-    ctx.tally.lock().expect("tally lock").record.candidates += total;
+    ctx.tally().record.candidates += total;
     Ok(fresh)
 }
 
@@ -41,7 +46,7 @@ pub(super) async fn process_page(ctx: &Ctx, outlet: usize, (key, cand): (String,
                 || matches!(e, FetchError::ContentType { .. });
             let robots = matches!(e, FetchError::Robots { .. });
             tracing::info!("{e}");
-            let mut t = ctx.tally.lock().expect("tally lock");
+            let mut t = ctx.tally();
             if robots {
                 t.record.skipped_robots += 1;
             } else {
@@ -54,7 +59,7 @@ pub(super) async fn process_page(ctx: &Ctx, outlet: usize, (key, cand): (String,
             return permanent || robots;
         }
     };
-    ctx.tally.lock().expect("tally lock").record.pages_fetched += 1;
+    ctx.tally().record.pages_fetched += 1;
     ctx.progress.page_done();
     let owner = ctx.outlet_index.owner(&fetched.url).unwrap_or(outlet);
     let detector = ctx.detector.clone();
@@ -81,7 +86,7 @@ pub(super) async fn process_page(ctx: &Ctx, outlet: usize, (key, cand): (String,
     };
     for record in page.records(&ctx.outlets[owner], &ctx.articles, ctx.lookback, now) {
         match ctx.store.record_hit(&record) {
-            Ok(true) => ctx.tally.lock().expect("tally lock").new_hits.push(record),
+            Ok(true) => ctx.tally().new_hits.push(record),
             Ok(false) => {}
             Err(e) => {
                 tracing::error!("cannot record hit {}: {e}", record.url);

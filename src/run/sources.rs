@@ -33,12 +33,12 @@ pub(super) async fn poll_source(ctx: &Ctx, outlet: usize, kind: SourceKind, url:
             o.id,
             state.consecutive_failures
         );
-        ctx.tally.lock().expect("tally lock").record.sources_backing_off += 1;
+        ctx.tally().record.sources_backing_off += 1;
         return Ok(());
     }
     state.last_polled = Some(now);
     let polled = poll(ctx, kind, url, &state).await;
-    ctx.tally.lock().expect("tally lock").record.sources_polled += 1;
+    ctx.tally().record.sources_polled += 1;
     match polled {
         Err((class, error)) => {
             // The summary lists failed sources; the log line is for --verbose.
@@ -47,7 +47,7 @@ pub(super) async fn poll_source(ctx: &Ctx, outlet: usize, kind: SourceKind, url:
             state.last_status = class.clone();
             state.last_error = Some(error.clone());
             ctx.store.save_source(key, &state)?;
-            let mut t = ctx.tally.lock().expect("tally lock");
+            let mut t = ctx.tally();
             t.record.sources_failed += 1;
             let failure = SourceFailure {
                 outlet: o.id.clone(),
@@ -66,7 +66,7 @@ pub(super) async fn poll_source(ctx: &Ctx, outlet: usize, kind: SourceKind, url:
                 state.last_modified = fetched.validators.last_modified;
             }
             ctx.store.save_source(key, &state)?;
-            ctx.tally.lock().expect("tally lock").record.sources_unchanged += 1;
+            ctx.tally().record.sources_unchanged += 1;
             Ok(())
         }
         Ok(Poll::Items(items)) => {
