@@ -1,6 +1,8 @@
 //! Charset detection on our legacy-encoded pages (`fixtures/charset`, made by
 //! `fixtures/generate.py`) and on the corpus's undeclared feeds.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use pickup::crawl::charset::{self, Kind, Source};
@@ -71,15 +73,7 @@ fn undeclared_pages_are_sniffed() {
 }
 
 fn corpus() -> Option<PathBuf> {
-    let found = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .skip(1)
-        .map(|a| a.join("shared/corpus/feeds"))
-        .find(|d| d.is_dir());
-    if found.is_none() {
-        eprintln!("SKIPPED: ../shared/corpus/feeds not found");
-    }
-    found
+    common::shared_corpus("feeds")
 }
 
 /// feedparser's chardet cases: feeds with no encoding information at all.

@@ -1,6 +1,8 @@
 //! Feeds and sitemaps: every file of the shared real-world corpus (`../shared/corpus/feeds`), and
 //! our own fixtures (`fixtures/feeds`) for each case pickup must handle.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -117,18 +119,8 @@ fn is_expected_output(rel: &str) -> bool {
     rel.ends_with(".serde.json") || rel.starts_with("rss-parser/output/") || rel.contains("LICENSE")
 }
 
-/// `../shared/corpus/feeds` beside the project; from a git worktree nested deeper, the nearest
-/// ancestor that has `shared/corpus/feeds`.
 fn corpus() -> Option<PathBuf> {
-    let found = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .skip(1)
-        .map(|a| a.join("shared/corpus/feeds"))
-        .find(|d| d.is_dir());
-    if found.is_none() {
-        eprintln!("SKIPPED: ../shared/corpus/feeds not found; the corpus tests did not run");
-    }
-    found
+    common::shared_corpus("feeds")
 }
 
 fn corpus_files(dir: &Path) -> Vec<(String, PathBuf)> {
