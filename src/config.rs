@@ -177,7 +177,8 @@ pub enum SourceKind {
 
 impl fmt::Display for SourceKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+        // `pad`, not `write_str`, so tables can align it with `{:<8}`.
+        f.pad(match self {
             SourceKind::Feed => "feed",
             SourceKind::Sitemap => "sitemap",
             SourceKind::Listing => "listing",
