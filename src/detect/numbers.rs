@@ -30,7 +30,7 @@ enum W {
     Teen(f64),
     /// 20, 30, … 90.
     Tens(f64),
-    /// A value under 1000 in one word that adds like a tens word: "doscientos", "seratus",
+    /// A value in one word that adds like a tens word: "doscientos", "veinticinco", "seratus",
     /// a German compound such as "dreihundertfünfundsechzig".
     Value(f64),
     /// Multiplies what comes before it by 100: "hundred", "cent", "ratus".
@@ -661,7 +661,7 @@ fn cjk_figure(tokens: &[Token], i: usize) -> Option<Figure> {
 /// The anchor key of a value: whole numbers without a fraction ("11000000000"), others as
 /// Rust prints them ("0.25"), so "23.5 million" and "2,350万" agree.
 fn key_of(v: f64) -> Option<String> {
-    if !v.is_finite() || v < 0.0 || v >= 1e18 {
+    if !(0.0..1e18).contains(&v) {
         return None;
     }
     let rounded = v.round();
