@@ -318,6 +318,21 @@ const WORDS: &[(&str, W, Option<&str>)] = &[
 static TABLE: LazyLock<HashMap<&'static str, (W, Option<&'static str>)>> =
     LazyLock::new(|| WORDS.iter().map(|&(w, k, l)| (w, (k, l))).collect());
 
+/// Which first two bytes a number word or German number part can start with: most words of a
+/// page are rejected with one array read instead of a hash and 31 prefix tests.
+static PREFIXES: LazyLock<Vec<bool>> = LazyLock::new(|| {
+    let mut set = vec![false; 1 << 16];
+    for w in WORDS.iter().map(|(w, _, _)| *w).chain(GERMAN_PARTS.iter().copied()) {
+        set[prefix(w)] = true;
+    }
+    set
+});
+
+fn prefix(word: &str) -> usize {
+    let b = word.as_bytes();
+    (usize::from(b.first().copied().unwrap_or(0)) << 8) | usize::from(b.get(1).copied().unwrap_or(0))
+}
+
 /// True for "million", "Milliarden", "juta": words that scale a figure, never names.
 pub fn is_scale_word(norm: &str) -> bool {
     matches!(TABLE.get(norm), Some((W::Scale(_), _)))
@@ -382,7 +397,7 @@ fn word_of(tokens: &[Token], j: usize, language: Option<&str>) -> Option<Vec<W>>
     if t.class == Class::Number {
         return t.norm.parse().ok().map(|v| vec![W::Digits(v)]);
     }
-    if t.class != Class::Word || t.all_caps || t.norm.len() > 40 {
+    if t.class != Class::Word || t.all_caps || t.norm.len() > 40 || !PREFIXES[prefix(&t.norm)] {
         return None; // "DOS" and "ONCE" in a headline are acronyms or shouting
     }
     let Some(&(w, only)) = TABLE.get(t.norm.as_str()) else {
