@@ -1,6 +1,7 @@
 //! Detection: does a page republish a tracked article, and how?
 //!
 //! - [`normalise`]: text → tokens that ignore formatting, number formats and spelling;
+//! - [`numbers`]: figures in digits, number words or CJK numerals → one value;
 //! - [`fingerprint`]: shingles of every tracked text (originals and official translations)
 //!   and the inverted index over them, built once in [`Detector::new`];
 //! - [`matcher`]: a page's shingles against the index → verbatim, edited, excerpt or a reason;
@@ -13,6 +14,7 @@
 mod fingerprint;
 mod matcher;
 mod normalise;
+mod numbers;
 mod translation;
 
 use crate::config::Article;
@@ -112,7 +114,12 @@ impl Detector {
                     a.author.as_deref(),
                 );
             }
-            anchors.add(&normalise::split_paragraphs(&a.text), a.author.as_deref());
+            let language = crate::extract::lang::normalize(&a.language);
+            anchors.add(
+                &normalise::split_paragraphs(&a.text),
+                a.author.as_deref(),
+                language.as_deref().unwrap_or(""),
+            );
         }
         let articles = articles
             .iter()
@@ -190,7 +197,8 @@ impl Detector {
     /// For articles with no hit so far, on a page in another language than the article's,
     /// looks for a translation the outlet made itself.
     fn look_for_outlet_translations(&self, doc: &Document, page: &matcher::Page, verdicts: &mut [Option<Verdict>]) {
-        let page_anchors = translation::anchors(&page.tokens);
+        // Without the page's language yet: words that are numbers in one language only wait.
+        let page_anchors = translation::anchors(&page.tokens, None);
         let candidates = self
             .anchors
             .candidates(&page_anchors, |i| !matches!(verdicts[i], Some(Verdict::Hit(_))));
@@ -201,6 +209,7 @@ impl Detector {
             return;
         };
         let names = translation::names_survive(&lang);
+        let page_anchors = translation::anchors(&page.tokens, Some(&lang));
         for i in candidates.into_iter().filter(|&i| self.articles[i].language != lang) {
             let verdict = match self.anchors.align(i, &page_anchors, names) {
                 Ok(m) => Verdict::Hit(Hit {

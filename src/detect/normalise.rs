@@ -36,6 +36,9 @@ pub struct Token {
     pub all_caps: bool,
     /// First word of a sentence, where capitals say nothing about names.
     pub sentence_start: bool,
+    /// Only spaces or hyphens (or nothing) separate it from the token before, in the same
+    /// paragraph: "dix-sept", "eleven billion" and "2万3752" are one figure, "seven, eight" two.
+    pub joined: bool,
 }
 
 /// Tokenises paragraphs, numbering them from 0. Stops after `max_tokens` so a huge page
@@ -112,9 +115,13 @@ fn tokenise_into(text: &str, para: usize, out: &mut Vec<Token>, max_tokens: usiz
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let byte_at = |i: usize| chars.get(i).map_or(text.len(), |&(b, _)| b);
     let mut sentence_start = true;
+    let first = out.len();
+    // Whether only spaces and hyphens lie between the last token and the next one.
+    let mut clean_gap = true;
     let mut i = 0;
     while i < chars.len() && out.len() < max_tokens {
         let c = chars[i].1;
+        let pushed = out.len();
         if digit(c).is_some() {
             let (norm, next) = scan_number(&chars, i);
             out.push(token(
@@ -158,7 +165,15 @@ fn tokenise_into(text: &str, para: usize, out: &mut Vec<Token>, max_tokens: usiz
             } else if matches!(c, ',' | ';') {
                 sentence_start = false;
             }
+            if !(c.is_whitespace() || is_invisible(c) || matches!(c, '-' | '\u{2010}' | '\u{2011}')) {
+                clean_gap = false;
+            }
             i += 1;
+        }
+        if out.len() > pushed {
+            let t = &mut out[pushed];
+            t.joined = pushed > first && clean_gap;
+            clean_gap = true;
         }
     }
 }
@@ -173,6 +188,7 @@ fn token(norm: String, class: Class, para: usize, start: usize, end: usize, sent
         capitalised: false,
         all_caps: false,
         sentence_start,
+        joined: false,
     }
 }
 
@@ -364,6 +380,15 @@ mod tests {
         assert!(t[1].all_caps && !t[1].sentence_start);
         assert!(t[3].sentence_start);
         assert!(t[5].capitalised && !t[5].sentence_start);
+    }
+
+    #[test]
+    fn joined_says_only_spaces_or_hyphens_came_between() {
+        let t = tokenise_paragraphs(&["dix-sept, huit 2万3752 (nine)"], usize::MAX);
+        let joined: Vec<_> = t.iter().map(|t| t.joined).collect();
+        assert_eq!(joined, [false, true, false, true, true, true, false]);
+        let t = tokenise_paragraphs(&["one", "two"], usize::MAX);
+        assert!(!t[1].joined, "a new paragraph is never joined");
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //! acronyms are counted.
 
 use super::normalise::{Class, Token, fold_diacritics, tokenise_paragraphs};
+use super::numbers;
 use std::collections::{HashMap, HashSet};
 
 /// A page must share this many distinct anchors with an article to be aligned at all.
@@ -58,83 +59,49 @@ pub struct Anchor {
     pub at: f64,
 }
 
-/// Anchors of a token stream, in order.
-pub fn anchors(tokens: &[Token]) -> Vec<Anchor> {
+/// Anchors of a token stream, in order. `language` is the text's ISO 639-1 code when known:
+/// a few number words count only in their own language ("once" is 11 in Spanish, not English).
+pub fn anchors(tokens: &[Token], language: Option<&str>) -> Vec<Anchor> {
+    let width = |t: &Token| if t.class == Class::Cjk { 0.5 } else { 1.0 };
+    let mut out = Vec::new();
     let mut at = 0.0;
-    tokens
-        .iter()
-        .enumerate()
-        .filter_map(|(i, t)| {
-            let here = at;
-            at += if t.class == Class::Cjk { 0.5 } else { 1.0 };
-            let class = anchor_class(t)?;
-            if is_scale(&t.norm) {
-                return None; // German capitalises "Millionen": part of a figure, not a name
-            }
-            let key = match class {
-                AnchorClass::Name => fold_diacritics(&t.norm),
-                AnchorClass::Number => number_value(&t.norm, tokens.get(i + 1)),
-                AnchorClass::Acronym => t.norm.clone(),
-            };
-            // One-digit figures ("2 years", list items) are everywhere: no evidence. "1 billion" is.
-            (class != AnchorClass::Number || key.len() >= 2).then_some(Anchor {
+    let mut i = 0;
+    while let Some(t) = tokens.get(i) {
+        let here = at;
+        // "23.5 million", "onze milliards" and "2万3752" are one figure over several tokens.
+        let (anchor, used) = match numbers::figure(tokens, i, language) {
+            Some(f) => (Some((f.key, AnchorClass::Number)), f.tokens.max(1)),
+            None if t.class == Class::Number => (Some((t.norm.clone(), AnchorClass::Number)), 1),
+            None => (word_anchor(t), 1),
+        };
+        at += tokens[i..(i + used).min(tokens.len())].iter().map(width).sum::<f64>();
+        i += used;
+        let Some((key, class)) = anchor else { continue };
+        // One-digit figures ("2 years", "sept décès", list items) are everywhere: no evidence.
+        // "1 billion" is.
+        if class != AnchorClass::Number || key.len() >= 2 {
+            out.push(Anchor {
                 key,
                 class,
                 para: t.para,
                 at: here,
-            })
-        })
-        .collect()
-}
-
-/// Words that scale the number before them. "23.5 million", "23,5 millones", "23,5 juta" and
-/// "2,350万" are one figure written four ways; the anchor is its value.
-const SCALES: &[(&str, f64)] = &[
-    ("thousand", 1e3),
-    ("mil", 1e3),
-    ("tausend", 1e3),
-    ("ribu", 1e3),
-    ("千", 1e3),
-    ("万", 1e4),
-    ("million", 1e6),
-    ("millions", 1e6),
-    ("millón", 1e6),
-    ("millones", 1e6),
-    ("millionen", 1e6),
-    ("mio", 1e6),
-    ("juta", 1e6),
-    ("milione", 1e6),
-    ("milioni", 1e6),
-    ("milhão", 1e6),
-    ("milhões", 1e6),
-    ("億", 1e8),
-    ("billion", 1e9),
-    ("billions", 1e9),
-    ("milliard", 1e9),
-    ("milliards", 1e9),
-    ("milliarde", 1e9),
-    ("milliarden", 1e9),
-    ("mrd", 1e9),
-    ("miliar", 1e9),
-    ("bilhão", 1e9),
-    ("bilhões", 1e9),
-    ("billón", 1e12),
-    ("billones", 1e12),
-    ("兆", 1e12),
-];
-
-fn is_scale(word: &str) -> bool {
-    SCALES.iter().any(|(w, _)| *w == word)
-}
-
-fn number_value(norm: &str, next: Option<&Token>) -> String {
-    let scale = next
-        .and_then(|n| SCALES.iter().find(|(w, _)| *w == n.norm))
-        .map(|&(_, s)| s);
-    match (scale, norm.parse::<f64>()) {
-        (Some(scale), Ok(v)) if (v * scale).is_finite() => format!("{}", (v * scale).round() as i64),
-        _ => norm.to_string(),
+            });
+        }
     }
+    out
+}
+
+/// A name or an acronym, keyed as it is compared.
+fn word_anchor(t: &Token) -> Option<(String, AnchorClass)> {
+    let class = anchor_class(t)?;
+    if numbers::is_scale_word(&t.norm) {
+        return None; // German capitalises "Millionen": part of a figure, not a name
+    }
+    let key = match class {
+        AnchorClass::Name => fold_diacritics(&t.norm),
+        _ => t.norm.clone(),
+    };
+    Some((key, class))
 }
 
 fn anchor_class(t: &Token) -> Option<AnchorClass> {
@@ -194,8 +161,9 @@ pub struct AnchorMatch {
 }
 
 impl AnchorIndex {
-    /// Adds an article's original text; the author's name is left out (a byline is no evidence).
-    pub fn add(&mut self, paragraphs: &[String], author: Option<&str>) {
+    /// Adds an article's original text, in `language`; the author's name is left out (a byline
+    /// is no evidence).
+    pub fn add(&mut self, paragraphs: &[String], author: Option<&str>, language: &str) {
         let article = self.articles.len() as u32;
         let tokens = tokenise_paragraphs(paragraphs, 50_000);
         let author_keys: HashSet<String> = author
@@ -206,7 +174,7 @@ impl AnchorIndex {
                     .collect()
             })
             .unwrap_or_default();
-        let mut list: Vec<Anchor> = anchors(&tokens)
+        let mut list: Vec<Anchor> = anchors(&tokens, Some(language))
             .into_iter()
             .filter(|a| !author_keys.contains(&a.key))
             .collect();
@@ -467,20 +435,20 @@ mod tests {
     #[test]
     fn a_translation_aligns_and_a_reordering_does_not() {
         let mut index = AnchorIndex::default();
-        index.add(&paras(EN), Some("Chen"));
-        let page = anchors(&tokenise_paragraphs(&paras(ES), 10_000));
+        index.add(&paras(EN), Some("Chen"), "en");
+        let page = anchors(&tokenise_paragraphs(&paras(ES), 10_000), Some("es"));
         let m = index.align(0, &page, true).expect("translation");
         assert!(m.score > 0.7, "{}", m.score);
         let mut shuffled = paras(ES);
         shuffled.reverse();
-        let page = anchors(&tokenise_paragraphs(&shuffled, 10_000));
+        let page = anchors(&tokenise_paragraphs(&shuffled, 10_000), Some("es"));
         assert!(index.align(0, &page, true).is_err());
     }
 
     #[test]
     fn figures_agree_across_scale_words() {
         let keys = |text: &str| {
-            anchors(&tokenise_paragraphs(&[text], 100))
+            anchors(&tokenise_paragraphs(&[text], 100), None)
                 .into_iter()
                 .map(|a| a.key)
                 .collect::<Vec<_>>()
