@@ -109,10 +109,10 @@ fn detect(bytes: &[u8], content_type: Option<&str>, kind: Kind, tld: Option<&str
     if let Some(cs) = bom(bytes) {
         return (cs, Source::Bom);
     }
-    if kind == Kind::Xml {
-        if let Some(cs) = xml_byte_pattern(bytes) {
-            return (cs, Source::BytePattern);
-        }
+    if kind == Kind::Xml
+        && let Some(cs) = xml_byte_pattern(bytes)
+    {
+        return (cs, Source::BytePattern);
     }
     let utf8_ok = is_utf8(bytes);
     // Servers often append "charset=utf-8" to legacy pages; the bytes are the better witness.
@@ -393,7 +393,7 @@ fn sniff(bytes: &[u8], tld: Option<&str>) -> &'static Encoding {
 }
 
 fn decode_utf32(bytes: &[u8], big_endian: bool) -> (String, bool) {
-    let mut had_errors = bytes.len() % 4 != 0;
+    let mut had_errors = !bytes.len().is_multiple_of(4);
     let text = bytes
         .chunks_exact(4)
         .map(|c| {

@@ -182,10 +182,10 @@ fn parse_xml(text: &str, base: &Url) -> Result<Option<Feed>, FeedError> {
     if let Some((span, ns)) = charset::pseudo_attr(root.tag(&text), "xmlns") {
         let ns = ns.to_owned();
         let retried = rewrite_root(&text, &root, |tag| format!("{}{}", &tag[..span.0], &tag[span.1..]));
-        if let Ok(feed) = run_feed_rs(&retried, base) {
-            if !feed.entries.is_empty() {
-                return Ok(Some(feed));
-            }
+        if let Ok(feed) = run_feed_rs(&retried, base)
+            && !feed.entries.is_empty()
+        {
+            return Ok(Some(feed));
         }
         return Err(FeedError::Malformed(format!(
             "0 entries although the document has items (root namespace {ns:?})"

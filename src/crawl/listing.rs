@@ -138,10 +138,10 @@ pub fn links(html: &str, base: &Url) -> Vec<Candidate> {
 /// and names the public suffix list does not know (e.g. `localhost`, test servers).
 fn registrable(url: &Url) -> Option<String> {
     let host = url.host_str()?.trim_end_matches('.').to_ascii_lowercase();
-    if let Some(url::Host::Domain(_)) = url.host() {
-        if let Some(domain) = psl::domain_str(&host) {
-            return Some(domain.to_owned());
-        }
+    if let Some(url::Host::Domain(_)) = url.host()
+        && let Some(domain) = psl::domain_str(&host)
+    {
+        return Some(domain.to_owned());
     }
     Some(host)
 }
@@ -160,10 +160,10 @@ fn looks_like_article(url: &Url) -> bool {
     {
         return false;
     }
-    if let Some((_, ext)) = last.rsplit_once('.') {
-        if NON_ARTICLE_EXTENSIONS.contains(&ext) {
-            return false;
-        }
+    if let Some((_, ext)) = last.rsplit_once('.')
+        && NON_ARTICLE_EXTENSIONS.contains(&ext)
+    {
+        return false;
     }
     if url
         .query_pairs()
