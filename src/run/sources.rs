@@ -268,3 +268,28 @@ fn parse_source(kind: SourceKind, body: &[u8], content_type: Option<&str>, base:
 fn fetch_failure(e: FetchError) -> (String, String) {
     (e.class(), e.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_source_failing_run_after_run_is_rested_longer_each_time_up_to_a_day() {
+        let polled: DateTime<Utc> = "2026-01-01T00:00:00Z".parse().unwrap();
+        let due = |failures| {
+            let state = SourceState {
+                consecutive_failures: failures,
+                last_polled: Some(polled),
+                ..Default::default()
+            };
+            next_poll_due(&state).map(|d| (d - polled).num_hours())
+        };
+        assert_eq!(due(0), None);
+        assert_eq!(due(2), None, "polled every run until it is failing");
+        assert_eq!(due(3), Some(1));
+        assert_eq!(due(4), Some(2));
+        assert_eq!(due(6), Some(8));
+        assert_eq!(due(8), Some(24));
+        assert_eq!(due(40), Some(24), "never dropped: at most a day between polls");
+    }
+}
