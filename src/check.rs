@@ -167,6 +167,7 @@ pub fn check(
         let page = crate::placement::JudgedPage {
             url,
             listed_as: None,
+            hops: &[],
             doc: &doc,
             listed_title: None,
             listed_published: None,

@@ -38,6 +38,8 @@ pub struct JudgedPage<'a> {
     pub url: &'a Url,
     /// The URL the source listed, when it differs.
     pub listed_as: Option<&'a Url>,
+    /// Redirect hops between the listed URL and `url` (a feed proxy, http → https, a short link).
+    pub hops: &'a [Url],
     pub doc: &'a Document,
     /// Title and date the feed gave, used when the page has none.
     pub listed_title: Option<&'a str>,
@@ -93,24 +95,26 @@ impl JudgedPage<'_> {
                 published,
                 first_seen: now,
                 evidence: hit.evidence.clone(),
-                variants: self
-                    .listed_as
-                    .filter(|l| *l != self.url)
-                    .map(|l| vec![l.to_string()])
-                    .unwrap_or_default(),
+                variants: self.other_urls().map(Url::to_string).collect(),
             });
         }
         out
     }
 
-    /// The keys under which this page counts as seen: as listed, as fetched, as canonical.
+    /// Every URL the page went by on its way here, other than the one it answered at.
+    fn other_urls(&self) -> impl Iterator<Item = &Url> {
+        let mut seen = vec![self.url];
+        self.listed_as.into_iter().chain(self.hops).filter(move |u| {
+            let new = !seen.contains(u);
+            seen.push(u);
+            new
+        })
+    }
+
+    /// The keys under which this page counts as seen: as listed, through each redirect, as
+    /// fetched, as canonical.
     pub fn seen_keys(&self) -> Vec<String> {
-        let mut keys: Vec<String> = self
-            .listed_as
-            .into_iter()
-            .chain([self.url])
-            .map(canon::page_key)
-            .collect();
+        let mut keys: Vec<String> = self.other_urls().chain([self.url]).map(canon::page_key).collect();
         keys.push(canon::page_key(&self.canonical_url()));
         keys.sort();
         keys.dedup();

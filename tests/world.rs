@@ -86,6 +86,8 @@ async fn finds_exactly_the_placements_and_records_each_once() {
         es.url,
         format!("{}/opinion/taiwan-puede-ayudar", f.web.base("diario-del-sur"))
     );
+    let relay = format!("{}/~r/diario-del-sur/1", f.web.base("feedproxy"));
+    assert_eq!(es.variants, [relay], "the feed-proxy link is kept as a variant");
     // The outlet's own French translation (the config has no French text), found on a listing page.
     let fr = &hits["le-courrier"];
     assert_eq!((fr.country.as_str(), fr.language.as_str()), ("FR", "fr"));

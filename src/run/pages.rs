@@ -79,6 +79,7 @@ pub(super) async fn process_page(ctx: &Ctx, outlet: usize, (key, cand): (String,
     let page = JudgedPage {
         url: &fetched.url,
         listed_as: Some(&cand.url),
+        hops: &fetched.redirects,
         doc: &doc,
         listed_title: cand.title.as_deref(),
         listed_published: cand.published,
