@@ -65,8 +65,12 @@ enum Command {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
+    /// One array of records
     Json,
+    /// The same columns, for spreadsheets
     Csv,
+    /// A briefing page: headline figures, counts, a chart by day, every placement with its link
+    Html,
 }
 
 fn main() -> std::process::ExitCode {
@@ -165,6 +169,14 @@ async fn tokio_main(cli: Cli) -> Result<(), Error> {
             match format {
                 Format::Json => report::json::write(&mut buf, &records),
                 Format::Csv => report::csv::write(&mut buf, &records),
+                Format::Html => {
+                    let audience = config
+                        .outlets
+                        .iter()
+                        .filter_map(|o| Some((o.id.clone(), o.audience?)))
+                        .collect();
+                    report::html::write(&mut buf, &records, &audience)
+                }
             }
             .map_err(|e| Error::Other(format!("cannot write export: {e}")))?;
             match output {

@@ -198,6 +198,18 @@ fn export_has_exactly_the_design_fields_in_json_and_csv() {
         "quoted when needed"
     );
 
+    let out = pickup()
+        .args(["export", "--format", "html", "--config"])
+        .arg(&path)
+        .assert()
+        .success();
+    let html = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        html.contains("Placed <b>1</b> times in <b>1</b> countries and <b>1</b> languages"),
+        "{html}"
+    );
+    assert!(html.contains("Example, &quot;The&quot; Daily"), "escaped: {html}");
+
     let file = dir.path().join("out.json");
     pickup()
         .args(["export", "--format", "json", "-o"])

@@ -1,6 +1,7 @@
-//! Exports of recorded hits: the record DESIGN.md defines, and its JSON and CSV writers.
+//! Exports of recorded hits: the record DESIGN.md defines, and its JSON, CSV and HTML writers.
 
 pub mod csv;
+pub mod html;
 pub mod json;
 
 use crate::store::HitRecord;
