@@ -130,7 +130,7 @@ pub fn write(out: &mut dyn Write, records: &[ExportRecord], audience: &HashMap<S
          td,th{border-bottom:1px solid #ddd;padding:.3em .5em;text-align:left;vertical-align:top}\
          .n{text-align:right}.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(14em,1fr));gap:1.5em}\
          svg{width:100%;height:auto}rect{fill:#3a6ea5}text{font-size:11px;fill:#555}\
-         .ev{color:#555;font-size:.9em}</style></head><body>\n<h1>Placements</h1>\n",
+         .ev{color:#555;font-size:.9em}td.d{white-space:nowrap}</style></head><body>\n<h1>Placements</h1>\n",
     );
     let _ = write!(
         html,
@@ -163,7 +163,7 @@ pub fn write(out: &mut dyn Write, records: &[ExportRecord], audience: &HashMap<S
         let title = r.title.as_deref().unwrap_or(&r.url);
         let _ = writeln!(
             html,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{:.2}</td>\
+            "<tr><td class=\"d\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{:.2}</td>\
              <td><a href=\"{}\">{}</a><div class=\"ev\">{}</div></td></tr>",
             esc(day(r)),
             esc(&r.outlet_name),
