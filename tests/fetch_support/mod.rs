@@ -2,7 +2,7 @@
 //! and logs every request it sees with its arrival time, so politeness is measured where it
 //! matters, at the server.
 
-#![allow(dead_code)] // each test binary uses a different part of this
+
 
 use axum::body::Body;
 use axum::extract::State;
