@@ -2,8 +2,6 @@
 //! and logs every request it sees with its arrival time, so politeness is measured where it
 //! matters, at the server.
 
-
-
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, Request, Response};
