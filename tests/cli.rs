@@ -450,3 +450,17 @@ fn outlets_in_separate_files_load_and_their_errors_name_that_file() {
         "{err}"
     );
 }
+
+#[test]
+fn the_demo_runs_offline_and_shows_its_placements() {
+    let out = pickup().arg("demo").assert().success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(text.contains("Recorded placements (6):"), "{text}");
+    for kind in ["verbatim", "edited", "excerpt", "translation"] {
+        assert!(text.contains(kind), "the demo shows a {kind} placement: {text}");
+    }
+    assert!(
+        text.contains("0 pages fetched, 0 new hits"),
+        "the second run changes nothing: {text}"
+    );
+}
