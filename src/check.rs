@@ -61,7 +61,7 @@ impl fmt::Display for Report {
         writeln!(f, "published:  {}", show(&self.published))?;
         writeln!(f, "language:   {}", show(&self.language))?;
         writeln!(f, "main text:  {} paragraphs, {} words", self.paragraphs, self.words)?;
-        let opening = crate::report::shorten(&self.text, 200);
+        let opening = crate::text::shorten(&self.text, 200);
         if !opening.is_empty() {
             writeln!(f, "            {opening}")?;
         }
@@ -82,7 +82,7 @@ impl fmt::Display for Report {
                         let list: Vec<String> = h.missing_paragraphs.iter().map(|p| (p + 1).to_string()).collect();
                         writeln!(f, "  missing paragraphs: {}", list.join(", "))?;
                     }
-                    writeln!(f, "  evidence: {}", crate::report::shorten(&h.evidence, 300))?;
+                    writeln!(f, "  evidence: {}", crate::text::shorten(&h.evidence, 300))?;
                 }
                 Verdict::Rejected { score, reason } => {
                     writeln!(f, "{}: no (score {:.2}): {reason}", j.article, score)?;

@@ -70,7 +70,7 @@ pub async fn run() -> Result<String> {
             "  {:<15} {:<11} {:.2}  {} ({}, {})",
             r.outlet, r.kind, r.score, r.url, r.country, r.language
         );
-        let _ = writeln!(out, "      \"{}\"", report::shorten(&r.evidence, 110));
+        let _ = writeln!(out, "      \"{}\"", crate::text::shorten(&r.evidence, 110));
     }
 
     let started = Instant::now();

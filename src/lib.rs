@@ -11,9 +11,9 @@
 //! - [`placement`]: a judged page → the outlet it belongs to and its hit records;
 //! - [`run`]: one polling pass, wiring the stages together.
 //!
-//! Around it: [`report`] (JSON and CSV exports), [`check`] and [`status`] (the commands of those
+//! Around it: [`report`] (JSON, CSV and HTML exports), [`check`] and [`status`] (the commands of those
 //! names), [`demo`] and [`localweb`] (the built-in world on 127.0.0.1 the demo and the tests use),
-//! and [`error`] (the error type and exit codes).
+//! [`error`] (the error type and exit codes) and [`text`] (shortening passages for display).
 
 pub mod canon;
 pub mod check;
@@ -29,3 +29,4 @@ pub mod report;
 pub mod run;
 pub mod status;
 pub mod store;
+pub mod text;

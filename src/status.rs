@@ -35,7 +35,7 @@ pub fn render(config: &Config, store: &Store) -> Result<String> {
                         o.id, kind, s.last_status, s.consecutive_failures, latency, success
                     );
                     if let Some(e) = &s.last_error {
-                        let _ = write!(line, "\n{:>26}{}", "", crate::report::shorten(e, 100));
+                        let _ = write!(line, "\n{:>26}{}", "", crate::text::shorten(e, 100));
                     }
                     line
                 }

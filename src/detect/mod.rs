@@ -19,6 +19,7 @@ mod translation;
 
 use crate::config::Article;
 use crate::extract::Document;
+use crate::text::shorten;
 use serde::Serialize;
 
 /// How a page republishes an article (DESIGN.md, "Hit kinds").
@@ -182,7 +183,7 @@ impl Detector {
         };
         let evidence = a
             .passage
-            .map(|(s, e)| shorten(&page.text_between(s, e)))
+            .map(|(s, e)| shorten(&page.text_between(s, e), EVIDENCE_CHARS))
             .unwrap_or_default();
         Verdict::Hit(Hit {
             kind,
@@ -218,7 +219,10 @@ impl Detector {
                     coverage: m.coverage,
                     language: lang.clone(),
                     missing_paragraphs: m.missing,
-                    evidence: shorten(doc.paragraphs.get(m.best_page_para).map_or("", String::as_str)),
+                    evidence: shorten(
+                        doc.paragraphs.get(m.best_page_para).map_or("", String::as_str),
+                        EVIDENCE_CHARS,
+                    ),
                 }),
                 Err(reason) => Verdict::Rejected { score: 0.0, reason },
             };
@@ -239,19 +243,4 @@ fn better(new: &Verdict, old: &Verdict) -> bool {
         (Verdict::Rejected { .. }, Verdict::Hit(_)) => false,
         (Verdict::Rejected { score: n, .. }, Verdict::Rejected { score: o, .. }) => n > o,
     }
-}
-
-/// Shortens a passage to about `EVIDENCE_CHARS` characters at a word boundary.
-fn shorten(text: &str) -> String {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if text.chars().count() <= EVIDENCE_CHARS {
-        return text;
-    }
-    let cut: String = text.chars().take(EVIDENCE_CHARS).collect();
-    // CJK text has no spaces: cut at the character limit.
-    let at_word = cut
-        .rfind(' ')
-        .filter(|&i| i > EVIDENCE_CHARS / 2)
-        .map_or(cut.as_str(), |i| &cut[..i]);
-    format!("{at_word} …")
 }

@@ -26,25 +26,8 @@ pub struct ExportRecord {
     pub evidence: String,
 }
 
-/// The longest evidence an export carries.
-const EVIDENCE_CHARS: usize = 300;
-
 fn rfc3339(t: &DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
-
-/// Shortens a passage to at most `max` characters, on a word boundary, with an ellipsis.
-pub fn shorten(text: &str, max: usize) -> String {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if text.chars().count() <= max {
-        return text;
-    }
-    let cut: String = text.chars().take(max.saturating_sub(1)).collect();
-    let cut = match cut.rfind(' ') {
-        Some(i) if i > max / 2 => &cut[..i],
-        _ => &cut,
-    };
-    format!("{}…", cut.trim_end())
 }
 
 impl From<&HitRecord> for ExportRecord {
@@ -62,7 +45,8 @@ impl From<&HitRecord> for ExportRecord {
             title: h.title.clone(),
             published: h.published.as_ref().map(rfc3339),
             first_seen: rfc3339(&h.first_seen),
-            evidence: shorten(&h.evidence, EVIDENCE_CHARS),
+            // Detection stored the passage already shortened.
+            evidence: h.evidence.clone(),
         }
     }
 }
