@@ -112,22 +112,9 @@ pub async fn load(config: &Config, target: &str) -> Result<(Option<Url>, String)
         path: path.to_path_buf(),
         source,
     })?;
-    let bytes = if target.ends_with(".gz") {
-        gunzip(&bytes).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?
-    } else {
-        bytes
-    };
+    // A saved page may be gzipped (the extraction corpus is): recognised by its bytes.
+    let bytes = crate::crawl::gzip::inflate_if_gzip(&bytes).map_err(|e| Error::Other(format!("{target}: {e}")))?;
     Ok((None, charset::decode_html(&bytes, None)))
-}
-
-fn gunzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let mut out = Vec::new();
-    flate2::read::GzDecoder::new(bytes).read_to_end(&mut out)?;
-    Ok(out)
 }
 
 /// Extracts and judges one page against the given articles.

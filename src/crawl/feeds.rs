@@ -17,7 +17,6 @@
 
 use std::borrow::Cow;
 use std::collections::HashSet;
-use std::io::Read;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
@@ -50,9 +49,6 @@ impl FeedError {
     }
 }
 
-/// Decompressed bodies larger than this are refused: a small gzip file can expand enormously.
-pub const MAX_INFLATED_BYTES: u64 = 64 * 1024 * 1024;
-
 /// Parses a feed body into candidate article links, resolved against `base` (the feed's URL) and
 /// any `xml:base`. `content_type` is the HTTP header, used for its charset.
 pub fn parse(body: &[u8], content_type: Option<&str>, base: &Url) -> Result<Vec<Candidate>, FeedError> {
@@ -76,7 +72,7 @@ pub struct Parsed {
 
 /// [`parse`] with the feed's title, encoding and entry counts.
 pub fn parse_detailed(body: &[u8], content_type: Option<&str>, base: &Url) -> Result<Parsed, FeedError> {
-    let body = gunzip_if_gzip(body)?;
+    let body = super::gzip::inflate_if_gzip(body).map_err(FeedError::Malformed)?;
     let decoded = charset::decode(&body, content_type, Kind::Xml, tld(base));
     let text = decoded.text.trim_start_matches('\u{feff}');
     let first = text.trim_start().chars().next();
@@ -427,26 +423,6 @@ fn looks_like_html(text: &str) -> bool {
     [&b"<!doctype html"[..], b"<html", b"<head", b"<body"]
         .iter()
         .any(|p| lower.windows(p.len()).any(|w| w == *p))
-}
-
-/// Gunzips a body that starts with the gzip magic bytes, refusing more than [`MAX_INFLATED_BYTES`].
-/// Sitemaps are often `.xml.gz` files served as application/gzip or octet-stream, which HTTP
-/// clients do not decompress (it is the file, not a Content-Encoding).
-pub(crate) fn gunzip_if_gzip(body: &[u8]) -> Result<Cow<'_, [u8]>, FeedError> {
-    if !body.starts_with(&[0x1f, 0x8b]) {
-        return Ok(Cow::Borrowed(body));
-    }
-    let mut out = Vec::with_capacity(body.len().saturating_mul(4));
-    let mut reader = flate2::read::MultiGzDecoder::new(body).take(MAX_INFLATED_BYTES + 1);
-    match reader.read_to_end(&mut out) {
-        Ok(_) if out.len() as u64 > MAX_INFLATED_BYTES => Err(FeedError::Malformed(format!(
-            "gzip body inflates past {MAX_INFLATED_BYTES} bytes"
-        ))),
-        Ok(_) => Ok(Cow::Owned(out)),
-        // A truncated gzip stream still yields what came before the cut: parse that.
-        Err(_) if !out.is_empty() => Ok(Cow::Owned(out)),
-        Err(e) => Err(FeedError::Malformed(format!("invalid gzip: {e}"))),
-    }
 }
 
 /// Parses a feed or sitemap date: RFC 3339 and RFC 2822 (what the specs say), then the loose

@@ -5,6 +5,7 @@ pub mod address;
 pub mod charset;
 pub mod feeds;
 pub mod fetch;
+pub mod gzip;
 pub mod listing;
 pub mod retry;
 pub mod robots;
