@@ -146,9 +146,10 @@ pub fn page_key(url: &Url) -> String {
 pub fn site(url: &Url) -> String {
     let host = url.host_str().unwrap_or("");
     match url.host() {
-        Some(url::Host::Domain(d)) => match psl::domain_str(d) {
+        // `www.lemonde.fr.` (a fully qualified name) is `lemonde.fr` too.
+        Some(url::Host::Domain(d)) => match psl::domain_str(d.trim_end_matches('.')) {
             Some(reg) => reg.to_string(),
-            None => host.to_string(),
+            None => host.trim_end_matches('.').to_string(),
         },
         _ => match url.port() {
             Some(p) => format!("{host}:{p}"),
@@ -195,6 +196,7 @@ mod tests {
     #[test]
     fn site_is_registrable_domain() {
         assert_eq!(site(&Url::parse("https://news.bbc.co.uk/x").unwrap()), "bbc.co.uk");
+        assert_eq!(site(&Url::parse("https://www.lemonde.fr./x").unwrap()), "lemonde.fr");
         assert_eq!(site(&Url::parse("http://127.0.0.1:99/x").unwrap()), "127.0.0.1:99");
     }
 }

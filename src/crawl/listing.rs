@@ -83,7 +83,7 @@ pub fn links(html: &str, base: &Url) -> Vec<Candidate> {
         .and_then(|href| base.join(href.trim()).ok())
         .filter(|u| matches!(u.scheme(), "http" | "https"))
         .unwrap_or_else(|| base.clone());
-    let site = registrable(&base);
+    let site = crate::canon::site(&base);
     let mut listing = base.clone();
     listing.set_fragment(None);
 
@@ -104,7 +104,7 @@ pub fn links(html: &str, base: &Url) -> Vec<Candidate> {
         }
         let Ok(mut url) = base.join(href) else { continue };
         url.set_fragment(None);
-        if !matches!(url.scheme(), "http" | "https") || url == listing || registrable(&url) != site {
+        if !matches!(url.scheme(), "http" | "https") || url == listing || crate::canon::site(&url) != site {
             continue;
         }
         if !looks_like_article(&url) {
@@ -132,18 +132,6 @@ pub fn links(html: &str, base: &Url) -> Vec<Candidate> {
         }
     }
     out
-}
-
-/// The registrable domain (`lemonde.fr` for `www.lemonde.fr`); the host itself for IP addresses
-/// and names the public suffix list does not know (e.g. `localhost`, test servers).
-fn registrable(url: &Url) -> Option<String> {
-    let host = url.host_str()?.trim_end_matches('.').to_ascii_lowercase();
-    if let Some(url::Host::Domain(_)) = url.host()
-        && let Some(domain) = psl::domain_str(&host)
-    {
-        return Some(domain.to_owned());
-    }
-    Some(host)
 }
 
 fn looks_like_article(url: &Url) -> bool {
