@@ -68,7 +68,15 @@ pub(super) async fn process_page(ctx: &Ctx, outlet: usize, (key, cand): (String,
             let html = crawl::charset::decode_html(&fetched.body, fetched.content_type.as_deref());
             let doc = extract::extract(&html, Some(&fetched.url));
             let verdicts = detector.judge(&doc);
-            (fetched, doc, verdicts)
+            // The body is done with: dropped here, not carried while the hits are recorded.
+            (
+                crawl::Fetched {
+                    body: Vec::new(),
+                    ..fetched
+                },
+                doc,
+                verdicts,
+            )
         })
         .await;
     let Some((fetched, doc, verdicts)) = judged else {

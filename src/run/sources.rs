@@ -177,13 +177,15 @@ async fn fetch_source(
         etag: state.etag.clone(),
         last_modified: state.last_modified.clone(),
     };
-    let fetched = ctx
+    let mut fetched = ctx
         .fetcher
         .get(url, want, Some(&validators))
         .await
         .map_err(fetch_failure)?;
     let hash = (!fetched.not_modified).then(|| xxhash_rust::xxh3::xxh3_64(&fetched.body));
     if fetched.not_modified || hash == state.body_hash {
+        // Only the response's metadata is kept: the body is not held while pages are judged.
+        fetched.body = Vec::new();
         let children = state.children.iter().filter_map(|c| url::Url::parse(c).ok()).collect();
         return Ok(Polled {
             fetched,
@@ -193,11 +195,18 @@ async fn fetch_source(
             children,
         });
     }
-    let body = fetched.body.clone();
-    let ct = fetched.content_type.clone();
-    let base = fetched.url.clone();
-    let parsed = ctx
-        .on_cpu(move || parse_source(kind, &body, ct.as_deref(), &base))
+    // The body moves to the parser's thread and is dropped there once parsed.
+    let (fetched, parsed) = ctx
+        .on_cpu(move || {
+            let parsed = parse_source(kind, &fetched.body, fetched.content_type.as_deref(), &fetched.url);
+            (
+                Fetched {
+                    body: Vec::new(),
+                    ..fetched
+                },
+                parsed,
+            )
+        })
         .await
         .ok_or_else(|| ("malformed".to_string(), format!("{url}: the parser crashed")))?;
     let (candidates, children) = parsed.map_err(|e| (e.0, format!("{url}: {}", e.1)))?;
