@@ -117,13 +117,6 @@ pub async fn load(config: &Config, target: &str) -> Result<(Option<Url>, String)
     Ok((None, charset::decode_html(&bytes, None)))
 }
 
-/// Extracts and judges one page against the given articles.
-pub fn judge(detector: &Detector, html: &str, url: Option<&Url>) -> (Document, Vec<Judgement>) {
-    let doc = extract::extract(html, url);
-    let verdicts = detector.judge(&doc);
-    (doc, verdicts)
-}
-
 /// The outlet a page recorded with `--record` belongs to: the one whose site serves it.
 pub fn recording_outlet(config: &Config, url: &Url) -> Result<usize> {
     crate::placement::OutletIndex::new(&config.outlets)
@@ -145,7 +138,8 @@ pub fn check(
     record: bool,
 ) -> Result<(Report, Vec<crate::store::HitRecord>)> {
     let detector = Detector::new(articles);
-    let (doc, verdicts) = judge(&detector, html, url);
+    let doc = extract::extract(html, url);
+    let verdicts = detector.judge(&doc);
     let mut recorded = Vec::new();
     if record {
         let url = url.ok_or_else(|| Error::Usage("--record needs the page's URL, not a file".into()))?;

@@ -410,10 +410,6 @@ impl Config {
     pub fn article(&self, id: &str) -> Option<&Article> {
         self.articles.iter().find(|a| a.id == id)
     }
-
-    pub fn outlet(&self, id: &str) -> Option<&Outlet> {
-        self.outlets.iter().find(|o| o.id == id)
-    }
 }
 
 fn secs(src: &Source, v: &Option<Spanned<f64>>, field: &str, default: Duration) -> Result<Duration, ConfigError> {

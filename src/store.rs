@@ -232,6 +232,11 @@ impl Store {
         Ok(new)
     }
 
+    /// How many placements are recorded, without reading them.
+    pub fn hit_count(&self) -> usize {
+        self.hits.len()
+    }
+
     /// Every recorded hit, ordered by article then outlet.
     pub fn hits(&self) -> Result<Vec<HitRecord>, StoreError> {
         self.hits

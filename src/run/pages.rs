@@ -53,8 +53,11 @@ pub(super) async fn process_page(ctx: &Ctx, outlet: usize, (key, cand): (String,
                 t.record.pages_failed += 1;
             }
             drop(t);
-            if permanent || robots {
-                let _ = ctx.store.mark_seen(&key, Utc::now());
+            if (permanent || robots)
+                && let Err(e) = ctx.store.mark_seen(&key, Utc::now())
+            {
+                // Not marking it costs one request next run, nothing more.
+                tracing::warn!("cannot mark {key} seen: {e}");
             }
             return permanent || robots;
         }
