@@ -117,16 +117,19 @@ pub async fn load(config: &Config, target: &str) -> Result<(Option<Url>, String)
     Ok((None, charset::decode_html(&bytes, None)))
 }
 
-/// The outlet a page recorded with `--record` belongs to: the one whose site serves it.
-pub fn recording_outlet(config: &Config, url: &Url) -> Result<usize> {
-    crate::placement::OutletIndex::new(&config.outlets)
+/// The outlet a page recorded with `--record` belongs to: the one whose site serves it. The
+/// target must be the page's URL: a record without a URL, or without an outlet, means nothing.
+pub fn recording_outlet<'a>(config: &Config, target: Option<&'a Url>) -> Result<(usize, &'a Url)> {
+    let url = target.ok_or_else(|| Error::Usage("--record needs the page's URL, not a file".into()))?;
+    let owner = crate::placement::OutletIndex::new(&config.outlets)
         .owner(url)
         .ok_or_else(|| {
             Error::Usage(format!(
                 "--record: no outlet in {} serves {url}; add it first",
                 config.path.display()
             ))
-        })
+        })?;
+    Ok((owner, url))
 }
 
 /// Judges one page; with `record`, stores its hits under the outlet that serves its URL.
@@ -142,8 +145,7 @@ pub fn check(
     let verdicts = detector.judge(&doc);
     let mut recorded = Vec::new();
     if record {
-        let url = url.ok_or_else(|| Error::Usage("--record needs the page's URL, not a file".into()))?;
-        let owner = recording_outlet(config, url)?;
+        let (owner, url) = recording_outlet(config, url)?;
         let store = crate::store::Store::open(&config.store.path)?;
         let page = crate::placement::JudgedPage {
             url,

@@ -104,6 +104,13 @@ fn init_logging(quiet: bool, verbose: bool) {
         .init();
 }
 
+/// The tracked article `--article ID` names.
+fn tracked<'a>(config: &'a Config, id: &str) -> Result<&'a pickup::config::Article, Error> {
+    config
+        .article(id)
+        .ok_or_else(|| Error::Usage(format!("--article {id}: no such article in {}", config.path.display())))
+}
+
 fn config_path(cli: &Cli) -> PathBuf {
     cli.config
         .clone()
@@ -144,13 +151,8 @@ async fn tokio_main(cli: Cli) -> Result<(), Error> {
             output,
         } => {
             let config = Config::load(&config_path(&cli))?;
-            if let Some(a) = article
-                && config.article(a).is_none()
-            {
-                return Err(Error::Usage(format!(
-                    "--article {a}: no such article in {}",
-                    config.path.display()
-                )));
+            if let Some(id) = article {
+                tracked(&config, id)?;
             }
             let since = since
                 .as_deref()
@@ -192,17 +194,12 @@ async fn tokio_main(cli: Cli) -> Result<(), Error> {
         } => {
             let config = Config::load(&config_path(&cli))?;
             let articles: Vec<_> = match article {
-                Some(a) => vec![config.article(a).cloned().ok_or_else(|| {
-                    Error::Usage(format!("--article {a}: no such article in {}", config.path.display()))
-                })?],
+                Some(id) => vec![tracked(&config, id)?.clone()],
                 None => config.articles.clone(),
             };
             if *record {
                 // Say so before fetching anything: the record would have no outlet.
-                match url::Url::parse(target) {
-                    Ok(url) => check::recording_outlet(&config, &url).map(drop)?,
-                    Err(_) => return Err(Error::Usage("--record needs the page's URL, not a file".into())),
-                }
+                check::recording_outlet(&config, url::Url::parse(target).ok().as_ref())?;
             }
             let (url, html) = check::load(&config, target).await?;
             let (report, recorded) = tokio::task::spawn_blocking({
