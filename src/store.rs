@@ -168,10 +168,6 @@ impl Store {
         })
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     fn sled_err(&self, source: sled::Error) -> StoreError {
         StoreError::Sled {
             path: self.path.clone(),

@@ -60,11 +60,6 @@ pub fn decode_html(bytes: &[u8], content_type: Option<&str>) -> String {
     decode(bytes, content_type, Kind::Html, None).text
 }
 
-/// Decodes an XML document (feed, sitemap) to UTF-8 text.
-pub fn decode_xml(bytes: &[u8], content_type: Option<&str>) -> String {
-    decode(bytes, content_type, Kind::Xml, None).text
-}
-
 /// Decodes with full detail. `tld` (e.g. "ru", "jp", from the page's host) only helps the last
 /// resort guess, when nothing in the headers or the document says what the encoding is.
 pub fn decode(bytes: &[u8], content_type: Option<&str>, kind: Kind, tld: Option<&str>) -> Decoded {
