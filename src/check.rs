@@ -104,7 +104,7 @@ pub async fn load(config: &Config, target: &str) -> Result<(Option<Url>, String)
             .get(&url, Want::Page, None)
             .await
             .map_err(|e| Error::Other(e.to_string()))?;
-        let html = charset::decode_html(&fetched.body, fetched.content_type.as_deref());
+        let html = charset::decode_html(&fetched.body, fetched.content_type.as_deref(), Some(&fetched.url));
         return Ok((Some(fetched.url), html));
     }
     let path = Path::new(target);
@@ -114,7 +114,7 @@ pub async fn load(config: &Config, target: &str) -> Result<(Option<Url>, String)
     })?;
     // A saved page may be gzipped (the extraction corpus is): recognised by its bytes.
     let bytes = crate::crawl::gzip::inflate_if_gzip(&bytes).map_err(|e| Error::Other(format!("{target}: {e}")))?;
-    Ok((None, charset::decode_html(&bytes, None)))
+    Ok((None, charset::decode_html(&bytes, None, None)))
 }
 
 /// The outlet a page recorded with `--record` belongs to: the one whose site serves it. The

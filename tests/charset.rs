@@ -39,7 +39,7 @@ fn declared_in_the_page() {
             assert!(d.text.contains(text), "{file}: {}", d.text);
             assert!(!d.had_errors, "{file}");
         }
-        assert!(charset::decode_html(&bytes, None).contains(text));
+        assert!(charset::decode_html(&bytes, None, None).contains(text));
     }
 }
 
@@ -120,4 +120,12 @@ fn corpus_http_charset_cases() {
         None,
     );
     assert_ne!(d.source, Source::HttpHeader);
+}
+
+/// A page with no charset anywhere is guessed with its site's country domain as a hint.
+#[test]
+fn an_undeclared_page_is_guessed_with_its_country_domain() {
+    let url = url::Url::parse("https://gazeta.example.ru/2021/11/article").unwrap();
+    let text = charset::decode_html(&fixture("sniff_windows-1251.html"), None, Some(&url));
+    assert!(text.contains("Министр заявил"), "{text}");
 }

@@ -16,6 +16,7 @@
 //! pages whose `<meta>` tells the truth.
 
 use encoding_rs::{Encoding, REPLACEMENT, UTF_8, UTF_16BE, UTF_16LE};
+use url::Url;
 
 /// How many leading bytes of an HTML page are searched for `<meta charset>`. The HTML spec says
 /// 1024; real pages put long `<script>` blocks first, so look a little further.
@@ -55,9 +56,17 @@ pub struct Decoded {
     pub had_errors: bool,
 }
 
-/// Decodes an HTML page. `content_type` is the HTTP header, if any.
-pub fn decode_html(bytes: &[u8], content_type: Option<&str>) -> String {
-    decode(bytes, content_type, Kind::Html, None).text
+/// Decodes an HTML page. `content_type` is the HTTP header, if any; the page's URL, if known,
+/// lends its country domain to the last-resort guess.
+pub fn decode_html(bytes: &[u8], content_type: Option<&str>, page_url: Option<&Url>) -> String {
+    decode(bytes, content_type, Kind::Html, page_url.and_then(tld)).text
+}
+
+/// The top-level domain of a URL's host (`ru`, `jp`, `com`), a hint for guessing an encoding.
+pub fn tld(url: &Url) -> Option<&str> {
+    url.host_str()
+        .and_then(|h| h.rsplit('.').next())
+        .filter(|t| t.bytes().all(|b| b.is_ascii_alphabetic()))
 }
 
 /// Decodes with full detail. `tld` (e.g. "ru", "jp", from the page's host) only helps the last

@@ -73,7 +73,7 @@ pub struct Parsed {
 /// [`parse`] with the feed's title, encoding and entry counts.
 pub fn parse_detailed(body: &[u8], content_type: Option<&str>, base: &Url) -> Result<Parsed, FeedError> {
     let body = super::gzip::inflate_if_gzip(body).map_err(FeedError::Malformed)?;
-    let decoded = charset::decode(&body, content_type, Kind::Xml, tld(base));
+    let decoded = charset::decode(&body, content_type, Kind::Xml, charset::tld(base));
     let text = decoded.text.trim_start_matches('\u{feff}');
     let first = text.trim_start().chars().next();
     let feed = match first {
@@ -298,13 +298,6 @@ pub(crate) fn clean_text(raw: &str) -> Option<String> {
     };
     let collapsed = unescaped.split_whitespace().collect::<Vec<_>>().join(" ");
     (!collapsed.is_empty()).then_some(collapsed)
-}
-
-/// The top-level domain of the feed's host, a hint for the charset guess.
-pub(crate) fn tld(url: &Url) -> Option<&str> {
-    url.host_str()
-        .and_then(|h| h.rsplit('.').next())
-        .filter(|t| t.bytes().all(|b| b.is_ascii_alphabetic()))
 }
 
 /// Removes the XML declaration's `encoding`: the text is already UTF-8, and feed-rs would

@@ -13,7 +13,7 @@ use url::Url;
 
 use super::Candidate;
 use super::charset::{self, Kind};
-use super::feeds::{FeedError, clean_text, http_url, parse_date, tld};
+use super::feeds::{FeedError, clean_text, http_url, parse_date};
 
 /// What a sitemap lists: pages (urlset) or further sitemaps (sitemapindex).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -48,7 +48,7 @@ struct Entry {
 /// relative one is resolved against it rather than dropped).
 pub fn parse(body: &[u8], content_type: Option<&str>, base: &Url) -> Result<Sitemap, FeedError> {
     let body = super::gzip::inflate_if_gzip(body).map_err(FeedError::Malformed)?;
-    let text = charset::decode(&body, content_type, Kind::Xml, tld(base)).text;
+    let text = charset::decode(&body, content_type, Kind::Xml, charset::tld(base)).text;
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     if trimmed.is_empty() {
         return Err(FeedError::NotAFeed("empty sitemap".into()));

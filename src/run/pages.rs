@@ -68,7 +68,7 @@ pub(super) async fn process_page(ctx: &Ctx, outlet: usize, (key, cand): (String,
     let detector = ctx.detector.clone();
     let judged = ctx
         .on_cpu(move || {
-            let html = crawl::charset::decode_html(&fetched.body, fetched.content_type.as_deref());
+            let html = crawl::charset::decode_html(&fetched.body, fetched.content_type.as_deref(), Some(&fetched.url));
             let doc = extract::extract(&html, Some(&fetched.url));
             let verdicts = detector.judge(&doc);
             // The body is done with: dropped here, not carried while the hits are recorded.

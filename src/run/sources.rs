@@ -268,7 +268,7 @@ fn parse_source(kind: SourceKind, body: &[u8], content_type: Option<&str>, base:
             .map(|s| (s.pages, s.children))
             .map_err(|e| (e.class().replace("feed", "sitemap"), e.to_string())),
         SourceKind::Listing => {
-            let html = crawl::charset::decode_html(body, content_type);
+            let html = crawl::charset::decode_html(body, content_type, Some(base));
             Ok((crawl::listing::links(&html, base), Vec::new()))
         }
     }
