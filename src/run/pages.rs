@@ -96,7 +96,18 @@ pub(super) async fn process_page(ctx: &Ctx, outlet: usize, (key, cand): (String,
         listed_published: cand.published,
         verdicts: &verdicts,
     };
-    for record in page.records(&ctx.outlets[owner], &ctx.articles, ctx.lookback, now) {
+    let records = page.records(&ctx.outlets[owner], &ctx.articles, ctx.lookback, now);
+    if records.is_empty() {
+        tracing::debug!("{}: no placement", fetched.url);
+    }
+    for record in records {
+        tracing::debug!(
+            "{}: {} of {} ({:.2})",
+            fetched.url,
+            record.kind,
+            record.article,
+            record.score
+        );
         match ctx.store.record_hit(&record) {
             Ok(true) => ctx.tally().new_hits.push(record),
             Ok(false) => {}

@@ -59,6 +59,7 @@ pub(super) async fn poll_source(ctx: &Ctx, outlet: usize, kind: SourceKind, url:
             Ok(())
         }
         Ok(Poll::Unchanged { fetched }) => {
+            tracing::debug!("{}: {url} unchanged", o.id);
             note_success(&mut state, &fetched, "unchanged", now);
             if !fetched.not_modified {
                 // Same body, fresh validators: next time the server may answer 304.
@@ -70,6 +71,7 @@ pub(super) async fn poll_source(ctx: &Ctx, outlet: usize, kind: SourceKind, url:
             Ok(())
         }
         Ok(Poll::Items(items)) => {
+            tracing::debug!("{}: {url} lists {} candidates", o.id, items.candidates.len());
             note_success(&mut state, &items.fetched, "ok", now);
             process_items(ctx, outlet, key, state, items).await
         }
