@@ -3,7 +3,8 @@
 //! One run flows through these modules:
 //!
 //! - [`config`]: the TOML config, validated into typed values;
-//! - [`store`]: the sled store (hits, seen URLs, source state, robots.txt copies, run records);
+//! - [`store`]: the sled store (hits, seen URLs, source state, robots.txt copies, run records),
+//!   opened by commands through [`store_guard`], which bounds the open and detects damage;
 //! - [`crawl`]: the polite fetcher, and feeds, sitemaps and listing pages turned into candidates;
 //! - [`canon`]: URL canonicalisation, so one placement is one record;
 //! - [`extract`]: HTML → metadata and main text;
@@ -31,4 +32,5 @@ pub mod report;
 pub mod run;
 pub mod status;
 pub mod store;
+pub mod store_guard;
 pub mod text;

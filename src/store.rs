@@ -22,8 +22,14 @@ pub enum StoreError {
     Schema { path: PathBuf, found: u32 },
     #[error("store {}: {source}", .path.display())]
     Sled { path: PathBuf, source: sled::Error },
-    #[error("store {}: damaged record under {key:?}: {reason}", .path.display())]
+    #[error("store {}: damaged record under {key:?}: {reason}; run `pickup db check` for how to recover", .path.display())]
     Corrupt { path: PathBuf, key: String, reason: String },
+    /// The store as a whole is damaged (see [`crate::store_guard`]).
+    #[error("the store {} is damaged: {reason}; run `pickup db check` for how to recover", .path.display())]
+    Damaged { path: PathBuf, reason: String },
+    /// A file of the store other than sled's own (the record-count witness, a dump).
+    #[error("{}: {source}", .path.display())]
+    Io { path: PathBuf, source: std::io::Error },
 }
 
 /// One placement: an article found on an outlet. The stored form carries more than the export.
@@ -100,6 +106,9 @@ pub struct RunRecord {
     pub skipped_robots: usize,
     pub new_hits: usize,
     pub requests: usize,
+    /// Stopped by SIGTERM or Ctrl-C before every source was done.
+    #[serde(default)]
+    pub interrupted: bool,
 }
 
 /// A handle on the open store. Cheap to clone; clones share one sled database.
@@ -296,6 +305,24 @@ impl Store {
             None => Ok(None),
             Some((k, v)) => self.decode(&k, &v).map(Some),
         }
+    }
+}
+
+/// Access for the modules that work on the store as a whole (its guard, dump and restore).
+impl Store {
+    /// The store's folder.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The sled database, every tree of it.
+    pub(crate) fn db(&self) -> &sled::Db {
+        &self.db
+    }
+
+    /// A storage-engine error, naming the store.
+    pub(crate) fn engine_error(&self, source: sled::Error) -> StoreError {
+        self.sled_err(source)
     }
 }
 

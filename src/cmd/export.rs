@@ -4,7 +4,6 @@ use super::output::write_to;
 use crate::config::Config;
 use crate::error::Error;
 use crate::report;
-use crate::store::Store;
 use chrono::NaiveDate;
 use std::path::PathBuf;
 
@@ -39,7 +38,7 @@ pub fn export(config: &Config, args: &ExportArgs) -> Result<(), Error> {
     if let Some(id) = &args.article {
         super::tracked(config, id)?;
     }
-    let store = Store::open(&config.store.path)?;
+    let store = crate::store_guard::open_checked(&config.store.path)?;
     let filter = report::Filter {
         article: args.article.clone(),
         since: args.since,

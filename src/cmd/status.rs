@@ -3,13 +3,12 @@
 use super::output::print;
 use crate::config::Config;
 use crate::error::Error;
-use crate::store::Store;
 
 /// Prints the status table of the store `config` names.
 ///
 /// # Errors
 /// Store errors (locked by a run, damaged).
 pub fn status(config: &Config) -> Result<(), Error> {
-    let store = Store::open(&config.store.path)?;
+    let store = crate::store_guard::open_checked(&config.store.path)?;
     print(&crate::status::render(config, &store)?)
 }

@@ -93,7 +93,10 @@ async fn process_items(ctx: &Ctx, outlet: usize, key: &str, mut state: SourceSta
 
     let fresh = pages::select_candidates(ctx, items.candidates)?;
     let outcomes: Vec<bool> = stream::iter(fresh)
-        .map(|c| pages::process_page(ctx, outlet, c))
+        .map(|c| async move {
+            // Once a stop is asked no new page starts; the source stays unfinished.
+            !ctx.stop.asked() && pages::process_page(ctx, outlet, c).await
+        })
         .buffer_unordered(PAGES_IN_FLIGHT_PER_OUTLET)
         .collect()
         .await;
