@@ -45,6 +45,22 @@ pub struct Config {
     pub crawl: CrawlConfig,
     pub articles: Vec<Article>,
     pub outlets: Vec<Outlet>,
+    /// Where news of new placements goes (`[alerts]`); none by default.
+    pub alerts: AlertsConfig,
+}
+
+/// `[alerts]`: each channel set gets every new placement once, as a JSON array of export
+/// records (see [`crate::alerts`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AlertsConfig {
+    /// A shell command (`sh -c`), given the records on standard input.
+    pub command: Option<String>,
+    /// An http(s) URL the records are POSTed to.
+    pub webhook: Option<Url>,
+    /// An address mailed through the local `sendmail -t`.
+    pub email: Option<String>,
+    /// How long one delivery may take before it counts as failed.
+    pub timeout: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -206,6 +222,17 @@ struct RawConfig {
     outlets: Vec<Spanned<RawOutlet>>,
     #[serde(default)]
     outlet_files: Vec<Spanned<String>>,
+    #[serde(default)]
+    alerts: Option<Spanned<RawAlerts>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawAlerts {
+    command: Option<Spanned<String>>,
+    webhook: Option<Spanned<String>>,
+    email: Option<Spanned<String>>,
+    timeout_secs: Option<Spanned<f64>>,
 }
 
 #[derive(Deserialize)]
@@ -466,12 +493,14 @@ impl Config {
             push_outlets(&sub, &raw.outlets)?;
         }
 
+        let alerts = alerts_config(&src, raw.alerts.as_ref().map(|a| a.get_ref()))?;
         Ok(Config {
             path: path.to_path_buf(),
             store,
             crawl,
             articles,
             outlets,
+            alerts,
         })
     }
 
@@ -547,6 +576,8 @@ pub mod limits {
     pub const ROBOTS_MAX_AGE_HOURS: RangeInclusive<u64> = 0..=8_760;
     /// Monthly readers: up to ten billion (more than the world's population).
     pub const AUDIENCE: RangeInclusive<u64> = 0..=10_000_000_000;
+    /// One alert delivery: a second to ten minutes.
+    pub const ALERT_TIMEOUT_SECS: RangeInclusive<f64> = 1.0..=600.0;
 }
 
 /// A number checked against its documented range (NaN is outside every range).
@@ -760,6 +791,48 @@ fn store_path(src: &Source, s: &Spanned<String>) -> Result<PathBuf, ConfigError>
         return src.err(s.span(), field, format!("cannot write in {}: {e}", probe_dir.display()));
     }
     Ok(path)
+}
+
+/// How long one alert delivery may take by default.
+const ALERT_TIMEOUT: Duration = Duration::from_secs(30);
+
+fn alerts_config(src: &Source, raw: Option<&RawAlerts>) -> Result<AlertsConfig, ConfigError> {
+    let empty = RawAlerts::default();
+    let raw = raw.unwrap_or(&empty);
+    let command = raw
+        .command
+        .as_ref()
+        .map(|c| non_empty(src, c, "alerts.command"))
+        .transpose()?;
+    let webhook = raw
+        .webhook
+        .as_ref()
+        .map(|w| parse_url(src, w, "alerts.webhook"))
+        .transpose()?;
+    let email = match &raw.email {
+        None => None,
+        Some(e) => {
+            let v = e.get_ref().trim();
+            let one_address = v.contains('@') && !v.chars().any(|c| c.is_whitespace() || c.is_control() || c == ',');
+            if !one_address {
+                return src.err(e.span(), "alerts.email", format!("{v:?} is not one e-mail address"));
+            }
+            Some(v.to_string())
+        }
+    };
+    let timeout = ranged(
+        src,
+        &raw.timeout_secs,
+        "alerts.timeout_secs",
+        &limits::ALERT_TIMEOUT_SECS,
+        ALERT_TIMEOUT.as_secs_f64(),
+    )?;
+    Ok(AlertsConfig {
+        command,
+        webhook,
+        email,
+        timeout: Duration::from_secs_f64(timeout),
+    })
 }
 
 fn non_empty(src: &Source, s: &Spanned<String>, field: &str) -> Result<String, ConfigError> {

@@ -40,6 +40,12 @@ enum Command {
         /// Write to this file instead of standard output
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// Only placements not exported with --mark before (for scripts that poll)
+        #[arg(long)]
+        new: bool,
+        /// Remember the placements exported now, so a later --new leaves them out
+        #[arg(long)]
+        mark: bool,
     },
     /// Extract and judge one page (a URL or a saved HTML file); records nothing unless --record
     Check {
@@ -109,6 +115,8 @@ async fn tokio_main(cli: Cli) -> Result<(), Error> {
             article,
             since,
             output,
+            new,
+            mark,
         } => cmd::export::export(
             &config()?,
             &ExportArgs {
@@ -116,6 +124,8 @@ async fn tokio_main(cli: Cli) -> Result<(), Error> {
                 article,
                 since,
                 output,
+                new,
+                mark,
             },
         ),
         Command::Check {

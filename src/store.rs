@@ -324,6 +324,23 @@ impl Store {
     pub(crate) fn engine_error(&self, source: sled::Error) -> StoreError {
         self.sled_err(source)
     }
+
+    /// Every recorded hit with the key it is stored under (the placement's identity), in key
+    /// order: for alerts and export marks, which remember placements by key.
+    pub fn hit_entries(&self) -> Result<Vec<(Vec<u8>, HitRecord)>, StoreError> {
+        self.hits
+            .iter()
+            .map(|kv| {
+                let (k, v) = kv.map_err(|e| self.sled_err(e))?;
+                Ok((k.to_vec(), self.decode(&k, &v)?))
+            })
+            .collect()
+    }
+
+    /// A tree of the store by name, for modules keeping their own records (alerts, marks).
+    pub(crate) fn tree(&self, name: &str) -> Result<sled::Tree, StoreError> {
+        self.db.open_tree(name).map_err(|e| self.sled_err(e))
+    }
 }
 
 /// robots.txt copies, kept between runs so a run asks each origin for it at most once a day.

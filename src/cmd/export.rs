@@ -28,7 +28,14 @@ pub struct ExportArgs {
     pub since: Option<NaiveDate>,
     /// Write here instead of standard output.
     pub output: Option<PathBuf>,
+    /// Only placements not exported with `mark` before.
+    pub new: bool,
+    /// Remember the placements exported now, for a later `new`.
+    pub mark: bool,
 }
+
+/// The store tree holding the keys of placements exported with `--mark`.
+pub const MARKS_TREE: &str = "exported";
 
 /// Writes the export.
 ///
@@ -43,7 +50,17 @@ pub fn export(config: &Config, args: &ExportArgs) -> Result<(), Error> {
         article: args.article.clone(),
         since: args.since,
     };
-    let records = report::records(&store.hits()?, &filter);
+    let marks = store.tree(MARKS_TREE)?;
+    let mut hits = Vec::new();
+    let mut keys = Vec::new();
+    for (key, hit) in store.hit_entries()? {
+        let marked = marks.contains_key(&key).map_err(|e| store.engine_error(e))?;
+        if filter.keeps(&hit) && !(args.new && marked) {
+            keys.push(key);
+            hits.push(hit);
+        }
+    }
+    let records = report::records(&hits, &filter);
     let mut buf = Vec::new();
     match args.format {
         Format::Json => report::json::write(&mut buf, &records),
@@ -51,5 +68,13 @@ pub fn export(config: &Config, args: &ExportArgs) -> Result<(), Error> {
         Format::Html => report::html::write(&mut buf, &records, &config.audiences()),
     }
     .map_err(|e| Error::Other(format!("cannot write export: {e}")))?;
-    write_to(args.output.as_deref(), &buf)
+    write_to(args.output.as_deref(), &buf)?;
+    if args.mark {
+        // Marked only once written: an export that failed is not "seen".
+        for key in keys {
+            marks.insert(key, &[]).map_err(|e| store.engine_error(e))?;
+        }
+        store.flush()?;
+    }
+    Ok(())
 }

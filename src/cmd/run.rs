@@ -3,7 +3,8 @@
 //! SIGTERM and Ctrl-C stop the run cleanly ([`crate::run::Stop`]): no new work starts, work in
 //! flight gets [`crate::run::GRACE`], the run's record is saved, and the command exits 143
 //! (SIGTERM) or 130 (SIGINT) with a one-line summary. A second signal exits at once; every
-//! placement recorded until then is already flushed.
+//! placement recorded until then is already flushed. After a completed run the new placements
+//! go to the `[alerts]` channels ([`crate::alerts`]).
 
 use super::output::print;
 use super::progress::ProgressBar;
@@ -22,6 +23,7 @@ pub async fn run(config: &Config, quiet: bool) -> Result<(), Error> {
     config.require_work()?;
     let mut signals = Signals::listen()?;
     let store = crate::store_guard::open_checked(&config.store.path)?;
+    crate::alerts::begin(config, &store, chrono::Utc::now())?;
     let progress = ProgressBar::for_terminal(quiet);
     let stop = Arc::new(Stop::default());
     let run = crate::run::run_until(config, &store, progress.clone(), stop.clone());
@@ -54,8 +56,10 @@ pub async fn run(config: &Config, quiet: bool) -> Result<(), Error> {
             summary: interrupted_line(signal, &summary),
         });
     }
+    // After the summary is safe in the store: a failed alert stays in the outbox, not an error.
+    let alerts = crate::alerts::deliver(config, &store).await?;
     if !quiet {
-        print(&summary.to_string())?;
+        print(&format!("{summary}{alerts}"))?;
     }
     Ok(())
 }
