@@ -12,7 +12,7 @@
 //! - [`placement`]: a judged page → the outlet it belongs to and its hit records;
 //! - [`run`]: one polling pass, wiring the stages together.
 //!
-//! After a run, [`alerts`] sends new placements to the `[alerts]` channels.
+//! [`backup`] dumps, restores and checks the store. After a run, [`alerts`] sends new placements to the `[alerts]` channels.
 //!
 //! The commands live in [`cmd`], one file each; `main.rs` only parses arguments and maps
 //! outcomes to exit codes. Around the run: [`report`] (JSON, CSV and HTML exports), [`check`] and [`status`] (the commands of those
@@ -20,6 +20,7 @@
 //! [`error`] (the error type and exit codes) and [`text`] (shortening passages for display).
 
 pub mod alerts;
+pub mod backup;
 pub mod canon;
 pub mod check;
 pub mod cmd;

@@ -1,7 +1,7 @@
 //! The `pickup` command: parses arguments, calls the library, maps the outcome to an exit code.
 
 use clap::{Parser, Subcommand};
-use pickup::cmd::{self, check::CheckArgs, export::ExportArgs, export::Format};
+use pickup::cmd::{self, check::CheckArgs, db::DbArgs, export::ExportArgs, export::Format};
 use pickup::config::Config;
 use pickup::error::{Error, ExitCode};
 use std::path::PathBuf;
@@ -19,8 +19,20 @@ struct Cli {
     /// Print what happens to every source and page
     #[arg(long, short, global = true)]
     verbose: bool,
+    /// Log lines as text, or as one JSON object per event (for log shippers)
+    #[arg(long, value_enum, global = true, default_value = "text")]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+/// How log events are written to standard error.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    /// One line of text per event
+    Text,
+    /// One JSON object per event: timestamp, level, fields (with the message)
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -65,22 +77,54 @@ enum Command {
     Status,
     /// Serve a small built-in world on 127.0.0.1 and run the whole pipeline on it
     Demo,
+    /// Back up, restore and check the store
+    Db {
+        #[command(subcommand)]
+        action: DbAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum DbAction {
+    /// Write every record of the store as JSON Lines
+    Dump {
+        /// Dump this store folder instead of the config's (to save what a damaged one holds)
+        #[arg(long)]
+        store: Option<PathBuf>,
+        /// Write to this file instead of standard output
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Restore a dump into the config's store, which must be empty
+    Restore {
+        /// A file written by `pickup db dump`
+        file: PathBuf,
+    },
+    /// Read every record, compare with the last run's counts, and say how to recover
+    Check,
 }
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    init_logging(cli.quiet, cli.verbose);
+    let format = cli.log_format;
+    init_logging(cli.quiet, cli.verbose, format);
     let code = match tokio_main(cli) {
         Ok(()) => ExitCode::Ok,
         Err(e) => {
-            eprintln!("pickup: {e}");
-            e.exit_code()
+            let code = e.exit_code();
+            if format == LogFormat::Json {
+                // The last event too is one JSON object, with the exit code as a field.
+                tracing::error!(exit_code = code as u8, "{e}");
+            } else {
+                eprintln!("pickup: {e}");
+            }
+            code
         }
     };
     std::process::ExitCode::from(code as u8)
 }
 
-fn init_logging(quiet: bool, verbose: bool) {
+fn init_logging(quiet: bool, verbose: bool, format: LogFormat) {
     let level = if quiet {
         "error"
     } else if verbose {
@@ -89,6 +133,16 @@ fn init_logging(quiet: bool, verbose: bool) {
         "pickup=warn"
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("PICKUP_LOG").unwrap_or_else(|_| level.into());
+    if format == LogFormat::Json {
+        // Shippers want the time and the level of every event, and no colour codes.
+        tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .with_target(false)
+            .init();
+        return;
+    }
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -146,5 +200,13 @@ async fn tokio_main(cli: Cli) -> Result<(), Error> {
             .await
         }
         Command::Status => cmd::status::status(&config()?),
+        Command::Db { action } => {
+            let args = match action {
+                DbAction::Dump { store, output } => DbArgs::Dump { store, output },
+                DbAction::Restore { file } => DbArgs::Restore { input: file },
+                DbAction::Check => DbArgs::Check,
+            };
+            cmd::db::db(&config()?, &args)
+        }
     }
 }

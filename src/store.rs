@@ -32,6 +32,24 @@ pub enum StoreError {
     Io { path: PathBuf, source: std::io::Error },
 }
 
+impl StoreError {
+    /// A storage-engine error on the store at `path`: [`StoreError::Damaged`] when the engine
+    /// found corrupted data (so the message leads to `pickup db check`), else
+    /// [`StoreError::Sled`] (a full disk, a read-only file system, …), naming the path either way.
+    pub fn from_engine(path: &Path, source: sled::Error) -> StoreError {
+        match source {
+            sled::Error::Corruption { .. } => StoreError::Damaged {
+                path: path.to_path_buf(),
+                reason: source.to_string(),
+            },
+            source => StoreError::Sled {
+                path: path.to_path_buf(),
+                source,
+            },
+        }
+    }
+}
+
 /// One placement: an article found on an outlet. The stored form carries more than the export.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HitRecord {
@@ -178,10 +196,7 @@ impl Store {
     }
 
     fn sled_err(&self, source: sled::Error) -> StoreError {
-        StoreError::Sled {
-            path: self.path.clone(),
-            source,
-        }
+        StoreError::from_engine(&self.path, source)
     }
 
     fn get<T: DeserializeOwned>(&self, tree: &sled::Tree, key: &[u8]) -> Result<Option<T>, StoreError> {

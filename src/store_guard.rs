@@ -61,13 +61,32 @@ pub fn open_bound(path: &Path) -> Duration {
 /// the open crashed, did not finish within [`open_bound`], or found fewer records than the last
 /// run left.
 pub fn open_checked(path: &Path) -> Result<Store, StoreError> {
+    open_bounded(path, true)
+}
+
+/// [`open_checked`] without the comparison with the witness: for reading what is left of a
+/// store that lost records (`pickup db check`, `pickup db dump`). Still bounded in time, and a
+/// crash of the storage engine is still an error.
+///
+/// # Errors
+/// As [`open_checked`], but for fewer records than the witness says.
+pub fn open_salvage(path: &Path) -> Result<Store, StoreError> {
+    open_bounded(path, false)
+}
+
+fn open_bounded(path: &Path, compare: bool) -> Result<Store, StoreError> {
     quiet_open_panics();
     let bound = open_bound(path);
     let (tx, rx) = std::sync::mpsc::channel();
     let owned = path.to_path_buf();
     let spawned = std::thread::Builder::new().name(OPEN_THREAD.into()).spawn(move || {
         let result = Store::open(&owned).and_then(|store| {
-            check_counts(&store, &owned)?;
+            if compare {
+                check_counts(&store, &owned)?;
+            } else {
+                // Still read every record, so a hang or crash happens here, within the bound.
+                counts(&store)?;
+            }
             Ok(store)
         });
         let _ = tx.send(result);
@@ -76,6 +95,7 @@ pub fn open_checked(path: &Path) -> Result<Store, StoreError> {
         return Err(damaged(path, format!("cannot start reading it: {e}")));
     }
     match rx.recv_timeout(bound) {
+        Ok(Err(StoreError::Sled { path, source })) => Err(StoreError::from_engine(&path, source)),
         Ok(result) => result,
         Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(damaged(
             path,
@@ -162,11 +182,19 @@ fn shrunk(witness: &Witness, now: &BTreeMap<String, usize>) -> Option<String> {
 }
 
 fn check_counts(store: &Store, path: &Path) -> Result<(), StoreError> {
-    let now = counts(store)?;
-    match read_witness(path).and_then(|w| shrunk(&w, &now)) {
+    match lost_records(store, path)? {
         Some(reason) => Err(damaged(path, reason)),
         None => Ok(()),
     }
+}
+
+/// The sentence saying which tree lost records against the witness, if one did.
+///
+/// # Errors
+/// A storage error while counting.
+pub fn lost_records(store: &Store, path: &Path) -> Result<Option<String>, StoreError> {
+    let now = counts(store)?;
+    Ok(read_witness(path).and_then(|w| shrunk(&w, &now)))
 }
 
 /// A panic on the opening thread is reported as [`StoreError::Damaged`]; the default hook's

@@ -439,3 +439,36 @@ fn ctrl_c_exits_130_and_a_second_signal_exits_at_once_keeping_every_placement() 
     assert!(kept.iter().all(|o| all.contains(o)), "{kept:?} kept in {all:?}");
     assert_eq!(all.len(), 6, "{all:?}");
 }
+
+#[test]
+fn log_format_json_writes_one_json_object_per_event_the_error_included() {
+    let feed = format!("http://127.0.0.1:{}/rss", dead_port());
+    let (_dir, path) = config_dir(&format!(
+        "{ARTICLE_TOML}[crawl]\ntimeout_secs = 2\nretries = 0\n{}",
+        outlet(&feed)
+    ));
+    let err = stderr_of(
+        pickup()
+            .args(["run", "--verbose", "--log-format", "json", "--config"])
+            .arg(&path),
+        3,
+    );
+    let events: Vec<serde_json::Value> = err
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert!(events.len() >= 2, "{err}");
+    assert!(
+        events
+            .iter()
+            .all(|e| e["timestamp"].is_string() && e["level"].is_string())
+    );
+    let last = events.last().unwrap();
+    assert_eq!(last["fields"]["exit_code"], 3);
+    assert!(
+        last["fields"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("nothing could be fetched")
+    );
+}
