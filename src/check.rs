@@ -154,6 +154,7 @@ pub fn check(
             doc: &doc,
             listed_title: None,
             listed_published: None,
+            found_via: crate::store::FoundVia::Manual,
             verdicts: &verdicts,
         };
         let now = chrono::Utc::now();

@@ -5,7 +5,7 @@ use crate::canon;
 use crate::config::{Article, Outlet};
 use crate::detect::{Judgement, Verdict};
 use crate::extract::Document;
-use crate::store::HitRecord;
+use crate::store::{FoundVia, HitRecord};
 use chrono::{DateTime, TimeDelta, Utc};
 use std::collections::HashMap;
 use url::Url;
@@ -44,6 +44,8 @@ pub struct JudgedPage<'a> {
     /// Title and date the feed gave, used when the page has none.
     pub listed_title: Option<&'a str>,
     pub listed_published: Option<DateTime<Utc>>,
+    /// The kind of source that listed the page, or `Manual` for `pickup check --record`.
+    pub found_via: FoundVia,
     pub verdicts: &'a [Judgement],
 }
 
@@ -68,8 +70,13 @@ impl JudgedPage<'_> {
         lookback: TimeDelta,
         now: DateTime<Utc>,
     ) -> Vec<HitRecord> {
-        let published = self.doc.published.or(self.listed_published);
+        let published = self
+            .doc
+            .published
+            .map(|d| d.fixed_offset())
+            .or(self.listed_published.map(|d| d.fixed_offset()));
         let canonical = self.canonical_url();
+        let group = crate::detect::text_group(&self.doc.paragraphs);
         let mut out = Vec::new();
         for j in self.verdicts {
             let Verdict::Hit(hit) = &j.verdict else { continue };
@@ -77,7 +84,7 @@ impl JudgedPage<'_> {
                 continue;
             };
             let window = article.window_start(lookback);
-            if published.is_some_and(|p| p < window) {
+            if published.is_some_and(|p| p.to_utc() < window) {
                 continue;
             }
             out.push(HitRecord {
@@ -85,16 +92,22 @@ impl JudgedPage<'_> {
                 kind: hit.kind,
                 score: hit.score,
                 coverage: hit.coverage,
+                missing_paragraphs: hit.missing_paragraphs.iter().map(|p| p + 1).collect(),
                 url: self.url.to_string(),
                 canonical_url: canonical.to_string(),
                 outlet: outlet.id.clone(),
                 outlet_name: outlet.name.clone(),
                 country: outlet.country.clone(),
                 language: hit.language.clone(),
+                audience: outlet.audience,
                 title: self.doc.title.clone().or(self.listed_title.map(str::to_string)),
                 published,
+                date_note: None,
                 first_seen: now,
                 evidence: hit.evidence.clone(),
+                syndicated_from: None,
+                group: group.clone(),
+                found_via: Some(self.found_via),
                 variants: self.other_urls().map(Url::to_string).collect(),
             });
         }

@@ -6,7 +6,7 @@
 
 use crate::crawl::robots::CachedRobots;
 use crate::detect::Kind;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -26,14 +26,63 @@ pub enum StoreError {
     Corrupt { path: PathBuf, key: String, reason: String },
 }
 
-/// One placement: an article found on an outlet. The stored form carries more than the export.
+/// How the page of a placement was found (DESIGN.md, export field `found_via`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FoundVia {
+    /// An RSS, Atom, RDF or JSON feed of the outlet.
+    Feed,
+    /// A sitemap (or a child of a sitemap index).
+    Sitemap,
+    /// A listing page whose links are articles.
+    Listing,
+    /// A search for the article's text.
+    Search,
+    /// Added by hand (`pickup check --record`).
+    Manual,
+}
+
+impl FoundVia {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FoundVia::Feed => "feed",
+            FoundVia::Sitemap => "sitemap",
+            FoundVia::Listing => "listing",
+            FoundVia::Search => "search",
+            FoundVia::Manual => "manual",
+        }
+    }
+}
+
+impl std::fmt::Display for FoundVia {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl From<crate::config::SourceKind> for FoundVia {
+    fn from(kind: crate::config::SourceKind) -> FoundVia {
+        match kind {
+            crate::config::SourceKind::Feed => FoundVia::Feed,
+            crate::config::SourceKind::Sitemap => FoundVia::Sitemap,
+            crate::config::SourceKind::Listing => FoundVia::Listing,
+        }
+    }
+}
+
+/// One placement: one page of one article on an outlet. The stored form carries more than the
+/// export (`variants`). Fields added after schema 1 default when a record lacks them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HitRecord {
     pub article: String,
     pub kind: Kind,
     pub score: f64,
+    /// Share of the article's text found on the page, 0–1.
     #[serde(default)]
     pub coverage: f64,
+    /// 1-based numbers of the article's paragraphs not found on the page.
+    #[serde(default)]
+    pub missing_paragraphs: Vec<usize>,
     /// The page as fetched (after redirects).
     pub url: String,
     pub canonical_url: String,
@@ -41,10 +90,30 @@ pub struct HitRecord {
     pub outlet_name: String,
     pub country: String,
     pub language: String,
+    /// The outlet's monthly readers, as configured when the placement was recorded.
+    #[serde(default)]
+    pub audience: Option<u64>,
     pub title: Option<String>,
-    pub published: Option<DateTime<Utc>>,
+    /// The page's publication time with its own UTC offset (RFC 3339). Schema-1 stores wrote
+    /// UTC strings (`…Z`), which read as offset +00:00.
+    pub published: Option<DateTime<FixedOffset>>,
+    /// Why `published` is not the page's own date, or is missing (e.g. the page's date is
+    /// before the article was written, so the feed's date stands).
+    #[serde(default)]
+    pub date_note: Option<String>,
     pub first_seen: DateTime<Utc>,
     pub evidence: String,
+    /// The original's URL when the page credits another site (a `rel=canonical` or `og:url` on
+    /// another site, or a "first appeared in" line).
+    #[serde(default)]
+    pub syndicated_from: Option<String>,
+    /// Pages with the same normalised text share this id (16 hex digits of an xxh3 hash), so
+    /// copies spread by one syndication network can be told apart from independent runs.
+    #[serde(default)]
+    pub group: Option<String>,
+    /// How the page was found; unknown for records of schema-1 stores.
+    #[serde(default)]
+    pub found_via: Option<FoundVia>,
     /// Every other URL this placement was seen under (AMP, print, tracking variants).
     #[serde(default)]
     pub variants: Vec<String>,
@@ -346,16 +415,22 @@ mod tests {
             kind,
             score,
             coverage: score,
+            missing_paragraphs: vec![],
             url: url.into(),
             canonical_url: url.into(),
             outlet: "o".into(),
             outlet_name: "O".into(),
             country: "US".into(),
             language: "en".into(),
+            audience: None,
             title: None,
             published: None,
+            date_note: None,
             first_seen: first_seen.parse().unwrap(),
             evidence: String::new(),
+            syndicated_from: None,
+            group: None,
+            found_via: Some(FoundVia::Feed),
             variants: vec![],
         }
     }

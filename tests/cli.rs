@@ -135,16 +135,22 @@ fn export_has_exactly_the_design_fields_in_json_and_csv() {
             kind: pickup::detect::Kind::Edited,
             score: 0.8734,
             coverage: 0.8,
+            missing_paragraphs: vec![2, 5],
             url: "https://example.org/a?id=1".into(),
             canonical_url: "https://example.org/a?id=1".into(),
             outlet: "ex".into(),
             outlet_name: "Example, \"The\" Daily".into(),
             country: "US".into(),
             language: "en".into(),
+            audience: Some(120_000),
             title: Some("Taiwán puede ayudar".into()),
-            published: Some("2021-11-12T13:00:00Z".parse().unwrap()),
+            published: Some("2021-11-12T21:00:00+08:00".parse().unwrap()),
+            date_note: None,
             first_seen: "2021-11-13T00:00:00Z".parse().unwrap(),
             evidence: "No police force can answer a borderless crime on its own.".into(),
+            syndicated_from: Some("https://original.example/a".into()),
+            group: Some("00000000000000ff".into()),
+            found_via: Some(pickup::store::FoundVia::Sitemap),
             variants: vec![],
         };
         store.record_hit(&hit).unwrap();
@@ -171,6 +177,13 @@ fn export_has_exactly_the_design_fields_in_json_and_csv() {
         "published",
         "first_seen",
         "evidence",
+        "coverage",
+        "missing_paragraphs",
+        "syndicated_from",
+        "group",
+        "found_via",
+        "audience",
+        "date_note",
     ];
     let header = expected.join(",");
     expected.sort();
@@ -179,8 +192,18 @@ fn export_has_exactly_the_design_fields_in_json_and_csv() {
     assert_eq!(sorted, expected);
     assert_eq!(record["kind"], "edited");
     assert_eq!(record["score"], 0.873);
-    assert_eq!(record["published"], "2021-11-12T13:00:00Z");
+    assert_eq!(
+        record["published"], "2021-11-12T21:00:00+08:00",
+        "the page's own offset is kept"
+    );
     assert_eq!(record["first_seen"], "2021-11-13T00:00:00Z");
+    assert_eq!(record["coverage"], 0.8);
+    assert_eq!(record["missing_paragraphs"], serde_json::json!([2, 5]));
+    assert_eq!(record["syndicated_from"], "https://original.example/a");
+    assert_eq!(record["group"], "00000000000000ff");
+    assert_eq!(record["found_via"], "sitemap");
+    assert_eq!(record["audience"], 120_000);
+    assert_eq!(record["date_note"], serde_json::Value::Null);
 
     let out = pickup()
         .args(["export", "--format", "csv", "--config"])
@@ -193,9 +216,11 @@ fn export_has_exactly_the_design_fields_in_json_and_csv() {
         .expect("CSV starts with a BOM for spreadsheets");
     let mut lines = csv.lines();
     assert_eq!(lines.next().unwrap(), header);
+    let row = lines.next().unwrap();
+    assert!(row.contains("\"Example, \"\"The\"\" Daily\""), "quoted when needed");
     assert!(
-        lines.next().unwrap().contains("\"Example, \"\"The\"\" Daily\""),
-        "quoted when needed"
+        row.ends_with(",0.800,\"2,5\",https://original.example/a,00000000000000ff,sitemap,120000,"),
+        "new columns, null as empty: {row}"
     );
 
     let out = pickup()

@@ -234,6 +234,22 @@ impl Detector {
     }
 }
 
+/// The id pages with the same text share: 16 hex digits of the xxh3 hash of the page's
+/// normalised tokens (so quotes, dashes, spacing, case and number formats do not split a group).
+/// `None` for a page with no text.
+pub fn text_group<S: AsRef<str>>(paragraphs: &[S]) -> Option<String> {
+    let tokens = normalise::tokenise_paragraphs(paragraphs, MAX_PAGE_TOKENS);
+    if tokens.is_empty() {
+        return None;
+    }
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for t in &tokens {
+        hasher.update(t.norm.as_bytes());
+        hasher.update(b" ");
+    }
+    Some(format!("{:016x}", hasher.digest()))
+}
+
 /// Which of two verdicts for one article to keep: a hit over a rejection, then the larger
 /// coverage (a full copy of the original beats an excerpt of a translation).
 fn better(new: &Verdict, old: &Verdict) -> bool {

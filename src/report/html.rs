@@ -199,6 +199,13 @@ mod tests {
             published: Some(format!("{day}T10:00:00Z")),
             first_seen: "2021-11-20T00:00:00Z".into(),
             evidence: "\"quoted\" <b>text</b>".into(),
+            coverage: 1.0,
+            missing_paragraphs: vec![],
+            syndicated_from: None,
+            group: None,
+            found_via: Some("feed"),
+            audience: None,
+            date_note: None,
         }
     }
 

@@ -6,6 +6,7 @@ use crate::crawl::{self, Candidate, FetchError, Want};
 use crate::error::Result;
 use crate::extract;
 use crate::placement::JudgedPage;
+use crate::store::FoundVia;
 use chrono::Utc;
 
 /// Drops candidates already seen, already claimed this run, or older than every article's window;
@@ -38,7 +39,12 @@ pub(super) fn select_candidates(ctx: &Ctx, mut candidates: Vec<Candidate>) -> Re
 
 /// Fetches, extracts, judges and records one candidate page. Returns false when it should be
 /// tried again next run (a transient failure), true when it is dealt with for good.
-pub(super) async fn process_page(ctx: &Ctx, outlet: usize, (key, cand): (String, Candidate)) -> bool {
+pub(super) async fn process_page(
+    ctx: &Ctx,
+    outlet: usize,
+    found_via: FoundVia,
+    (key, cand): (String, Candidate),
+) -> bool {
     let fetched = match ctx.fetcher.get(&cand.url, Want::Page, None).await {
         Ok(f) => f,
         Err(e) => {
@@ -94,6 +100,7 @@ pub(super) async fn process_page(ctx: &Ctx, outlet: usize, (key, cand): (String,
         doc: &doc,
         listed_title: cand.title.as_deref(),
         listed_published: cand.published,
+        found_via,
         verdicts: &verdicts,
     };
     let records = page.records(&ctx.outlets[owner], &ctx.articles, ctx.lookback, now);
