@@ -6,9 +6,14 @@ use crate::config::{Article, Outlet};
 use crate::detect::{Judgement, Verdict};
 use crate::extract::Document;
 use crate::store::{FoundVia, HitRecord};
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, FixedOffset, NaiveTime, TimeDelta, Utc};
 use std::collections::HashMap;
 use url::Url;
+
+/// How far before the article's day a page's own date may fall and still be credible: one
+/// instant is two calendar days across time zones (UTC−12 to UTC+14), and the article's day is
+/// the author's.
+const DATE_SLACK_HOURS: i64 = 24;
 
 /// Finds the configured outlet a URL belongs to, by registrable domain.
 pub struct OutletIndex {
@@ -46,12 +51,15 @@ pub struct JudgedPage<'a> {
     pub listed_published: Option<DateTime<Utc>>,
     /// The kind of source that listed the page, or `Manual` for `pickup check --record`.
     pub found_via: FoundVia,
+    /// What the page's text credits as the original ([`crate::syndication::credit`]).
+    pub credit: Option<String>,
     pub verdicts: &'a [Judgement],
 }
 
 impl JudgedPage<'_> {
     /// The URL that stands for the placement: the page's own `rel=canonical` when it stays on
     /// the same site (an AMP or print view points to the article), else the URL it came from.
+    /// (A canonical naming a home page or section front never gets here: extraction drops it.)
     pub fn canonical_url(&self) -> Url {
         self.doc
             .canonical_url
@@ -61,32 +69,90 @@ impl JudgedPage<'_> {
             .unwrap_or_else(|| canon::canonicalize(self.url))
     }
 
-    /// One record per article the page republishes. A hit on a page published before the
-    /// article's look-back window is dropped: it is an older text the article reused.
-    pub fn records(
-        &self,
-        outlet: &Outlet,
-        articles: &[Article],
-        lookback: TimeDelta,
-        now: DateTime<Utc>,
-    ) -> Vec<HitRecord> {
-        let published = self
+    /// The original this page credits, if any: its `rel=canonical` (or `og:url`) on another
+    /// site, else the credit line of its text ([`crate::syndication::credit`]).
+    pub fn syndicated_from(&self) -> Option<String> {
+        self.doc
+            .canonical_url
+            .as_ref()
+            .filter(|c| canon::site(c) != canon::site(self.url))
+            .map(Url::to_string)
+            .or_else(|| self.credit.clone())
+    }
+
+    /// The page's text group ([`crate::detect::text_group`]), its credit line left out so a
+    /// partner's copy groups with the original.
+    pub fn group(&self) -> Option<String> {
+        let body: Vec<&String> = self
             .doc
-            .published
-            .map(|d| d.fixed_offset())
-            .or(self.listed_published.map(|d| d.fixed_offset()));
+            .paragraphs
+            .iter()
+            .filter(|p| !crate::syndication::is_credit_line(p))
+            .collect();
+        crate::detect::text_group(&body)
+    }
+
+    /// The publication date a placement of `article` gets, and a note when it is not the
+    /// page's own: a page date before the article was written is a template's or an older
+    /// page's, so the date the source listed stands instead (or none); a page without a date
+    /// takes the listed one.
+    pub fn published_for(&self, article: &Article) -> (Option<DateTime<FixedOffset>>, Option<String>) {
+        let earliest = article.published.and_time(NaiveTime::MIN).and_utc() - TimeDelta::hours(DATE_SLACK_HOURS);
+        let credible = |d: &DateTime<FixedOffset>| d.to_utc() >= earliest;
+        let own = self.doc.published.map(|d| d.fixed_offset());
+        let listed = self.listed_published.map(|d| d.fixed_offset());
+        let source = match self.found_via {
+            FoundVia::Feed => "the feed's date",
+            FoundVia::Sitemap => "the sitemap's date",
+            FoundVia::Listing => "the listing page's date",
+            FoundVia::Search => "the search result's date",
+            FoundVia::Manual => "the date given",
+        };
+        let before = |what: &str, d: &DateTime<FixedOffset>| {
+            format!(
+                "{what} ({}) is before the article was published ({})",
+                d.date_naive(),
+                article.published
+            )
+        };
+        match (own, listed) {
+            (Some(d), _) if credible(&d) => (Some(d), None),
+            (Some(d), Some(l)) if credible(&l) => (
+                Some(l),
+                Some(format!("{}; {source} is used", before("the page's own date", &d))),
+            ),
+            (Some(d), _) => (
+                None,
+                Some(format!("{}; no other date is known", before("the page's own date", &d))),
+            ),
+            (None, Some(l)) if credible(&l) => (Some(l), Some(format!("the page gives no date; {source} is used"))),
+            (None, Some(l)) => (None, Some(format!("the page gives no date and {}", before(source, &l)))),
+            (None, None) => (None, None),
+        }
+    }
+
+    /// One record per article the page republishes (a digest carrying two tracked articles
+    /// gives two). Every verified match is recorded, whatever the page's metadata says.
+    pub fn records(&self, outlet: &Outlet, articles: &[Article], now: DateTime<Utc>) -> Vec<HitRecord> {
         let canonical = self.canonical_url();
-        let group = crate::detect::text_group(&self.doc.paragraphs);
+        let group = self.group();
+        let syndicated_from = self.syndicated_from();
+        // A title that is only the outlet's name says nothing about the page.
+        let brand_only = |t: &&str| crate::extract::names_only_the_site(t, Some(&outlet.name), None);
+        let title = self
+            .doc
+            .title
+            .as_deref()
+            .filter(|t| !brand_only(t))
+            .or(self.listed_title.filter(|t| !brand_only(t)))
+            .map(str::to_string);
         let mut out = Vec::new();
         for j in self.verdicts {
             let Verdict::Hit(hit) = &j.verdict else { continue };
             let Some(article) = articles.iter().find(|a| a.id == j.article) else {
                 continue;
             };
-            let window = article.window_start(lookback);
-            if published.is_some_and(|p| p.to_utc() < window) {
-                continue;
-            }
+            let (published, date_note) = self.published_for(article);
             out.push(HitRecord {
                 article: j.article.clone(),
                 kind: hit.kind,
@@ -100,12 +166,12 @@ impl JudgedPage<'_> {
                 country: outlet.country.clone(),
                 language: hit.language.clone(),
                 audience: outlet.audience,
-                title: self.doc.title.clone().or(self.listed_title.map(str::to_string)),
+                title: title.clone(),
                 published,
-                date_note: None,
+                date_note,
                 first_seen: now,
                 evidence: hit.evidence.clone(),
-                syndicated_from: None,
+                syndicated_from: syndicated_from.clone(),
                 group: group.clone(),
                 found_via: Some(self.found_via),
                 variants: self.other_urls().map(Url::to_string).collect(),

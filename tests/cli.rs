@@ -230,7 +230,7 @@ fn export_has_exactly_the_design_fields_in_json_and_csv() {
         .success();
     let html = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert!(
-        html.contains("Placed <b>1</b> times in <b>1</b> countries and <b>1</b> languages"),
+        html.contains("<b>1</b> placement on <b>1</b> outlet in <b>1</b> countries and <b>1</b> languages"),
         "{html}"
     );
     assert!(html.contains("Example, &quot;The&quot; Daily"), "escaped: {html}");
@@ -480,12 +480,12 @@ fn outlets_in_separate_files_load_and_their_errors_name_that_file() {
 fn the_demo_runs_offline_and_shows_its_placements() {
     let out = pickup().arg("demo").assert().success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
-    assert!(text.contains("Recorded placements (6):"), "{text}");
+    assert!(text.contains("Recorded: 6 placements on 6 outlets"), "{text}");
     for kind in ["verbatim", "edited", "excerpt", "translation"] {
         assert!(text.contains(kind), "the demo shows a {kind} placement: {text}");
     }
     assert!(
-        text.contains("0 pages fetched, 0 new hits"),
+        text.contains("0 pages fetched, 0 new placements"),
         "the second run changes nothing: {text}"
     );
 }

@@ -80,6 +80,24 @@ fn when(h: &HitRecord) -> DateTime<chrono::FixedOffset> {
     h.published.unwrap_or_else(|| h.first_seen.fixed_offset())
 }
 
+/// "7 placements on 6 outlets": placements counted apart from the outlets that ran them.
+pub fn placements_on_outlets(hits: &[HitRecord]) -> String {
+    let outlets: std::collections::BTreeSet<&str> = hits.iter().map(|h| h.outlet.as_str()).collect();
+    counted(hits.len(), outlets.len())
+}
+
+/// "1 placement on 1 outlet", "7 placements on 6 outlets".
+pub fn counted(placements: usize, outlets: usize) -> String {
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("{n} {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
+    format!("{} on {}", plural(placements, "placement"), plural(outlets, "outlet"))
+}
+
 /// Which hits an export includes.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {

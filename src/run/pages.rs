@@ -77,6 +77,14 @@ pub(super) async fn process_page(
             let html = crawl::charset::decode_html(&fetched.body, fetched.content_type.as_deref(), Some(&fetched.url));
             let doc = extract::extract(&html, Some(&fetched.url));
             let verdicts = detector.judge(&doc);
+            let hit = verdicts
+                .iter()
+                .any(|j| matches!(j.verdict, crate::detect::Verdict::Hit(_)));
+            let credit = if hit {
+                crate::syndication::credit(&html, &doc.paragraphs, Some(&fetched.url))
+            } else {
+                None
+            };
             // The body is done with: dropped here, not carried while the hits are recorded.
             (
                 crawl::Fetched {
@@ -85,10 +93,11 @@ pub(super) async fn process_page(
                 },
                 doc,
                 verdicts,
+                credit,
             )
         })
         .await;
-    let Some((fetched, doc, verdicts)) = judged else {
+    let Some((fetched, doc, verdicts, credit)) = judged else {
         tracing::error!("{}: extraction or detection crashed", cand.url);
         return true;
     };
@@ -101,9 +110,10 @@ pub(super) async fn process_page(
         listed_title: cand.title.as_deref(),
         listed_published: cand.published,
         found_via,
+        credit,
         verdicts: &verdicts,
     };
-    let records = page.records(&ctx.outlets[owner], &ctx.articles, ctx.lookback, now);
+    let records = page.records(&ctx.outlets[owner], &ctx.articles, now);
     if records.is_empty() {
         tracing::debug!("{}: no placement", fetched.url);
     }
