@@ -448,11 +448,16 @@ fn encode<T: Serialize>(value: &T) -> Vec<u8> {
 }
 
 /// Two sightings of one placement as one record: the stronger verdict's fields
-/// ([`crate::detect::Strength::beats`]), the earliest `first_seen`, the first way it was found,
+/// ([`crate::detect::Strength::beats`]; on a tie, the sighting under the page's own address),
+/// the earliest `first_seen`, the first way it was found,
 /// and every URL either went by (but the kept one) as a variant. Facts only one of them has
 /// (syndication, group, audience) are kept.
 fn merge(old: HitRecord, new: &HitRecord) -> HitRecord {
-    let better = new.strength().beats(&old.strength());
+    // On a tie (the AMP view of a page and the page itself), the page under its own address
+    // stands, whichever was seen first.
+    let own_address = |h: &HitRecord| hit_key(&h.article, &h.url) == hit_key(&h.article, &h.canonical_url);
+    let better = new.strength().beats(&old.strength())
+        || (!old.strength().beats(&new.strength()) && own_address(new) && !own_address(&old));
     let (mut kept, other) = if better {
         (new.clone(), old.clone())
     } else {

@@ -406,7 +406,12 @@ fn a_killed_run_loses_no_hit_and_the_next_run_completes_the_work() {
     while !(served("/feed/")
         && served("taiwan-can-help-fight-cybercrime")
         && served("taiwan-puede-ayudar")
-        && served("nov/15/cybercrime-taiwan"))
+        && served("nov/15/cybercrime-taiwan")
+        && served("taiwan-offers-help-on-cybercrime")
+        && served("taiwan-police-chief-interpol-appeal")
+        && served("news/2021/11/13/taiwan-cybercrime")
+        && served("taiwan-and-cybercrime")
+        && served("taiwan-cybercrime-offer"))
     {
         assert!(std::time::Instant::now() < deadline, "the run never got going");
         std::thread::sleep(std::time::Duration::from_millis(50));
@@ -431,9 +436,14 @@ fn a_killed_run_loses_no_hit_and_the_next_run_completes_the_work() {
             outlets(&store),
             [
                 "capital-tribune",
+                "capital-tribune",
                 "diario-del-sur",
+                "gulf-chronicle",
                 "harbour-herald",
+                "harbour-herald",
+                "island-times",
                 "le-courrier",
+                "metro-daily",
                 "pacific-review"
             ]
         );
@@ -449,9 +459,14 @@ fn a_killed_run_loses_no_hit_and_the_next_run_completes_the_work() {
         outlets(&store),
         [
             "capital-tribune",
+            "capital-tribune",
             "diario-del-sur",
+            "gulf-chronicle",
             "harbour-herald",
+            "harbour-herald",
+            "island-times",
             "le-courrier",
+            "metro-daily",
             "pacific-review",
             "relay-wire"
         ]
@@ -480,7 +495,7 @@ fn outlets_in_separate_files_load_and_their_errors_name_that_file() {
 fn the_demo_runs_offline_and_shows_its_placements() {
     let out = pickup().arg("demo").assert().success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
-    assert!(text.contains("Recorded: 6 placements on 6 outlets"), "{text}");
+    assert!(text.contains("Recorded: 11 placements on 9 outlets"), "{text}");
     for kind in ["verbatim", "edited", "excerpt", "translation"] {
         assert!(text.contains(kind), "the demo shows a {kind} placement: {text}");
     }
