@@ -200,3 +200,159 @@ impl JudgedPage<'_> {
         keys
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::{Hit, Kind};
+
+    fn article(id: &str) -> Article {
+        Article {
+            id: id.into(),
+            title: "T".into(),
+            author: None,
+            published: "2021-11-10".parse().unwrap(),
+            language: "en".into(),
+            text: String::new(),
+            translations: vec![],
+        }
+    }
+
+    fn outlet() -> Outlet {
+        Outlet {
+            id: "digest".into(),
+            name: "The Weekly Digest".into(),
+            country: "US".into(),
+            language: "en".into(),
+            homepage: None,
+            feeds: vec![],
+            sitemaps: vec![],
+            listings: vec![],
+            audience: Some(1000),
+        }
+    }
+
+    fn hit_on(article: &str) -> Judgement {
+        Judgement {
+            article: article.into(),
+            verdict: Verdict::Hit(Hit {
+                kind: Kind::Excerpt,
+                score: 0.9,
+                coverage: 0.5,
+                language: "en".into(),
+                missing_paragraphs: vec![0, 3],
+                evidence: "…".into(),
+            }),
+        }
+    }
+
+    fn page<'a>(url: &'a Url, doc: &'a Document, verdicts: &'a [Judgement]) -> JudgedPage<'a> {
+        JudgedPage {
+            url,
+            listed_as: None,
+            hops: &[],
+            doc,
+            listed_title: Some("Listed title"),
+            listed_published: None,
+            found_via: FoundVia::Sitemap,
+            credit: None,
+            verdicts,
+        }
+    }
+
+    #[test]
+    fn a_digest_carrying_two_articles_is_two_placements() {
+        let url = Url::parse("https://digest.example/2021/11/20/weekly").unwrap();
+        let doc = Document {
+            title: Some("The Weekly Digest".into()),
+            paragraphs: vec!["First.".into(), "Second.".into()],
+            ..Document::default()
+        };
+        let verdicts = [hit_on("a"), hit_on("b")];
+        let records = page(&url, &doc, &verdicts).records(&outlet(), &[article("a"), article("b")], Utc::now());
+        let keys: Vec<Vec<u8>> = records
+            .iter()
+            .map(|r| crate::store::hit_key(&r.article, &r.canonical_url))
+            .collect();
+        assert_eq!(records.len(), 2);
+        assert_ne!(keys[0], keys[1]);
+        let r = &records[0];
+        assert_eq!(r.missing_paragraphs, [1, 4], "1-based");
+        assert_eq!(
+            r.title.as_deref(),
+            Some("Listed title"),
+            "the outlet's name is no title"
+        );
+        assert_eq!((r.found_via, r.audience), (Some(FoundVia::Sitemap), Some(1000)));
+        assert!(r.group.is_some() && r.syndicated_from.is_none());
+    }
+
+    #[test]
+    fn a_page_date_before_the_article_gives_way_to_the_listed_date_and_says_why() {
+        let url = Url::parse("https://x.example/a").unwrap();
+        let utc = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        /// Page's own date, listed date → published, date_note.
+        type Case<'s> = (Option<&'s str>, Option<&'s str>, Option<&'s str>, Option<&'s str>);
+        let cases: &[Case] = &[
+            (
+                Some("2021-11-12T13:00:00Z"),
+                Some("2021-11-13T00:00:00Z"),
+                Some("2021-11-12T13:00:00+00:00"),
+                None,
+            ),
+            // The evening before (in UTC) is still the page's own date: time zones differ.
+            (
+                Some("2021-11-09T20:00:00Z"),
+                None,
+                Some("2021-11-09T20:00:00+00:00"),
+                None,
+            ),
+            (
+                Some("2016-05-04T06:00:00Z"),
+                Some("2021-11-16T04:00:00Z"),
+                Some("2021-11-16T04:00:00+00:00"),
+                Some(
+                    "the page's own date (2016-05-04) is before the article was published (2021-11-10); the sitemap's date is used",
+                ),
+            ),
+            (
+                Some("2016-05-04T06:00:00Z"),
+                None,
+                None,
+                Some(
+                    "the page's own date (2016-05-04) is before the article was published (2021-11-10); no other date is known",
+                ),
+            ),
+            (
+                None,
+                Some("2021-11-16T04:00:00Z"),
+                Some("2021-11-16T04:00:00+00:00"),
+                Some("the page gives no date; the sitemap's date is used"),
+            ),
+            (
+                None,
+                Some("2019-01-01T00:00:00Z"),
+                None,
+                Some(
+                    "the page gives no date and the sitemap's date (2019-01-01) is before the article was published (2021-11-10)",
+                ),
+            ),
+            (None, None, None, None),
+        ];
+        for (own, listed, published, note) in cases {
+            let doc = Document {
+                // Parsed as whatever the document keeps (UTC, or the page's own offset).
+                published: own.map(|s| s.parse().unwrap()),
+                ..Document::default()
+            };
+            let mut p = page(&url, &doc, &[]);
+            p.listed_published = listed.map(utc);
+            let (got, got_note) = p.published_for(&article("a"));
+            assert_eq!(
+                (got.map(|d| d.to_rfc3339()), got_note.as_deref()),
+                (published.map(str::to_string), *note),
+                "page {own:?}, listed {listed:?}"
+            );
+        }
+    }
+}
