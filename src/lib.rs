@@ -10,6 +10,7 @@
 //! - [`extract`]: HTML → metadata and main text;
 //! - [`detect`]: main text → verdict per tracked article;
 //! - [`placement`]: a judged page → the outlet it belongs to and its hit records;
+//! - [`syndication`]: whether a page credits another publication as the original;
 //! - [`run`]: one polling pass, wiring the stages together.
 //!
 //! [`backup`] dumps, restores and checks the store. After a run, [`alerts`] sends new placements to the `[alerts]` channels.
@@ -37,4 +38,5 @@ pub mod run;
 pub mod status;
 pub mod store;
 pub mod store_guard;
+pub mod syndication;
 pub mod text;

@@ -13,6 +13,9 @@ struct Cli {
     /// Config file [default: config/pickup.toml]
     #[arg(long, global = true, env = "PICKUP_CONFIG")]
     config: Option<PathBuf>,
+    /// The store to use instead of the config's store.path (one per --shard job)
+    #[arg(long, global = true, value_name = "PATH")]
+    store: Vec<PathBuf>,
     /// Print only errors
     #[arg(long, short, global = true, conflicts_with = "verbose")]
     quiet: bool,
@@ -38,7 +41,12 @@ enum LogFormat {
 #[derive(Subcommand)]
 enum Command {
     /// Poll every outlet once, record new placements, print a summary (for cron)
-    Run,
+    Run {
+        /// Poll only shard i of n (like 3/8), by a stable hash of the outlet id; each shard
+        /// keeps its own store (give each job its own --config with its own store.path)
+        #[arg(long)]
+        shard: Option<pickup::run::Shard>,
+    },
     /// Print every recorded placement, one record each
     Export {
         #[arg(long, value_enum)]
@@ -88,9 +96,6 @@ enum Command {
 enum DbAction {
     /// Write every record of the store as JSON Lines
     Dump {
-        /// Dump this store folder instead of the config's (to save what a damaged one holds)
-        #[arg(long)]
-        store: Option<PathBuf>,
         /// Write to this file instead of standard output
         #[arg(short, long)]
         output: Option<PathBuf>,
@@ -163,7 +168,7 @@ async fn tokio_main(cli: Cli) -> Result<(), Error> {
     };
     match cli.command {
         Command::Demo => cmd::output::print(&pickup::demo::run().await?),
-        Command::Run => cmd::run::run(&config()?, cli.quiet).await,
+        Command::Run { shard } => cmd::run::run(&config()?, &pickup::run::RunOptions { shard }, cli.quiet).await,
         Command::Export {
             format,
             article,
@@ -202,7 +207,7 @@ async fn tokio_main(cli: Cli) -> Result<(), Error> {
         Command::Status => cmd::status::status(&config()?),
         Command::Db { action } => {
             let args = match action {
-                DbAction::Dump { store, output } => DbArgs::Dump { store, output },
+                DbAction::Dump { output } => DbArgs::Dump { output },
                 DbAction::Restore { file } => DbArgs::Restore { input: file },
                 DbAction::Check => DbArgs::Check,
             };

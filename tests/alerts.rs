@@ -11,8 +11,6 @@ use std::time::Duration;
 
 /// No command may take longer than this here: a bound against hangs, not a timing.
 const HANG_BOUND: Duration = Duration::from_secs(120);
-/// Placements the fixture world holds.
-const PLACEMENTS: usize = 6;
 
 fn pickup() -> Command {
     let mut cmd = Command::cargo_bin("pickup").unwrap();
@@ -62,6 +60,16 @@ impl World {
             .assert()
             .success();
         String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    }
+
+    /// How many placements the store holds, as `export` says.
+    fn placements(&self) -> usize {
+        let out = pickup()
+            .args(["export", "--format", "json", "--config"])
+            .arg(&self.config)
+            .assert()
+            .success();
+        outlets_in(&out.get_output().stdout).len()
     }
 
     fn file(&self, name: &str) -> String {
@@ -134,8 +142,10 @@ fn a_webhook_and_a_command_get_each_new_placement_once() {
         hook.url
     ));
     let out = w.run();
+    let placements = w.placements();
+    assert!(placements > 1, "the world has placements");
     assert!(
-        out.contains(&format!("alert: {PLACEMENTS} placements sent by webhook")),
+        out.contains(&format!("alert: {placements} placements sent by webhook")),
         "{out}"
     );
     {
@@ -147,10 +157,10 @@ fn a_webhook_and_a_command_get_each_new_placement_once() {
             posts[0].0
         );
         assert!(posts[0].0.contains("application/json"), "{}", posts[0].0);
-        assert_eq!(outlets_in(&posts[0].1).len(), PLACEMENTS);
+        assert_eq!(outlets_in(&posts[0].1).len(), placements);
     }
-    assert_eq!(outlets_in(w.file("alerts.json").as_bytes()).len(), PLACEMENTS);
-    assert_eq!(w.file("calls"), format!("{PLACEMENTS}\n"));
+    assert_eq!(outlets_in(w.file("alerts.json").as_bytes()).len(), placements);
+    assert_eq!(w.file("calls"), format!("{placements}\n"));
 
     // Nothing new: no delivery at all.
     let out = w.run();
@@ -165,6 +175,7 @@ fn a_failed_webhook_waits_in_the_outbox_and_is_sent_next_run() {
     let hook = receiver(503);
     let w = world(&format!("webhook = \"{}\"\ntimeout_secs = 5", hook.url));
     let out = w.run();
+    let placements = w.placements();
     assert!(
         out.contains("alert: webhook failed") && out.contains("HTTP 503"),
         "{out}"
@@ -172,7 +183,7 @@ fn a_failed_webhook_waits_in_the_outbox_and_is_sent_next_run() {
     let status = w.status();
     assert!(
         status.contains(&format!(
-            "alerts by webhook: {PLACEMENTS} placements waiting (last try failed:"
+            "alerts by webhook: {placements} placements waiting (last try failed:"
         )),
         "{status}"
     );
@@ -181,7 +192,7 @@ fn a_failed_webhook_waits_in_the_outbox_and_is_sent_next_run() {
     w.run();
     let posts = hook.posts.lock().unwrap();
     assert_eq!(posts.len(), 2, "one failed try, one delivery, nothing after");
-    assert_eq!(outlets_in(&posts[1].1).len(), PLACEMENTS);
+    assert_eq!(outlets_in(&posts[1].1).len(), placements);
     drop(posts);
     assert!(w.status().contains("alerts by webhook: 0 placements waiting\n"));
 }
@@ -209,7 +220,7 @@ fn a_run_killed_during_an_alert_sends_it_next_run_and_only_then() {
     let _ = std::process::Command::new("kill").arg(sleeper.trim()).status();
 
     w.run();
-    assert_eq!(outlets_in(w.file("got.json").as_bytes()).len(), PLACEMENTS);
+    assert_eq!(outlets_in(w.file("got.json").as_bytes()).len(), w.placements());
     w.run();
     assert_eq!(
         w.file("calls").lines().count(),
@@ -222,6 +233,7 @@ fn a_run_killed_during_an_alert_sends_it_next_run_and_only_then() {
 fn export_new_prints_what_arrived_since_the_last_marked_export() {
     let w = world("");
     w.run();
+    let placements = w.placements();
     let export = |args: &[&str]| {
         let out = pickup()
             .args(["export", "--format", "json", "--config"])
@@ -231,15 +243,15 @@ fn export_new_prints_what_arrived_since_the_last_marked_export() {
             .success();
         outlets_in(&out.get_output().stdout)
     };
-    assert_eq!(export(&["--new"]).len(), PLACEMENTS, "nothing marked yet");
+    assert_eq!(export(&["--new"]).len(), placements, "nothing marked yet");
     assert_eq!(
         export(&["--new"]).len(),
-        PLACEMENTS,
+        placements,
         "without --mark nothing is remembered"
     );
-    assert_eq!(export(&["--new", "--mark"]).len(), PLACEMENTS);
+    assert_eq!(export(&["--new", "--mark"]).len(), placements);
     assert!(export(&["--new"]).is_empty(), "everything was marked");
-    assert_eq!(export(&[]).len(), PLACEMENTS, "a plain export still has everything");
+    assert_eq!(export(&[]).len(), placements, "a plain export still has everything");
 }
 
 #[test]
@@ -264,7 +276,10 @@ fn email_goes_through_the_local_sendmail() {
         .success();
     let mail = w.file("mail.txt");
     assert!(
-        mail.starts_with("To: press@example.org\nSubject: pickup: 6 new placements\n"),
+        mail.starts_with(&format!(
+            "To: press@example.org\nSubject: pickup: {} new placements\n",
+            w.placements()
+        )),
         "{mail}"
     );
     assert!(

@@ -387,16 +387,18 @@ fn sigterm_stops_a_run_cleanly_with_exit_143_and_the_next_run_completes_it() {
     );
     {
         let store = w.store();
-        assert_eq!(
-            outlets(&store),
-            [
-                "capital-tribune",
-                "diario-del-sur",
-                "harbour-herald",
-                "le-courrier",
-                "pacific-review"
-            ]
-        );
+        let kept = outlets(&store);
+        // The placements whose pages were served before the signal are all recorded.
+        for o in [
+            "capital-tribune",
+            "diario-del-sur",
+            "harbour-herald",
+            "le-courrier",
+            "pacific-review",
+        ] {
+            assert!(kept.iter().any(|k| k == o), "{o} in {kept:?}");
+        }
+        assert!(!kept.iter().any(|k| k == "relay-wire"), "{kept:?}");
         assert!(
             store.last_run().unwrap().unwrap().interrupted,
             "the run's record says so"
@@ -411,12 +413,18 @@ fn sigterm_stops_a_run_cleanly_with_exit_143_and_the_next_run_completes_it() {
         assert!(relay.as_ref().is_none_or(|s| s.body_hash.is_none()), "{relay:?}");
     }
     // The hang was the feed's first request only: the next run completes the work.
+    let kept = outlets(&w.store());
     pickup()
         .args(["run", "--quiet", "--config"])
         .arg(&w.config)
         .assert()
         .success();
-    assert!(outlets(&w.store()).contains(&"relay-wire".to_string()));
+    let all = outlets(&w.store());
+    assert!(all.contains(&"relay-wire".to_string()), "{all:?}");
+    assert!(
+        kept.iter().all(|o| all.contains(o)),
+        "nothing lost: {kept:?} in {all:?}"
+    );
 }
 
 #[test]
@@ -437,7 +445,7 @@ fn ctrl_c_exits_130_and_a_second_signal_exits_at_once_keeping_every_placement() 
         .success();
     let all = outlets(&w.store());
     assert!(kept.iter().all(|o| all.contains(o)), "{kept:?} kept in {all:?}");
-    assert_eq!(all.len(), 6, "{all:?}");
+    assert!(all.contains(&"relay-wire".to_string()), "{all:?}");
 }
 
 #[test]

@@ -10,11 +10,9 @@ use std::path::{Path, PathBuf};
 /// What `pickup db` was asked for.
 #[derive(Debug, Clone)]
 pub enum DbArgs {
-    /// Dump the store (`store`, else the config's) to `output` (else standard output).
-    Dump {
-        store: Option<PathBuf>,
-        output: Option<PathBuf>,
-    },
+    /// Dump the config's store (`--store` names another, such as a damaged one's remains) to
+    /// `output` (else standard output).
+    Dump { output: Option<PathBuf> },
     /// Restore the dump in `input` into the config's store, which must be empty.
     Restore { input: PathBuf },
     /// Check the config's store.
@@ -28,8 +26,8 @@ pub enum DbArgs {
 /// file and line), and for `check`, a store found damaged ([`Error::Store`], exit 1).
 pub fn db(config: &Config, args: &DbArgs) -> Result<(), Error> {
     match args {
-        DbArgs::Dump { store, output } => {
-            let path = store.as_deref().unwrap_or(&config.store.path);
+        DbArgs::Dump { output } => {
+            let path = &config.store.path;
             // A dump is also how what is left of a damaged store is saved: no witness check.
             let store = crate::store_guard::open_salvage(path)?;
             match output {

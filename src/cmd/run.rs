@@ -19,14 +19,14 @@ use std::sync::Arc;
 /// A config with no articles or no outlets ([`Error::Config`]); the run's own errors
 /// ([`Error::NothingFetched`] when no source could be fetched, store errors); and
 /// [`Error::Interrupted`] when stopped by a signal (every hit found until then stays recorded).
-pub async fn run(config: &Config, quiet: bool) -> Result<(), Error> {
+pub async fn run(config: &Config, options: &crate::run::RunOptions, quiet: bool) -> Result<(), Error> {
     config.require_work()?;
     let mut signals = Signals::listen()?;
     let store = crate::store_guard::open_checked(&config.store.path)?;
     crate::alerts::begin(config, &store, chrono::Utc::now())?;
     let progress = ProgressBar::for_terminal(quiet);
     let stop = Arc::new(Stop::default());
-    let run = crate::run::run_until(config, &store, progress.clone(), stop.clone());
+    let run = crate::run::run_until(config, &store, progress.clone(), options, stop.clone());
     tokio::pin!(run);
     let (result, signal) = tokio::select! {
         result = &mut run => (result, None),

@@ -9,10 +9,12 @@
 
 mod outage;
 mod pages;
+mod shard;
 mod sources;
 mod stop;
 mod summary;
 
+pub use shard::Shard;
 pub use stop::{GRACE, Stop};
 pub use summary::{RunSummary, SourceFailure};
 
@@ -45,6 +47,14 @@ pub trait Progress: Send + Sync {
     fn page_done(&self) {}
 }
 
+/// How one run is asked to go.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Poll only the outlets of this shard (`--shard i/n`); pages are still attributed to
+    /// whichever configured outlet owns their site.
+    pub shard: Option<Shard>,
+}
+
 /// No progress reports: for cron, pipes, tests and the demo.
 pub struct Silent;
 
@@ -61,7 +71,6 @@ pub(crate) struct Ctx {
     outlet_index: OutletIndex,
     /// Candidates older than this are out of every article's window.
     earliest: DateTime<Utc>,
-    lookback: TimeDelta,
     /// Page keys claimed by some task this run, so two outlets never fetch one page twice.
     claimed: Mutex<HashSet<String>>,
     tally: Mutex<Tally>,
@@ -88,12 +97,17 @@ impl Ctx {
 
 /// One polling pass over every outlet.
 pub async fn run(config: &Config, store: &Store) -> Result<RunSummary> {
-    run_with(config, store, Arc::new(Silent)).await
+    run_with(config, store, Arc::new(Silent), &RunOptions::default()).await
 }
 
-/// [`run`], reporting progress as it goes.
-pub async fn run_with(config: &Config, store: &Store, progress: Arc<dyn Progress>) -> Result<RunSummary> {
-    run_until(config, store, progress, Arc::new(Stop::default())).await
+/// [`run`] as `options` ask, reporting progress as it goes.
+pub async fn run_with(
+    config: &Config,
+    store: &Store,
+    progress: Arc<dyn Progress>,
+    options: &RunOptions,
+) -> Result<RunSummary> {
+    run_until(config, store, progress, options, Arc::new(Stop::default())).await
 }
 
 /// [`run_with`], stopping cleanly when `stop` is asked ([`stop`]): the summary then says
@@ -102,6 +116,7 @@ pub async fn run_until(
     config: &Config,
     store: &Store,
     progress: Arc<dyn Progress>,
+    options: &RunOptions,
     stop: Arc<Stop>,
 ) -> Result<RunSummary> {
     let started = Utc::now();
@@ -125,17 +140,19 @@ pub async fn run_until(
         outlets: config.outlets.clone(),
         outlet_index: OutletIndex::new(&config.outlets),
         earliest,
-        lookback,
         claimed: Mutex::new(HashSet::new()),
         tally: Mutex::new(Tally::default()),
         progress,
         stop: stop.clone(),
     });
+    let polled: Vec<usize> = (0..config.outlets.len())
+        .filter(|&i| options.shard.is_none_or(|s| s.contains(&config.outlets[i].id)))
+        .collect();
     ctx.progress
-        .start(config.outlets.iter().map(|o| o.sources().count()).sum());
+        .start(polled.iter().map(|&i| config.outlets[i].sources().count()).sum());
 
     let outlets_in_flight = config.crawl.max_concurrency.max(1) * 2;
-    let outlets = stream::iter(0..config.outlets.len())
+    let outlets = stream::iter(polled)
         .map(|i| poll_outlet(ctx.clone(), i))
         .buffer_unordered(outlets_in_flight)
         .collect::<Vec<()>>();
