@@ -13,7 +13,8 @@ struct Cli {
     /// Config file [default: config/pickup.toml]
     #[arg(long, global = true, env = "PICKUP_CONFIG")]
     config: Option<PathBuf>,
-    /// The store to use instead of the config's store.path (one per --shard job)
+    /// The store to use instead of the config's store.path (one per --shard job); export takes
+    /// it more than once and merges the stores by placement
     #[arg(long, global = true, value_name = "PATH")]
     store: Vec<PathBuf>,
     /// Print only errors
@@ -102,6 +103,7 @@ fn init_logging(quiet: bool, verbose: bool) {
 
 #[tokio::main]
 async fn tokio_main(cli: Cli) -> Result<(), Error> {
+    let merges_stores = matches!(cli.command, Command::Export { .. });
     let config = || {
         Config::load(
             &cli.config
@@ -124,6 +126,7 @@ async fn tokio_main(cli: Cli) -> Result<(), Error> {
                 article,
                 since,
                 output,
+                stores: cli.store.clone(),
             },
         ),
         Command::Check {
