@@ -307,6 +307,11 @@ async fn the_export_is_exactly_the_expected_placements() {
         summary.to_string().lines().nth(1),
         Some("new: 11 placements on 9 outlets (cybercrime-2021 11)")
     );
+    let status = pickup::status::render(&f.config, &store).unwrap();
+    assert!(
+        status.contains("11 new placements. 11 placements on 9 outlets recorded in all"),
+        "{status}"
+    );
     // The AMP view fetched under a URL of its own is a variant of its page, not a placement.
     let hh = hits
         .iter()
