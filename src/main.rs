@@ -105,11 +105,18 @@ fn init_logging(quiet: bool, verbose: bool) {
 async fn tokio_main(cli: Cli) -> Result<(), Error> {
     let merges_stores = matches!(cli.command, Command::Export { .. });
     let config = || {
-        Config::load(
+        let mut config = Config::load(
             &cli.config
                 .clone()
                 .unwrap_or_else(|| PathBuf::from("config/pickup.toml")),
-        )
+        )?;
+        match cli.store.as_slice() {
+            [] => {}
+            [one] => config.store.path = one.clone(),
+            [_, _, ..] if merges_stores => {}
+            [..] => return Err(Error::Usage("--store: this command takes one store".into())),
+        }
+        Ok::<_, Error>(config)
     };
     match cli.command {
         Command::Demo => cmd::output::print(&pickup::demo::run().await?),
