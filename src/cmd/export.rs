@@ -32,6 +32,8 @@ pub struct ExportArgs {
     pub new: bool,
     /// Remember the placements exported now, for a later `new`.
     pub mark: bool,
+    /// The stores to read and merge by placement (one per `--shard` job); empty: the config's.
+    pub stores: Vec<PathBuf>,
 }
 
 /// The store tree holding the keys of placements exported with `--mark`.
@@ -45,22 +47,37 @@ pub fn export(config: &Config, args: &ExportArgs) -> Result<(), Error> {
     if let Some(id) = &args.article {
         super::tracked(config, id)?;
     }
-    let store = crate::store_guard::open_checked(&config.store.path)?;
+    let stores = match args.stores.as_slice() {
+        [] => std::slice::from_ref(&config.store.path),
+        some => some,
+    };
     let filter = report::Filter {
         article: args.article.clone(),
         since: args.since,
     };
-    let marks = store.tree(MARKS_TREE)?;
-    let mut hits = Vec::new();
-    let mut keys = Vec::new();
-    for (key, hit) in store.hit_entries()? {
-        let marked = marks.contains_key(&key).map_err(|e| store.engine_error(e))?;
-        if filter.keeps(&hit) && !(args.new && marked) {
-            keys.push(key);
-            hits.push(hit);
+    // --new and --mark keep their marks in the one store read; several are merged read-only.
+    let (records, marking) = match stores {
+        [path] => {
+            let store = crate::store_guard::open_checked(path)?;
+            let marks = store.tree(MARKS_TREE)?;
+            let mut hits = Vec::new();
+            let mut keys = Vec::new();
+            for (key, hit) in store.hit_entries()? {
+                let marked = marks.contains_key(&key).map_err(|e| store.engine_error(e))?;
+                if filter.keeps(&hit) && !(args.new && marked) {
+                    keys.push(key);
+                    hits.push(hit);
+                }
+            }
+            (report::records(&hits, &filter), Some((store, marks, keys)))
         }
-    }
-    let records = report::records(&hits, &filter);
+        _ if args.new || args.mark => {
+            return Err(Error::Usage(
+                "--new and --mark keep their marks in one store: give at most one --store".into(),
+            ));
+        }
+        _ => (report::records(&crate::store::merged_hits(stores)?, &filter), None),
+    };
     let mut buf = Vec::new();
     match args.format {
         Format::Json => report::json::write(&mut buf, &records),
@@ -69,7 +86,9 @@ pub fn export(config: &Config, args: &ExportArgs) -> Result<(), Error> {
     }
     .map_err(|e| Error::Other(format!("cannot write export: {e}")))?;
     write_to(args.output.as_deref(), &buf)?;
-    if args.mark {
+    if args.mark
+        && let Some((store, marks, keys)) = marking
+    {
         // Marked only once written: an export that failed is not "seen".
         for key in keys {
             marks.insert(key, &[]).map_err(|e| store.engine_error(e))?;
