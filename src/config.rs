@@ -47,7 +47,48 @@ pub struct Config {
     pub outlets: Vec<Outlet>,
     /// Where news of new placements goes (`[alerts]`); none by default.
     pub alerts: AlertsConfig,
+    /// How often each source is polled (`[polling]`, see [`crate::run::schedule`]).
+    pub polling: PollingConfig,
 }
+
+/// `[polling]`: the adaptive polling rules ([`crate::run::schedule`]). Politeness is not here:
+/// it is `[crawl]`'s and no rule changes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PollingConfig {
+    /// A source's usual interval between polls (`interval_minutes`).
+    pub interval: chrono::TimeDelta,
+    /// The floor under every interval, boosted ones included (`min_interval_minutes`).
+    pub min_interval: chrono::TimeDelta,
+    /// How long a boost window stays open (`boost_days`).
+    pub boost: chrono::TimeDelta,
+    /// Nothing new for this long backs a source off (`quiet_days`).
+    pub quiet: chrono::TimeDelta,
+    /// The longest a backed-off source waits (`max_interval_hours`).
+    pub max_interval: chrono::TimeDelta,
+}
+
+impl Default for PollingConfig {
+    fn default() -> Self {
+        PollingConfig {
+            interval: chrono::TimeDelta::minutes(POLL_INTERVAL_MINUTES.into()),
+            min_interval: chrono::TimeDelta::minutes(POLL_FLOOR_MINUTES.into()),
+            boost: chrono::TimeDelta::days(BOOST_DAYS.into()),
+            quiet: chrono::TimeDelta::days(QUIET_DAYS.into()),
+            max_interval: chrono::TimeDelta::hours(MAX_INTERVAL_HOURS.into()),
+        }
+    }
+}
+
+/// An hour: what an hourly cron gives anyway, so by default every run polls every source.
+const POLL_INTERVAL_MINUTES: u32 = 60;
+/// A quarter-hour: a boosted source is never asked more often than this, however often cron runs.
+const POLL_FLOOR_MINUTES: u32 = 15;
+/// Most republications of an op-ed come in its first three days.
+const BOOST_DAYS: u32 = 3;
+/// Three weeks without anything new: an outlet that rarely publishes, polled less.
+const QUIET_DAYS: u32 = 21;
+/// A day: even the quietest source is asked daily.
+const MAX_INTERVAL_HOURS: u32 = 24;
 
 /// `[alerts]`: each channel set gets every new placement once, as a JSON array of export
 /// records (see [`crate::alerts`]).
@@ -138,6 +179,9 @@ pub struct Article {
     /// Plain text, paragraphs separated by blank lines.
     pub text: String,
     pub translations: Vec<Translation>,
+    /// Ids of the outlets the article was pitched to: a placement on one opens a boost window
+    /// ([`crate::run::schedule`]).
+    pub pitched: Vec<String>,
 }
 
 impl Article {
@@ -224,6 +268,18 @@ struct RawConfig {
     outlet_files: Vec<Spanned<String>>,
     #[serde(default)]
     alerts: Option<Spanned<RawAlerts>>,
+    #[serde(default)]
+    polling: Option<Spanned<RawPolling>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawPolling {
+    interval_minutes: Option<Spanned<u32>>,
+    min_interval_minutes: Option<Spanned<u32>>,
+    boost_days: Option<Spanned<u32>>,
+    quiet_days: Option<Spanned<u32>>,
+    max_interval_hours: Option<Spanned<u32>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -282,6 +338,8 @@ struct RawArticle {
     text: Spanned<String>,
     #[serde(default)]
     translations: Vec<Spanned<RawTranslation>>,
+    #[serde(default)]
+    pitched: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -494,6 +552,18 @@ impl Config {
         }
 
         let alerts = alerts_config(&src, raw.alerts.as_ref().map(|a| a.get_ref()))?;
+        let polling = polling_config(&src, raw.polling.as_ref().map(|p| p.get_ref()))?;
+        for (i, a) in raw.articles.iter().enumerate() {
+            for (j, p) in a.get_ref().pitched.iter().enumerate() {
+                if !outlet_ids.contains(p.get_ref().trim()) {
+                    return src.err(
+                        p.span(),
+                        format!("articles[{i}].pitched[{j}]"),
+                        format!("{:?} is not the id of a configured outlet", p.get_ref()),
+                    );
+                }
+            }
+        }
         Ok(Config {
             path: path.to_path_buf(),
             store,
@@ -501,6 +571,7 @@ impl Config {
             articles,
             outlets,
             alerts,
+            polling,
         })
     }
 
@@ -578,6 +649,16 @@ pub mod limits {
     pub const AUDIENCE: RangeInclusive<u64> = 0..=10_000_000_000;
     /// One alert delivery: a second to ten minutes.
     pub const ALERT_TIMEOUT_SECS: RangeInclusive<f64> = 1.0..=600.0;
+    /// A source's interval: from every run (0) to a week.
+    pub const POLL_INTERVAL_MINUTES: RangeInclusive<u32> = 0..=10_080;
+    /// The floor under every interval: none (0) to a day.
+    pub const POLL_FLOOR_MINUTES: RangeInclusive<u32> = 0..=1_440;
+    /// A boost window: none (0) to three months.
+    pub const BOOST_DAYS: RangeInclusive<u32> = 0..=90;
+    /// Quiet before backing off: a day to ten years.
+    pub const QUIET_DAYS: RangeInclusive<u32> = 1..=3_650;
+    /// The longest wait of a backed-off source: an hour to a month.
+    pub const MAX_INTERVAL_HOURS: RangeInclusive<u32> = 1..=720;
 }
 
 /// A number checked against its documented range (NaN is outside every range).
@@ -835,6 +916,37 @@ fn alerts_config(src: &Source, raw: Option<&RawAlerts>) -> Result<AlertsConfig, 
     })
 }
 
+fn polling_config(src: &Source, raw: Option<&RawPolling>) -> Result<PollingConfig, ConfigError> {
+    use chrono::TimeDelta;
+    let empty = RawPolling::default();
+    let raw = raw.unwrap_or(&empty);
+    let get = |v: &Option<Spanned<u32>>, key: &str, range, default| {
+        ranged(src, v, &format!("polling.{key}"), range, default).map(i64::from)
+    };
+    Ok(PollingConfig {
+        interval: TimeDelta::minutes(get(
+            &raw.interval_minutes,
+            "interval_minutes",
+            &limits::POLL_INTERVAL_MINUTES,
+            POLL_INTERVAL_MINUTES,
+        )?),
+        min_interval: TimeDelta::minutes(get(
+            &raw.min_interval_minutes,
+            "min_interval_minutes",
+            &limits::POLL_FLOOR_MINUTES,
+            POLL_FLOOR_MINUTES,
+        )?),
+        boost: TimeDelta::days(get(&raw.boost_days, "boost_days", &limits::BOOST_DAYS, BOOST_DAYS)?),
+        quiet: TimeDelta::days(get(&raw.quiet_days, "quiet_days", &limits::QUIET_DAYS, QUIET_DAYS)?),
+        max_interval: TimeDelta::hours(get(
+            &raw.max_interval_hours,
+            "max_interval_hours",
+            &limits::MAX_INTERVAL_HOURS,
+            MAX_INTERVAL_HOURS,
+        )?),
+    })
+}
+
 fn non_empty(src: &Source, s: &Spanned<String>, field: &str) -> Result<String, ConfigError> {
     let v = s.get_ref().trim();
     if v.is_empty() {
@@ -909,6 +1021,7 @@ fn article(src: &Source, i: usize, a: &RawArticle) -> Result<Article, ConfigErro
         language: language(src, &a.language, &f("language"))?,
         text: read_text(src, &a.text, &f("text"))?,
         translations,
+        pitched: a.pitched.iter().map(|p| p.get_ref().trim().to_string()).collect(),
     })
 }
 

@@ -84,10 +84,15 @@ pub async fn run() -> Result<String> {
     }
 
     let started = Instant::now();
-    let second = crate::run::run(&config, &store).await?;
+    // Polled again at once, due or not (`run --all`), to show conditional GET at work.
+    let all = crate::run::RunOptions {
+        all: true,
+        ..Default::default()
+    };
+    let second = crate::run::run_with(&config, &store, std::sync::Arc::new(crate::run::Silent), &all).await?;
     let _ = writeln!(
         out,
-        "\nSecond run on the unchanged web ({} ms): {} requests, {} pages fetched, {} new placements.",
+        "\nSecond run (--all) on the unchanged web ({} ms): {} requests, {} pages fetched, {} new placements.",
         started.elapsed().as_millis(),
         second.record.requests,
         second.record.pages_fetched,

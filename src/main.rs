@@ -47,6 +47,9 @@ enum Command {
         /// keeps its own store (give each job its own --config with its own store.path)
         #[arg(long)]
         shard: Option<pickup::run::Shard>,
+        /// Poll every source now, whether or not its interval is due (see `status`)
+        #[arg(long)]
+        all: bool,
     },
     /// Print every recorded placement, one record each
     Export {
@@ -177,7 +180,14 @@ async fn tokio_main(cli: Cli) -> Result<(), Error> {
     };
     match cli.command {
         Command::Demo => cmd::output::print(&pickup::demo::run().await?),
-        Command::Run { shard } => cmd::run::run(&config()?, &pickup::run::RunOptions { shard }, cli.quiet).await,
+        Command::Run { shard, all } => {
+            let options = pickup::run::RunOptions {
+                shard,
+                all,
+                ..Default::default()
+            };
+            cmd::run::run(&config()?, &options, cli.quiet).await
+        }
         Command::Export {
             format,
             article,

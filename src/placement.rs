@@ -215,6 +215,7 @@ mod tests {
             language: "en".into(),
             text: String::new(),
             translations: vec![],
+            pitched: vec![],
         }
     }
 

@@ -1,24 +1,48 @@
-//! `pickup status`: every source's health as kept in the store, and the last run's figures.
+//! `pickup status`: every source's health as kept in the store, when it is next polled
+//! ([`crate::run::schedule`]), and the last run's figures.
 
 use crate::config::Config;
 use crate::error::Result;
+use crate::run::schedule;
 use crate::store::Store;
 use std::fmt::Write;
 
+/// The status table as of now.
+///
+/// # Errors
+/// Store errors.
 pub fn render(config: &Config, store: &Store) -> Result<String> {
+    render_at(config, store, chrono::Utc::now())
+}
+
+/// The status table with `now` as the time next polls are reckoned from; "next poll" is
+/// "due" for a source the next run polls, else the time (UTC) and the rule that set it.
+///
+/// # Errors
+/// Store errors.
+pub fn render_at(config: &Config, store: &Store, now: chrono::DateTime<chrono::Utc>) -> Result<String> {
     let states: std::collections::HashMap<String, _> = store.sources()?.into_iter().collect();
+    let boost_until = schedule::boost_until(config, &store.hits()?, now);
+    let next_poll = |state: &crate::store::SourceState| {
+        let next = schedule::next_poll(state, now, &config.polling, boost_until);
+        if next.is_due(now) {
+            "due".to_string()
+        } else {
+            format!("{} ({})", next.at.format("%m-%d %H:%M"), next.why.as_str())
+        }
+    };
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<24} {:<8} {:<11} {:>5} {:>8}  {:<20} url",
-        "outlet", "source", "status", "fails", "latency", "last success"
+        "{:<24} {:<8} {:<11} {:>5} {:>8}  {:<20} {:<21} url",
+        "outlet", "source", "status", "fails", "latency", "last success", "next poll"
     );
     for o in &config.outlets {
         for (kind, url) in o.sources() {
             let line = match states.get(url.as_str()) {
                 None => format!(
-                    "{:<24} {:<8} {:<11} {:>5} {:>8}  {:<20} {url}",
-                    o.id, kind, "never", "-", "-", "-"
+                    "{:<24} {:<8} {:<11} {:>5} {:>8}  {:<20} {:<21} {url}",
+                    o.id, kind, "never", "-", "-", "-", "due"
                 ),
                 Some(s) => {
                     let flag = if s.is_failing() { " !" } else { "" };
@@ -31,8 +55,14 @@ pub fn render(config: &Config, store: &Store) -> Result<String> {
                         .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
                         .unwrap_or_else(|| "never".into());
                     let mut line = format!(
-                        "{:<24} {:<8} {:<11} {:>5} {:>8}  {:<20} {url}{flag}",
-                        o.id, kind, s.last_status, s.consecutive_failures, latency, success
+                        "{:<24} {:<8} {:<11} {:>5} {:>8}  {:<20} {:<21} {url}{flag}",
+                        o.id,
+                        kind,
+                        s.last_status,
+                        s.consecutive_failures,
+                        latency,
+                        success,
+                        next_poll(s)
                     );
                     if let Some(e) = &s.last_error {
                         let _ = write!(line, "\n{:>26}{}", "", crate::text::shorten(e, 100));
@@ -54,12 +84,13 @@ pub fn render(config: &Config, store: &Store) -> Result<String> {
         Some(r) => {
             let _ = writeln!(
                 out,
-                "\nlast run {} ({:.1} s): {} sources polled, {} unchanged, {} failed; {} pages fetched, {} failed; {} requests; {} new placements. {} recorded in all, {} pages judged.",
+                "\nlast run {} ({:.1} s): {} sources polled, {} unchanged, {} failed, {} not due; {} pages fetched, {} failed; {} requests; {} new placements. {} recorded in all, {} pages judged.",
                 r.started.format("%Y-%m-%d %H:%M UTC"),
                 (r.finished - r.started).num_milliseconds() as f64 / 1000.0,
                 r.sources_polled,
                 r.sources_unchanged,
                 r.sources_failed,
+                r.sources_not_due,
                 r.pages_fetched,
                 r.pages_failed,
                 r.requests,

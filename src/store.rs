@@ -174,6 +174,10 @@ pub struct SourceState {
     /// A sitemap index's children as last read, so an unchanged index still leads to them.
     #[serde(default)]
     pub children: Vec<String>,
+    /// When the source last brought a page not seen before (first set at its first poll): a
+    /// source quiet for weeks is polled less often ([`crate::run::schedule`]).
+    #[serde(default)]
+    pub last_new: Option<DateTime<Utc>>,
 }
 
 impl SourceState {
@@ -196,6 +200,9 @@ pub struct RunRecord {
     /// Sources that keep failing and were not polled this run (they are polled less often).
     #[serde(default)]
     pub sources_backing_off: usize,
+    /// Sources whose interval was not yet due, so not polled this run (`run --all` polls them).
+    #[serde(default)]
+    pub sources_not_due: usize,
     pub candidates: usize,
     pub pages_fetched: usize,
     pub pages_failed: usize,

@@ -170,6 +170,7 @@ fn article(id: &str, author: Option<&str>, text: String) -> Article {
         language: "en".into(),
         text,
         translations: vec![],
+        pitched: vec![],
     }
 }
 

@@ -52,7 +52,13 @@ fn accepted_keys(section: &str) -> Vec<String> {
 #[test]
 fn the_readme_documents_every_config_key() {
     let readme = readme();
-    for (section, prefix) in [("[crawl]", "crawl."), ("[store]", "store."), ("", "")] {
+    for (section, prefix) in [
+        ("[crawl]", "crawl."),
+        ("[store]", "store."),
+        ("[alerts]", "alerts."),
+        ("[polling]", "polling."),
+        ("", ""),
+    ] {
         let keys = accepted_keys(section);
         assert!(!keys.is_empty());
         for key in keys {

@@ -95,6 +95,30 @@ fn every_config_number_is_accepted_at_its_edges_and_refused_past_them() {
             assert!(err.contains(&format!(":{line}: crawl.{key}: ")), "{key} = {bad}: {err}");
         }
     }
+    let polling = [
+        ("interval_minutes", "0", "10080", "-1", "10081"),
+        ("min_interval_minutes", "0", "1440", "-1", "1441"),
+        ("boost_days", "0", "90", "-1", "91"),
+        ("quiet_days", "1", "3650", "0", "3651"),
+        ("max_interval_hours", "1", "720", "0", "721"),
+    ];
+    for (key, low, high, below, above) in polling {
+        for ok in [low, high] {
+            load(&format!("[polling]\n{key} = {ok}\n")).unwrap_or_else(|e| panic!("{key} = {ok}: {e}"));
+        }
+        for bad in [below, above] {
+            let err = load(&format!("[polling]\n{key} = {bad}\n")).expect_err(&format!("{key} = {bad}"));
+            let line = ARTICLE_TOML.lines().count() + 2;
+            assert!(
+                err.contains(&format!(":{line}: polling.{key}: ")),
+                "{key} = {bad}: {err}"
+            );
+        }
+    }
+    // An article pitched to an outlet that is not configured names the entry.
+    let err = load(&format!("pitched = [\"nowhere\"]\n{}", outlet("http://127.0.0.1:1/f"))).unwrap_err();
+    assert!(err.contains("articles[0].pitched[0]: \"nowhere\""), "{err}");
+    load(&format!("pitched = [\"o\"]\n{}", outlet("http://127.0.0.1:1/f"))).unwrap();
     let audience = |n: &str| load(&format!("{}audience = {n}\n", outlet("http://127.0.0.1:1/f")));
     audience("0").unwrap();
     audience("10000000000").unwrap();

@@ -205,7 +205,14 @@ async fn a_second_run_on_an_unchanged_web_adds_nothing_and_fetches_no_page() {
     let before = store.hits().unwrap();
     f.web.clear_log();
 
-    let second = pickup::run::run(&f.config, &store).await.unwrap();
+    // Polled again at once (`run --all`: by the schedule no source is due yet).
+    let all = pickup::run::RunOptions {
+        all: true,
+        ..Default::default()
+    };
+    let second = pickup::run::run_with(&f.config, &store, std::sync::Arc::new(pickup::run::Silent), &all)
+        .await
+        .unwrap();
     assert_eq!(second.record.new_hits, 0);
     assert_eq!(second.record.pages_fetched, 0);
     assert_eq!(store.hits().unwrap(), before, "records are untouched");
@@ -362,6 +369,7 @@ async fn two_shards_merged_give_exactly_the_records_of_one_run() {
         let store = Store::open(path).unwrap();
         let options = pickup::run::RunOptions {
             shard: Some(format!("{}/2", i + 1).parse().unwrap()),
+            ..Default::default()
         };
         let summary = pickup::run::run_with(&config, &store, std::sync::Arc::new(pickup::run::Silent), &options)
             .await
@@ -382,4 +390,69 @@ async fn two_shards_merged_give_exactly_the_records_of_one_run() {
     let merged = comparable(pickup::store::merged_hits(&stores).unwrap());
     assert!(!one.is_empty());
     assert_eq!(merged, one);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_source_not_yet_due_is_skipped_and_run_all_polls_it() {
+    let f = world(|c| c).await;
+    let store = Store::open(&f.config.store.path).unwrap();
+    let first = pickup::run::run(&f.config, &store).await.unwrap();
+    let sources = f.config.outlets.iter().map(|o| o.sources().count()).sum::<usize>();
+    assert_eq!(first.record.sources_polled, sources, "a source never polled is due");
+    let polled_at = store.last_run().unwrap().unwrap().started;
+    f.web.clear_log();
+
+    // Minutes later (well inside the hourly interval): no healthy source is due; only the dead
+    // feed, which failed once, is retried.
+    let run_at = |now: chrono::DateTime<chrono::Utc>, all: bool| {
+        let options = pickup::run::RunOptions {
+            all,
+            now: Some(now),
+            ..Default::default()
+        };
+        let (config, store) = (f.config.clone(), store.clone());
+        async move {
+            pickup::run::run_with(&config, &store, std::sync::Arc::new(pickup::run::Silent), &options)
+                .await
+                .unwrap()
+        }
+    };
+    let early = run_at(polled_at + chrono::TimeDelta::minutes(20), false).await;
+    assert_eq!(early.record.sources_polled, 1);
+    assert_eq!(early.record.sources_failed, 1);
+    assert_eq!(early.record.sources_not_due, sources - 1);
+    let log = f.web.log();
+    assert!(log.len() == 1 && log[0].status == 404, "only the dead feed: {log:#?}");
+
+    // `run --all` polls every source at the same moment.
+    let forced = run_at(polled_at + chrono::TimeDelta::minutes(20), true).await;
+    assert_eq!(forced.record.sources_polled, sources);
+    assert_eq!(forced.record.sources_not_due, 0);
+    assert!(!f.web.log().is_empty());
+    let polled_again = polled_at + chrono::TimeDelta::minutes(20);
+    f.web.clear_log();
+
+    // `status` shows each source's next poll: an hour after the forced run, for the dead feed
+    // too, which has now failed three times in a row and rests an hour.
+    let status = pickup::status::render_at(&f.config, &store, polled_again).unwrap();
+    let next = (polled_again + chrono::TimeDelta::hours(1))
+        .format("%m-%d %H:%M")
+        .to_string();
+    assert_eq!(
+        status.matches(&format!("{next} (regular)")).count(),
+        sources - 1,
+        "{status}"
+    );
+    assert_eq!(status.matches(&format!("{next} (failing)")).count(), 1, "{status}");
+    let status = pickup::status::render_at(&f.config, &store, polled_again + chrono::TimeDelta::hours(1)).unwrap();
+    assert!(
+        !status.contains("(regular)") && !status.contains("(failing)"),
+        "every source due an hour later: {status}"
+    );
+
+    // An hour after that, every source is due again (the fixture articles are years old, so no
+    // boost window is open and the interval is the plain hour).
+    let later = run_at(polled_again + chrono::TimeDelta::minutes(60), false).await;
+    assert_eq!(later.record.sources_polled, sources);
+    assert_eq!(later.record.sources_not_due, 0);
 }

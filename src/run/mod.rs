@@ -9,6 +9,7 @@
 
 mod outage;
 mod pages;
+pub mod schedule;
 mod shard;
 mod sources;
 mod stop;
@@ -53,6 +54,11 @@ pub struct RunOptions {
     /// Poll only the outlets of this shard (`--shard i/n`); pages are still attributed to
     /// whichever configured outlet owns their site.
     pub shard: Option<Shard>,
+    /// Poll every source, due or not (`run --all`); a failing source's rest is skipped too.
+    pub all: bool,
+    /// The time the schedule takes as now (the run's start when `None`); for tests of the
+    /// adaptive polling rules with a controlled clock.
+    pub now: Option<DateTime<Utc>>,
 }
 
 /// No progress reports: for cron, pipes, tests and the demo.
@@ -77,6 +83,13 @@ pub(crate) struct Ctx {
     progress: Arc<dyn Progress>,
     /// Asked on SIGTERM or Ctrl-C: no new source or page is started once it is.
     stop: Arc<Stop>,
+    /// The run's "now" for the schedule, and the time a poll is recorded at: its start.
+    now: DateTime<Utc>,
+    polling: crate::config::PollingConfig,
+    /// The end of the boost window open at `now` ([`schedule::boost_until`]).
+    boost_until: Option<DateTime<Utc>>,
+    /// `run --all`: every source is polled, due or not.
+    force: bool,
 }
 
 impl Ctx {
@@ -132,6 +145,8 @@ pub async fn run_until(
         .map(|a| a.window_start(lookback))
         .min()
         .unwrap_or(DateTime::<Utc>::MIN_UTC);
+    let now = options.now.unwrap_or(started);
+    let boost_until = schedule::boost_until(config, &store.hits()?, now);
     let ctx = Arc::new(Ctx {
         store: store.clone(),
         fetcher: fetcher.clone(),
@@ -144,6 +159,10 @@ pub async fn run_until(
         tally: Mutex::new(Tally::default()),
         progress,
         stop: stop.clone(),
+        now,
+        polling: config.polling.clone(),
+        boost_until,
+        force: options.all,
     });
     let polled: Vec<usize> = (0..config.outlets.len())
         .filter(|&i| options.shard.is_none_or(|s| s.contains(&config.outlets[i].id)))

@@ -22,7 +22,8 @@ pub(super) fn total_failure(
     now: DateTime<Utc>,
 ) -> Result<Option<Error>> {
     let considered = record.sources_polled + record.sources_backing_off;
-    if considered == 0 || record.sources_failed < record.sources_polled {
+    // A source not yet due answered at its last poll: the run cannot say that nothing answers.
+    if considered == 0 || record.sources_failed < record.sources_polled || record.sources_not_due > 0 {
         return Ok(None);
     }
     let mut last_success: Option<DateTime<Utc>> = None;

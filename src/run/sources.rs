@@ -2,12 +2,12 @@
 //! parsed into candidates, its health noted, and its state saved once its pages are done.
 
 use super::summary::SourceFailure;
-use super::{Ctx, pages};
+use super::{Ctx, pages, schedule};
 use crate::config::SourceKind;
 use crate::crawl::{self, Candidate, FetchError, Fetched, Validators, Want};
 use crate::error::Result;
 use crate::store::SourceState;
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use futures_util::{StreamExt, stream};
 
 /// How many sitemap-index children are followed per sitemap (the parser puts the newest first).
@@ -24,19 +24,26 @@ pub(super) async fn poll_source(ctx: &Ctx, outlet: usize, kind: SourceKind, url:
         kind: kind.to_string(),
         ..SourceState::default()
     });
-    let now = Utc::now();
-    if let Some(due) = next_poll_due(&state)
-        && now < due
-    {
-        tracing::info!(
-            "{}: {url} failed {} times in a row; next poll after {due}",
-            o.id,
-            state.consecutive_failures
-        );
-        ctx.tally().record.sources_backing_off += 1;
+    let now = ctx.now;
+    let next = schedule::next_poll(&state, now, &ctx.polling, ctx.boost_until);
+    if !ctx.force && !next.is_due(now) {
+        // A source whose last poll failed is resting, not merely early: it counts towards a
+        // total failure ([`super::outage`]).
+        if state.consecutive_failures > 0 {
+            tracing::info!(
+                "{}: {url} failed {} times in a row; next poll after {}",
+                o.id,
+                state.consecutive_failures,
+                next.at
+            );
+            ctx.tally().record.sources_backing_off += 1;
+        } else {
+            tracing::debug!("{}: {url} not due until {} ({})", o.id, next.at, next.why.as_str());
+            ctx.tally().record.sources_not_due += 1;
+        }
         return Ok(());
     }
-    state.last_polled = Some(now);
+    let previous_poll = state.last_polled.replace(now);
     let polled = poll(ctx, kind, url, &state).await;
     ctx.tally().record.sources_polled += 1;
     match polled {
@@ -73,7 +80,7 @@ pub(super) async fn poll_source(ctx: &Ctx, outlet: usize, kind: SourceKind, url:
         Ok(Poll::Items(items)) => {
             tracing::debug!("{}: {url} lists {} candidates", o.id, items.candidates.len());
             note_success(&mut state, &items.fetched, "ok", now);
-            process_items(ctx, outlet, kind, key, state, items).await
+            process_items(ctx, outlet, kind, key, state, items, previous_poll).await
         }
     }
 }
@@ -81,6 +88,7 @@ pub(super) async fn poll_source(ctx: &Ctx, outlet: usize, kind: SourceKind, url:
 /// Fetches and judges a changed source's new candidates, then saves the source's validators
 /// and hash, and its sitemap children's, only if every candidate is dealt with: until then a
 /// run killed half-way, or a page that failed for now, makes the next run poll it in full again.
+/// Until then the source keeps its previous poll time too, so the next run finds it due.
 async fn process_items(
     ctx: &Ctx,
     outlet: usize,
@@ -88,6 +96,7 @@ async fn process_items(
     key: &str,
     mut state: SourceState,
     items: Items,
+    previous_poll: Option<DateTime<Utc>>,
 ) -> Result<()> {
     state.items_last_poll = items.candidates.len();
     state.children = items.children;
@@ -96,9 +105,14 @@ async fn process_items(
         last_modified: state.last_modified.take(),
     };
     state.body_hash = None;
+    let polled = std::mem::replace(&mut state.last_polled, previous_poll);
     ctx.store.save_source(key, &state)?;
+    state.last_polled = polled;
 
     let fresh = pages::select_candidates(ctx, items.candidates)?;
+    if !fresh.is_empty() {
+        state.last_new = Some(ctx.now);
+    }
     let outcomes: Vec<bool> = stream::iter(fresh)
         .map(|c| async move {
             // Once a stop is asked no new page starts; the source stays unfinished.
@@ -125,15 +139,9 @@ async fn process_items(
     Ok(())
 }
 
-/// When a source that keeps failing may be polled again: the wait doubles with each failure
-/// past [`SourceState::FAILING_AFTER`] (1 h, 2 h, 4 h …) up to a day. It is never dropped.
-fn next_poll_due(state: &SourceState) -> Option<DateTime<Utc>> {
-    let extra = state.consecutive_failures.checked_sub(SourceState::FAILING_AFTER)?;
-    let hours = 1i64 << extra.min(5);
-    Some(state.last_polled? + TimeDelta::hours(hours.min(24)))
-}
-
 fn note_success(state: &mut SourceState, fetched: &Fetched, status: &str, now: DateTime<Utc>) {
+    // Quiet is counted from the first successful poll (or the first since the field was kept).
+    state.last_new.get_or_insert(now);
     state.consecutive_failures = 0;
     state.last_status = status.to_string();
     state.last_error = None;
@@ -288,29 +296,4 @@ fn parse_source(kind: SourceKind, body: &[u8], content_type: Option<&str>, base:
 
 fn fetch_failure(e: FetchError) -> (String, String) {
     (e.class(), e.to_string())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_source_failing_run_after_run_is_rested_longer_each_time_up_to_a_day() {
-        let polled: DateTime<Utc> = "2026-01-01T00:00:00Z".parse().unwrap();
-        let due = |failures| {
-            let state = SourceState {
-                consecutive_failures: failures,
-                last_polled: Some(polled),
-                ..Default::default()
-            };
-            next_poll_due(&state).map(|d| (d - polled).num_hours())
-        };
-        assert_eq!(due(0), None);
-        assert_eq!(due(2), None, "polled every run until it is failing");
-        assert_eq!(due(3), Some(1));
-        assert_eq!(due(4), Some(2));
-        assert_eq!(due(6), Some(8));
-        assert_eq!(due(8), Some(24));
-        assert_eq!(due(40), Some(24), "never dropped: at most a day between polls");
-    }
 }

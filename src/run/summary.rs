@@ -27,10 +27,11 @@ impl fmt::Display for RunSummary {
         let secs = (r.finished - r.started).num_milliseconds() as f64 / 1000.0;
         writeln!(
             f,
-            "pickup run: {} sources polled ({} unchanged, {} failed), {} candidates, {} pages fetched ({} failed, {} skipped by robots.txt), {} requests, {:.1} s",
+            "pickup run: {} sources polled ({} unchanged, {} failed, {} not due), {} candidates, {} pages fetched ({} failed, {} skipped by robots.txt), {} requests, {:.1} s",
             r.sources_polled,
             r.sources_unchanged,
             r.sources_failed,
+            r.sources_not_due,
             r.candidates,
             r.pages_fetched,
             r.pages_failed,
