@@ -780,9 +780,9 @@ impl CjkReader {
     }
 }
 
-/// "2万3752", "1.2億", "二万三千七百五十二", "二〇二一", "十一", and Korean "1천247", "2,350만",
+/// "2万3752", "1.2億", "二万三千七百五十二", "二〇二一", "十一", "十亿", and Korean "1천247", "2,350만",
 /// "110억회": digits and numerals, then multipliers. A run of numeral characters must start
-/// with a digit, or with 十 before a digit ("十一" is 11; "十分" is "enough", "万一" "just in
+/// with a digit, or with 十 before a digit or 万亿兆 ("十一" is 11; "十分" is "enough", "万一" "just in
 /// case"), and be two characters or more ("一部" is "a part"). Korean units count only when
 /// written onto the digits; a counter after them ("억회") ends the figure.
 fn cjk_figure(tokens: &[Token], i: usize) -> Option<Figure> {
@@ -838,9 +838,9 @@ fn cjk_figure(tokens: &[Token], i: usize) -> Option<Figure> {
     })
 }
 
-/// A CJK digit joined to what comes before ("十一").
+/// A CJK digit or large multiplier joined to what comes before ("十一", "十亿").
 fn cjk_digit_after(t: &Token) -> bool {
-    t.joined && t.class == Class::Cjk && matches!(cjk_numeral(&t.norm), Some((_, false)))
+    t.joined && t.class == Class::Cjk && matches!(cjk_numeral(&t.norm), Some((m, big)) if !big || m >= 1e4)
 }
 
 /// The anchor key of a value: whole numbers without a fraction ("11000000000"), others as
@@ -983,6 +983,67 @@ mod tests {
         assert_eq!(figures("2,350万人", Some("ja")), ["23500000"]);
         assert_eq!(figures("31パーセント", Some("ja")), ["31"]);
         assert_eq!(figures("3千万", Some("ja")), ["30000000"]);
+    }
+
+    #[test]
+    fn digits_of_every_script() {
+        for text in ["٢٣٫٥ مليون", "۲۳٫۵ میلیون", "23.5 ล้านคน", "๒๓.๕ ล้าน", "२३.५ लाख"]
+        {
+            let got = figures(text, None);
+            assert!(got == ["23500000"] || got == ["2350000"], "{text}: {got:?}");
+        }
+        assert_eq!(figures("١٬٢٤٧ حساباً", None), ["1247"]);
+        assert_eq!(figures("١١ مليار جرعة", Some("ar")), ["11000000000"]);
+        assert_eq!(
+            figures("11 млрд доз и 3,4 тыс. звонков", Some("ru")),
+            ["11000000000", "3400"]
+        );
+        assert_eq!(figures("8.9 พันล้านดอลลาร์", Some("th")), ["8900000000"]);
+        assert_eq!(figures("1.1 หมื่นล้านโดส", Some("th")), ["11000000000"]);
+        // "ร้อยละ 97" is 97 per cent, not a hundred; scale words alone are words.
+        assert_eq!(figures("ร้อยละ 97", Some("th")), ["97"]);
+        assert!(figures("มิลลิออน ล้าน พัน", Some("th")).is_empty());
+        assert!(figures("ألف مليون", Some("ar")).is_empty());
+    }
+
+    #[test]
+    fn korean_units_written_onto_digits() {
+        for (text, want) in [
+            ("1천247건", "1247"),
+            ("4백 명", "400"),
+            ("3만 명", "30000"),
+            ("2억 원", "200000000"),
+            ("2,350만 명", "23500000"),
+            ("110억회분", "11000000000"),
+            ("1억2천만", "120000000"),
+            ("1만2천 대", "12000"),
+        ] {
+            assert_eq!(figures(text, Some("ko")), [want], "{text}");
+        }
+        // A unit after a space, and a word that only starts like one, are not figures.
+        assert_eq!(figures("2020년 만 명", Some("ko")), ["2020"]);
+        assert_eq!(figures("80여 개국", Some("ko")), ["80"]);
+    }
+
+    #[test]
+    fn chinese_numerals_with_zero_and_ten() {
+        assert_eq!(figures("二〇一九年十二月三十一日", Some("zh")), ["2019", "12", "31"]);
+        assert_eq!(figures("一百一十亿剂", Some("zh")), ["11000000000"]);
+        assert_eq!(figures("十亿美元", Some("zh")), ["1000000000"]);
+        assert_eq!(figures("两千三百五十万人", Some("zh")), ["23500000"]);
+        assert_eq!(figures("第七十五届", Some("zh")), ["75"]);
+        assert!(figures("十分重要", Some("zh")).is_empty());
+    }
+
+    #[test]
+    fn thai_years_of_the_buddhist_era() {
+        assert_eq!(figures("ปี 2563", Some("th")), ["2020"]);
+        assert_eq!(figures("พ.ศ. ๒๕๖๗", Some("th")), ["2024"]);
+        // With a thousands separator it is a count; a common-era year stays itself; so does a
+        // number outside Thai text.
+        assert_eq!(figures("2,563 คน", Some("th")), ["2563"]);
+        assert_eq!(figures("ค.ศ. 2025", Some("th")), ["2025"]);
+        assert_eq!(figures("in 2563 cases", Some("en")), ["2563"]);
     }
 
     #[test]

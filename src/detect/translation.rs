@@ -369,6 +369,8 @@ pub struct AnchorMatch {
 /// A page anchor resolved to the article keys it can stand for.
 struct PageKey {
     keys: Vec<u32>,
+    /// Resolved by sound, not by its own key.
+    by_sound: bool,
     para: usize,
     sentence: u32,
     at: f64,
@@ -522,6 +524,7 @@ impl AnchorIndex {
                 let keys = self.resolve(a, names);
                 (!keys.is_empty()).then_some(PageKey {
                     keys,
+                    by_sound: a.key.is_empty(),
                     para: a.para,
                     sentence: a.sentence,
                     at: a.at,
@@ -555,11 +558,20 @@ impl AnchorIndex {
             score = score.max(figures / art.total_no_names.max(f64::EPSILON));
         }
         let vocab: HashSet<u32> = a_idx.iter().map(|&i| art.keys[i]).collect();
-        let page_in_vocab = page_keys
-            .iter()
-            .filter(|p| p.keys.iter().any(|k| vocab.contains(k)))
-            .count();
-        let page_share = pairs.len() as f64 / page_in_vocab.max(1) as f64;
+        let share = |counts: &dyn Fn(&PageKey) -> bool| {
+            let in_vocab = page_keys
+                .iter()
+                .filter(|p| counts(p) && p.keys.iter().any(|k| vocab.contains(k)))
+                .count();
+            let aligned = pairs.iter().filter(|&&(_, j)| counts(&page_keys[j])).count();
+            aligned as f64 / in_vocab.max(1) as f64
+        };
+        let mut page_share = share(&|_| true);
+        if names == Names::Transliterated {
+            // In a script without capitals every word is looked up by sound, and common words
+            // sound like short names ("دون" like "Taiwan"): those may not lower the share either.
+            page_share = page_share.max(share(&|p| !p.by_sound));
+        }
         let distinct: HashSet<u32> = pairs.iter().map(|&(i, _)| art.keys[a_idx[i]]).collect();
         if score < MIN_SCORE || page_share < MIN_PAGE_SHARE || distinct.len() < MIN_SHARED {
             return Err(format!(
@@ -573,18 +585,13 @@ impl AnchorIndex {
         }
         // A news report or press release can list the article's figures in its order too, but
         // in a fraction of the words: a translation spans about as much text as the original.
-        // Measured between consecutive aligned anchors in the same or neighbouring paragraphs,
-        // so paragraphs the outlet cut do not count as text it shortened.
-        let (mut article_span, mut page_span) = (0.0, 0.0);
-        for w in pairs.windows(2) {
-            let ((ia, ja), (ib, jb)) = (w[0], w[1]);
-            let (ia, ib) = (a_idx[ia], a_idx[ib]);
-            if art.paras[ib] - art.paras[ia] <= 1 {
-                article_span += art.at[ib] - art.at[ia];
-                page_span += page_keys[jb].at - page_keys[ja].at;
-            }
-        }
-        let length_ratio = page_span / f64::max(article_span, 1.0);
+        let windows = spans(&pairs, |i| (art.paras[a_idx[i]], art.at[a_idx[i]]), |j| page_keys[j].at);
+        let article_span: f64 = windows.iter().map(|w| w.0).sum();
+        let page_span: f64 = windows.iter().map(|w| w.1).sum();
+        // Both overall and for the median stretch of text: a text of its own that lists the
+        // figures densely in one place and says something else at length in another is long
+        // overall and short in most of its stretches.
+        let length_ratio = (page_span / f64::max(article_span, 1.0)).min(weighted_median_ratio(&windows));
         if length_ratio < MIN_LENGTH_RATIO {
             return Err(format!(
                 "not a translation: the article's figures and names in its order, but in {:.0}% of its length \
@@ -631,6 +638,48 @@ impl AnchorIndex {
             best_page_para,
         }
     }
+}
+
+/// Text between consecutive aligned anchors, as (article words, page words), for anchors in
+/// the same or neighbouring paragraphs of the article (so paragraphs the outlet cut do not
+/// count as text it shortened). A pair the page wrote in swapped order is skipped, its
+/// neighbours' window spanning it.
+fn spans(
+    pairs: &[(usize, usize)],
+    article: impl Fn(usize) -> (usize, f64),
+    page: impl Fn(usize) -> f64,
+) -> Vec<(f64, f64)> {
+    let mut out = Vec::new();
+    let mut last: Option<(usize, usize)> = None;
+    for &(i, j) in pairs {
+        if let Some((li, lj)) = last {
+            if j <= lj {
+                continue;
+            }
+            let ((pa, a0), (pb, a1)) = (article(li), article(i));
+            if pb - pa <= 1 {
+                out.push((a1 - a0, page(j) - page(lj)));
+            }
+        }
+        last = Some((i, j));
+    }
+    out
+}
+
+/// The page-to-article length ratio of the median word of article text in `windows`: half of
+/// the article's text between aligned anchors is rendered at this ratio or more.
+fn weighted_median_ratio(windows: &[(f64, f64)]) -> f64 {
+    let mut ratios: Vec<(f64, f64)> = windows.iter().filter(|w| w.0 > 0.0).map(|&(a, p)| (p / a, a)).collect();
+    ratios.sort_by(|x, y| x.0.total_cmp(&y.0));
+    let half = ratios.iter().map(|r| r.1).sum::<f64>() / 2.0;
+    let mut seen = 0.0;
+    for (ratio, weight) in ratios {
+        seen += weight;
+        if seen >= half {
+            return ratio;
+        }
+    }
+    0.0
 }
 
 /// One anchor of the article's sequence as the alignment sees it.
@@ -782,6 +831,7 @@ mod tests {
         keys.iter()
             .map(|&(key, sentence)| PageKey {
                 keys: vec![key],
+                by_sound: false,
                 para: 0,
                 sentence,
                 at: 0.0,
