@@ -1,7 +1,12 @@
 //! The `pickup` command: parses arguments, calls the library, maps the outcome to an exit code.
 
 use clap::{Parser, Subcommand};
-use pickup::cmd::{self, check::CheckArgs, export::ExportArgs, export::Format};
+use pickup::cmd::{
+    self,
+    check::CheckArgs,
+    export::{ExportArgs, Format},
+    report::{ReportArgs, ReportFormat},
+};
 use pickup::config::Config;
 use pickup::error::{Error, ExitCode};
 use std::path::PathBuf;
@@ -37,6 +42,24 @@ enum Command {
         /// Only placements published on or after this day (YYYY-MM-DD)
         #[arg(long, value_parser = cmd::parse_day)]
         since: Option<chrono::NaiveDate>,
+        /// Write to this file instead of standard output
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Write the briefing: title block, headline figures, charts, top outlets, every placement
+    Report {
+        /// html (default), pdf (printed by headless Chromium or Chrome), xlsx or md
+        #[arg(long, value_enum, default_value = "html")]
+        format: ReportFormat,
+        /// Only this article (default: a section per tracked article, with a combined headline)
+        #[arg(long)]
+        article: Option<String>,
+        /// Only placements published on or after this day (YYYY-MM-DD)
+        #[arg(long, value_parser = cmd::parse_day)]
+        since: Option<chrono::NaiveDate>,
+        /// Only placements published on or before this day (YYYY-MM-DD)
+        #[arg(long, value_parser = cmd::parse_day)]
+        until: Option<chrono::NaiveDate>,
         /// Write to this file instead of standard output
         #[arg(short, long)]
         output: Option<PathBuf>,
@@ -115,6 +138,22 @@ async fn tokio_main(cli: Cli) -> Result<(), Error> {
                 format,
                 article,
                 since,
+                output,
+            },
+        ),
+        Command::Report {
+            format,
+            article,
+            since,
+            until,
+            output,
+        } => cmd::report::report(
+            &config()?,
+            &ReportArgs {
+                format,
+                article,
+                since,
+                until,
                 output,
             },
         ),

@@ -6,6 +6,7 @@ pub mod check;
 pub mod export;
 pub mod output;
 pub mod progress;
+pub mod report;
 pub mod run;
 pub mod status;
 

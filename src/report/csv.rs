@@ -1,8 +1,21 @@
 //! CSV export: the JSON record's columns, UTF-8 with a byte-order mark so spreadsheet programs
 //! read accents and non-Latin scripts right; fields quoted when they need it.
+//!
+//! Scraped text can be a formula: a title `=HYPERLINK("http://evil.example","Click")` would open
+//! in a spreadsheet as a live link. Every field starting with `=`, `+`, `-`, `@`, a tab or a
+//! carriage return gets a leading `'`, as OWASP's CSV injection guidance says.
 
 use super::ExportRecord;
 use std::io::Write;
+
+/// A field a spreadsheet will not read as a formula (OWASP, "CSV Injection").
+pub fn neutralise(field: &str) -> std::borrow::Cow<'_, str> {
+    if field.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{field}").into()
+    } else {
+        field.into()
+    }
+}
 
 pub fn write(out: &mut dyn Write, records: &[ExportRecord]) -> std::io::Result<()> {
     out.write_all("\u{feff}".as_bytes())?;
@@ -24,7 +37,7 @@ pub fn write(out: &mut dyn Write, records: &[ExportRecord]) -> std::io::Result<(
     ])?;
     for r in records {
         let score = format!("{:.3}", r.score);
-        w.write_record([
+        let fields = [
             r.article.as_str(),
             r.kind,
             &score,
@@ -38,7 +51,22 @@ pub fn write(out: &mut dyn Write, records: &[ExportRecord]) -> std::io::Result<(
             r.published.as_deref().unwrap_or(""),
             &r.first_seen,
             &r.evidence,
-        ])?;
+        ];
+        w.write_record(fields.iter().map(|f| neutralise(f).into_owned()))?;
     }
     w.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neutralise;
+
+    #[test]
+    fn formulas_become_text() {
+        for f in ["=HYPERLINK(\"x\")", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(neutralise(f), format!("'{f}"));
+        }
+        assert_eq!(neutralise("Taiwan = partner"), "Taiwan = partner");
+        assert_eq!(neutralise("0.950"), "0.950");
+    }
 }

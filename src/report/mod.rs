@@ -1,8 +1,15 @@
-//! Exports of recorded hits: the record DESIGN.md defines, and its JSON, CSV and HTML writers.
+//! Exports of recorded hits: the record DESIGN.md defines, its JSON and CSV writers, and the
+//! briefing (`pickup report`) built from it in HTML, PDF, XLSX and Markdown.
 
+pub mod briefing;
+mod chart;
 pub mod csv;
 pub mod html;
 pub mod json;
+pub mod markdown;
+pub mod names;
+pub mod pdf;
+pub mod xlsx;
 
 use crate::store::HitRecord;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -24,6 +31,12 @@ pub struct ExportRecord {
     pub published: Option<String>,
     pub first_seen: String,
     pub evidence: String,
+    /// Share of the article found, 0–1, to three decimals.
+    pub coverage: f64,
+    /// The original's URL when the page credits another site, or null.
+    pub syndicated_from: Option<String>,
+    /// The outlet's monthly readers, if known.
+    pub audience: Option<u64>,
 }
 
 fn rfc3339(t: &DateTime<Utc>) -> String {
@@ -47,6 +60,9 @@ impl From<&HitRecord> for ExportRecord {
             first_seen: rfc3339(&h.first_seen),
             // Detection stored the passage already shortened.
             evidence: h.evidence.clone(),
+            coverage: (h.coverage * 1000.0).round() / 1000.0,
+            syndicated_from: None,
+            audience: None,
         }
     }
 }
@@ -57,15 +73,17 @@ pub struct Filter {
     pub article: Option<String>,
     /// Keeps hits published on or after this day (first seen, when the publication date is unknown).
     pub since: Option<NaiveDate>,
+    /// Keeps hits published on or before this day (the same date as `since`).
+    pub until: Option<NaiveDate>,
 }
 
 impl Filter {
     pub fn keeps(&self, h: &HitRecord) -> bool {
         let article_ok = self.article.as_deref().is_none_or(|a| a == h.article);
-        let since_ok = self
-            .since
-            .is_none_or(|d| h.published.unwrap_or(h.first_seen).date_naive() >= d);
-        article_ok && since_ok
+        let day = h.published.unwrap_or(h.first_seen).date_naive();
+        let since_ok = self.since.is_none_or(|d| day >= d);
+        let until_ok = self.until.is_none_or(|d| day <= d);
+        article_ok && since_ok && until_ok
     }
 }
 
@@ -80,4 +98,10 @@ pub fn records(hits: &[HitRecord], filter: &Filter) -> Vec<ExportRecord> {
             .then_with(|| a.outlet.cmp(&b.outlet))
     });
     kept.into_iter().map(ExportRecord::from).collect()
+}
+
+/// The day a placement counts on, `YYYY-MM-DD`: its publication date as the page gives it, else
+/// the day pickup first saw it.
+pub fn day(r: &ExportRecord) -> &str {
+    r.published.as_deref().unwrap_or(&r.first_seen).get(..10).unwrap_or("")
 }
