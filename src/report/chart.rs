@@ -58,8 +58,9 @@ pub fn over_time(by_day: &[(NaiveDate, usize)]) -> String {
     let total: usize = counts.iter().sum();
     let max = counts.iter().copied().max().unwrap_or(1).max(1);
 
-    let (width, height) = (720.0, 230.0);
-    let (left, right, top, bottom) = (40.0, 50.0, 22.0, 40.0);
+    let (width, height) = (720.0, 240.0);
+    // The top margin holds the titles above the tallest bar's value.
+    let (left, right, top, bottom) = (40.0, 50.0, 34.0, 40.0);
     let plot_w = width - left - right;
     let plot_h = height - top - bottom;
     let step = nice_step(max, 5);

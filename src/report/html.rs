@@ -8,8 +8,8 @@ use super::{ExportRecord, chart, day};
 use base64::Engine as _;
 use std::fmt::Write as _;
 
-/// Characters of evidence shown under each headline: two printed lines at table width.
-pub const EVIDENCE_CHARS: usize = 160;
+/// Characters of evidence shown under each headline: about two printed lines at table width.
+pub const EVIDENCE_CHARS: usize = 120;
 
 /// Escapes text for HTML content and attribute values (every scraped string goes through it).
 pub fn esc(text: &str) -> String {
@@ -56,8 +56,8 @@ h3{font-size:1.05em;margin:1em 0 .3em}
 .figure b{display:block;font-size:1.6em;line-height:1.1}
 .figure span{color:var(--muted);font-size:.85em}
 .rule{font-size:.85em;color:var(--muted);margin:.3em 0}
-.splits{display:flex;gap:2em;flex-wrap:wrap;font-size:.9em;margin:.3em 0}
-.splits table{width:auto}
+.splits{display:flex;gap:2em;flex-wrap:wrap;align-items:flex-start;font-size:.9em;margin:.3em 0}
+.splits table{width:auto;min-width:13em}
 .charts{display:grid;grid-template-columns:1fr 1fr;gap:.6em 1.5em;margin-top:.6em}
 .charts .wide{grid-column:1 / -1}
 svg.chart{width:100%;height:auto;display:block}
@@ -77,8 +77,9 @@ footer{margin-top:2em;font-size:.8em;color:var(--muted)}
 @page{margin:12mm 12mm 13mm}
 @media print{
  body{font-size:9pt;margin:0;max-width:none;padding:0}
+ table.placements{font-size:7.8pt}
+ .ev{font-size:7.2pt}
  a{color:var(--ink);text-decoration:none}
- .first{break-after:page}
  h1,h2,h3,.summary{break-after:avoid;page-break-after:avoid}
  table{break-before:avoid}
  tr,.figure,svg.chart,.splits table{break-inside:avoid;page-break-inside:avoid}
@@ -209,7 +210,7 @@ fn headline(h: &mut String, b: &Briefing, f: &Figures, articles: usize) {
     if f.audience_unknown == f.outlets {
         figure(h, "unknown".into(), "estimated reach");
     } else {
-        figure(h, reach_words(f.reach), "estimated reach (monthly readers)");
+        figure(h, reach_words(f.reach), "est. monthly reach");
     }
     h.push_str("</div>");
     let _ = write!(h, "<p class=\"rule\">{}</p>", esc(&super::briefing::reach_rule(f)));
@@ -281,9 +282,9 @@ fn placements(h: &mut String, b: &Briefing, single: bool) {
             continue;
         }
         h.push_str(
-            "<table class=\"placements\"><colgroup><col style=\"width:10%\"><col style=\"width:15%\">\
-             <col style=\"width:10%\"><col style=\"width:9%\"><col style=\"width:10%\"><col style=\"width:8%\">\
-             <col style=\"width:38%\"></colgroup><thead><tr><th>Date</th><th>Outlet</th><th>Country</th>\
+            "<table class=\"placements\"><colgroup><col style=\"width:9%\"><col style=\"width:16%\">\
+             <col style=\"width:10%\"><col style=\"width:9%\"><col style=\"width:9%\"><col style=\"width:8%\">\
+             <col style=\"width:39%\"></colgroup><thead><tr><th>Date</th><th>Outlet</th><th>Country</th>\
              <th>Language</th><th>Kind</th><th class=\"n\">Coverage</th><th>Headline and evidence</th></tr></thead><tbody>\n",
         );
         for r in &s.records {
