@@ -643,10 +643,7 @@ fn logo(src: &Source, s: &Spanned<String>) -> Result<Logo, ConfigError> {
             return src.err(
                 s.span(),
                 "report.logo",
-                format!(
-                    "{} is not a .png, .jpg, .gif, .svg or .webp image",
-                    path.display()
-                ),
+                format!("{} is not a .png, .jpg, .gif, .svg or .webp image", path.display()),
             );
         }
     };

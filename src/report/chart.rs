@@ -206,10 +206,7 @@ pub fn bars(title: &str, rows: &[(String, usize)]) -> String {
     if rows.len() > MAX_BAR_ROWS {
         let rest = &rows[MAX_BAR_ROWS - 1..];
         shown.truncate(MAX_BAR_ROWS - 1);
-        shown.push((
-            format!("{} others", rest.len()),
-            rest.iter().map(|r| r.1).sum(),
-        ));
+        shown.push((format!("{} others", rest.len()), rest.iter().map(|r| r.1).sum()));
     }
     let max = shown.iter().map(|r| r.1).max().unwrap_or(1).max(1);
     let step = nice_step(max, 4);
@@ -290,7 +287,10 @@ mod tests {
         let svg = over_time(&[(d("2021-11-12"), 2), (d("2021-11-14"), 3)]);
         assert_eq!(svg.matches("<rect").count(), 2);
         assert!(svg.contains(">2</text>") && svg.contains(">3</text>"));
-        assert!(svg.contains("font-weight=\"bold\">5</text>"), "running total at the end");
+        assert!(
+            svg.contains("font-weight=\"bold\">5</text>"),
+            "running total at the end"
+        );
         assert!(svg.contains("12 Nov 2021") && svg.contains("14 Nov"));
         assert!(svg.contains("Publication date"));
     }

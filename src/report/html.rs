@@ -51,9 +51,9 @@ dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.1em 1em;margin:0
 dl.meta dt{color:var(--muted)}dl.meta dd{margin:0}
 h2{font-size:1.2em;margin:1.2em 0 .4em;border-bottom:1px solid var(--rule);padding-bottom:.15em}
 h3{font-size:1.05em;margin:1em 0 .3em}
-.figures{display:grid;grid-template-columns:repeat(5,1fr);gap:.5em;margin:.4em 0}
+.figures{display:grid;grid-template-columns:repeat(5,minmax(0,1fr));gap:.5em;margin:.4em 0}
 .figure{border:1px solid var(--rule);border-radius:4px;padding:.35em .5em}
-.figure b{display:block;font-size:1.6em;line-height:1.1}
+.figure b{display:block;font-size:1.5em;line-height:1.1;white-space:nowrap}
 .figure span{color:var(--muted);font-size:.85em}
 .rule{font-size:.85em;color:var(--muted);margin:.3em 0}
 .splits{display:flex;gap:2em;flex-wrap:wrap;align-items:flex-start;font-size:.9em;margin:.3em 0}
@@ -103,7 +103,9 @@ pub fn render(b: &Briefing) -> String {
          <meta name=\"generator\" content=\"pickup {}\"><title>{}</title><style>{CSS}{}</style></head><body>\n",
         env!("CARGO_PKG_VERSION"),
         esc(&page_title),
-        b.paper.map(|p| format!("@page{{size:{}}}", p.css())).unwrap_or_default()
+        b.paper
+            .map(|p| format!("@page{{size:{}}}", p.css()))
+            .unwrap_or_default()
     );
     h.push_str("<div class=\"first\">\n");
     title_block(&mut h, b, single);
@@ -132,7 +134,11 @@ fn title_block(h: &mut String, b: &Briefing, single: bool) {
     h.push_str("<header class=\"title\">");
     if let Some(logo) = &b.logo {
         let data = base64::engine::general_purpose::STANDARD.encode(&logo.bytes);
-        let _ = write!(h, "<img class=\"logo\" src=\"data:{};base64,{data}\" alt=\"\">", logo.mime);
+        let _ = write!(
+            h,
+            "<img class=\"logo\" src=\"data:{};base64,{data}\" alt=\"\">",
+            logo.mime
+        );
     }
     match (single, b.sections.first()) {
         (true, Some(s)) => {
@@ -203,10 +209,22 @@ fn headline(h: &mut String, b: &Briefing, f: &Figures, articles: usize) {
         );
     };
     let word = |n: usize, one: &str, many: &str| if n == 1 { one.to_string() } else { many.to_string() };
-    figure(h, thousands(f.placements as u64), &word(f.placements, "placement", "placements"));
+    figure(
+        h,
+        thousands(f.placements as u64),
+        &word(f.placements, "placement", "placements"),
+    );
     figure(h, thousands(f.outlets as u64), &word(f.outlets, "outlet", "outlets"));
-    figure(h, thousands(f.countries as u64), &word(f.countries, "country", "countries"));
-    figure(h, thousands(f.languages as u64), &word(f.languages, "language", "languages"));
+    figure(
+        h,
+        thousands(f.countries as u64),
+        &word(f.countries, "country", "countries"),
+    );
+    figure(
+        h,
+        thousands(f.languages as u64),
+        &word(f.languages, "language", "languages"),
+    );
     if f.audience_unknown == f.outlets {
         figure(h, "unknown".into(), "estimated reach");
     } else {
@@ -214,7 +232,9 @@ fn headline(h: &mut String, b: &Briefing, f: &Figures, articles: usize) {
     }
     h.push_str("</div>");
     let _ = write!(h, "<p class=\"rule\">{}</p>", esc(&super::briefing::reach_rule(f)));
-    h.push_str("<div class=\"splits\"><table><thead><tr><th>Kind</th><th class=\"n\">Placements</th></tr></thead><tbody>");
+    h.push_str(
+        "<div class=\"splits\"><table><thead><tr><th>Kind</th><th class=\"n\">Placements</th></tr></thead><tbody>",
+    );
     for (kind, n) in &f.by_kind {
         let _ = write!(h, "<tr><td>{kind}</td><td class=\"n\">{n}</td></tr>");
     }
@@ -333,10 +353,7 @@ fn row(h: &mut String, b: &Briefing, r: &ExportRecord) {
         None => esc(headline),
     };
     let syndicated = match &r.syndicated_from {
-        Some(from) => format!(
-            "<br><span class=\"tag\" title=\"{}\">syndicated</span>",
-            esc(from)
-        ),
+        Some(from) => format!("<br><span class=\"tag\" title=\"{}\">syndicated</span>", esc(from)),
         None => String::new(),
     };
     let _ = writeln!(
@@ -373,8 +390,14 @@ mod tests {
 
     #[test]
     fn escapes_markup_and_refuses_script_links() {
-        assert_eq!(esc("<a href='x'>&\"</a>"), "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;");
+        assert_eq!(
+            esc("<a href='x'>&\"</a>"),
+            "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;"
+        );
         assert_eq!(href("javascript:alert(1)"), None);
-        assert_eq!(href("https://a.example/?x=1&y=2").as_deref(), Some("https://a.example/?x=1&amp;y=2"));
+        assert_eq!(
+            href("https://a.example/?x=1&y=2").as_deref(),
+            Some("https://a.example/?x=1&amp;y=2")
+        );
     }
 }

@@ -104,7 +104,9 @@ pub fn render(b: &Briefing) -> String {
             }
             continue;
         }
-        m.push_str("\n| Date | Outlet | Country | Language | Kind | Coverage | Headline |\n|---|---|---|---|---|--:|---|\n");
+        m.push_str(
+            "\n| Date | Outlet | Country | Language | Kind | Coverage | Headline |\n|---|---|---|---|---|--:|---|\n",
+        );
         for r in &s.records {
             let headline = r.title.as_deref().filter(|t| !t.trim().is_empty()).unwrap_or(&r.url);
             let kind = if r.syndicated_from.is_some() {
@@ -136,6 +138,9 @@ mod tests {
         assert_eq!(md("[x](javascript:y) | *b*"), "\\[x\\]\\(javascript:y\\) \\| \\*b\\*");
         assert_eq!(md("a\nb"), "a b");
         assert_eq!(link("T", "javascript:alert(1)"), "T");
-        assert_eq!(link("T]", "https://a.example/x_(y)"), "[T\\]](<https://a.example/x_(y)>)");
+        assert_eq!(
+            link("T]", "https://a.example/x_(y)"),
+            "[T\\]](<https://a.example/x_(y)>)"
+        );
     }
 }

@@ -133,11 +133,7 @@ fn summary(ws: &mut Worksheet, b: &Briefing) -> Result<(), XlsxError> {
             b.sections.iter().map(|s| {
                 (
                     s.title.clone(),
-                    vec![
-                        s.figures.placements as u64,
-                        s.figures.outlets as u64,
-                        s.figures.reach,
-                    ],
+                    vec![s.figures.placements as u64, s.figures.outlets as u64, s.figures.reach],
                 )
             }),
         )?;
