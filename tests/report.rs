@@ -583,7 +583,7 @@ struct Printed {
 }
 
 /// Prints the report with `pickup report --format pdf`, screenshots the HTML, and measures both.
-fn print_and_check(config: &Path, name: &str, browser: &Path) -> Printed {
+fn print_and_check(config: &Path, name: &str, browser: &Path, paper: &str) -> Printed {
     let dir = tempfile::tempdir().unwrap();
     let pdf = dir.path().join(format!("{name}.pdf"));
     run_ok(config, &["report", "--format", "pdf", "-o", pdf.to_str().unwrap()]);
@@ -596,7 +596,7 @@ fn print_and_check(config: &Path, name: &str, browser: &Path) -> Printed {
         .trim()
         .parse()
         .unwrap();
-    assert!(info.contains("(A4)"), "A4 paper: {info}");
+    assert!(info.contains(paper), "{paper} paper: {info}");
     let prefix = dir.path().join("page");
     tool(
         "pdftoppm",
@@ -660,30 +660,38 @@ fn the_report_prints_to_a_few_full_pages_with_the_headline_first() {
     let Some(browser) = renderer() else { return };
     let dir = tempfile::tempdir().unwrap();
     let config = big_world(dir.path());
-    let printed = print_and_check(&config, "big-world", &browser);
-    assert!(
-        (2..=6).contains(&printed.pages),
-        "64 placements print on {} A4 pages",
-        printed.pages
-    );
-    for (i, ink) in printed.ink.iter().enumerate() {
-        assert!(*ink > 0.005, "page {} is not blank ({ink})", i + 1);
+    let text = std::fs::read_to_string(&config).unwrap();
+    // Letter is 18 mm shorter than A4: a page more at most.
+    for (paper, name, most) in [("(A4)", "big-world", 6), ("(letter)", "big-world-letter", 7)] {
+        if paper == "(letter)" {
+            let letter = text.replace("[report]\n", "[report]\npaper = \"letter\"\n");
+            std::fs::write(&config, letter).unwrap();
+        }
+        let printed = print_and_check(&config, name, &browser, paper);
+        assert!(
+            (2..=most).contains(&printed.pages),
+            "64 placements print on {} {paper} pages",
+            printed.pages
+        );
+        for (i, ink) in printed.ink.iter().enumerate() {
+            assert!(*ink > 0.005, "page {} is not blank ({ink})", i + 1);
+        }
+        let first = &printed.first_page_text;
+        for wanted in [
+            "Ministry of Foreign Affairs",
+            "Period covered",
+            "placements",
+            "Placements per day",
+            "By country",
+            "By language",
+        ] {
+            assert!(first.contains(wanted), "page 1 has {wanted}:\n{first}");
+        }
+        assert!(
+            !first.contains("Every placement"),
+            "the table starts after the first page"
+        );
     }
-    let first = &printed.first_page_text;
-    for wanted in [
-        "Ministry of Foreign Affairs",
-        "Period covered",
-        "placements",
-        "Placements per day",
-        "By country",
-        "By language",
-    ] {
-        assert!(first.contains(wanted), "page 1 has {wanted}:\n{first}");
-    }
-    assert!(
-        !first.contains("Every placement"),
-        "the table starts after the first page"
-    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -705,7 +713,7 @@ async fn the_demo_world_reports_and_prints() {
     assert!(html.contains("By Huang Chia-lu · published 10 November 2021"));
     assert!(html.contains("<b>6</b><span>placements") && html.contains("United Kingdom") && html.contains("Argentina"));
     if let Some(browser) = renderer() {
-        let printed = tokio::task::spawn_blocking(move || print_and_check(&path, "demo-world", &browser))
+        let printed = tokio::task::spawn_blocking(move || print_and_check(&path, "demo-world", &browser, "(A4)"))
             .await
             .unwrap();
         assert!((1..=3).contains(&printed.pages), "{} pages", printed.pages);

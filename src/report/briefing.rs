@@ -458,7 +458,10 @@ mod tests {
             ..Filter::default()
         };
         let b = Briefing::build(&config(), &filter, &[], now);
-        assert_eq!(b.nothing_found(), "No placements found between 1 November 2021 and 1 December 2021.");
+        assert_eq!(
+            b.nothing_found(),
+            "No placements found between 1 November 2021 and 1 December 2021."
+        );
         assert_eq!(b.filters_text(), "published from 1 November 2021");
     }
 
