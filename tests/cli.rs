@@ -171,6 +171,9 @@ fn export_has_exactly_the_design_fields_in_json_and_csv() {
         "published",
         "first_seen",
         "evidence",
+        "coverage",
+        "syndicated_from",
+        "audience",
     ];
     let header = expected.join(",");
     expected.sort();
@@ -205,7 +208,7 @@ fn export_has_exactly_the_design_fields_in_json_and_csv() {
         .success();
     let html = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert!(
-        html.contains("Placed <b>1</b> times in <b>1</b> countries and <b>1</b> languages"),
+        html.contains("<b>1</b><span>placement</span>") && html.contains("<b>1</b><span>country</span>"),
         "{html}"
     );
     assert!(html.contains("Example, &quot;The&quot; Daily"), "escaped: {html}");

@@ -34,9 +34,14 @@ pub fn write(out: &mut dyn Write, records: &[ExportRecord]) -> std::io::Result<(
         "published",
         "first_seen",
         "evidence",
+        "coverage",
+        "syndicated_from",
+        "audience",
     ])?;
     for r in records {
         let score = format!("{:.3}", r.score);
+        let coverage = format!("{:.3}", r.coverage);
+        let audience = r.audience.map(|a| a.to_string()).unwrap_or_default();
         let fields = [
             r.article.as_str(),
             r.kind,
@@ -51,6 +56,9 @@ pub fn write(out: &mut dyn Write, records: &[ExportRecord]) -> std::io::Result<(
             r.published.as_deref().unwrap_or(""),
             &r.first_seen,
             &r.evidence,
+            &coverage,
+            r.syndicated_from.as_deref().unwrap_or(""),
+            &audience,
         ];
         w.write_record(fields.iter().map(|f| neutralise(f).into_owned()))?;
     }

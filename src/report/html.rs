@@ -238,11 +238,11 @@ fn headline(h: &mut String, b: &Briefing, f: &Figures, articles: usize) {
     for (kind, n) in &f.by_kind {
         let _ = write!(h, "<tr><td>{kind}</td><td class=\"n\">{n}</td></tr>");
     }
-    let _ = write!(
+    let _ = writeln!(
         h,
         "</tbody></table><table><thead><tr><th>Source</th><th class=\"n\">Placements</th></tr></thead><tbody>\
          <tr><td>direct (run by the outlet itself)</td><td class=\"n\">{}</td></tr>\
-         <tr><td>syndicated (credits another site)</td><td class=\"n\">{}</td></tr></tbody></table></div></section>\n",
+         <tr><td>syndicated (credits another site)</td><td class=\"n\">{}</td></tr></tbody></table></div></section>",
         f.direct, f.syndicated
     );
 }
