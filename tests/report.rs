@@ -580,6 +580,8 @@ fn ink(pgm: &Path) -> f64 {
 
 struct Printed {
     pages: usize,
+    /// Link annotations in the PDF: each placement's headline stays clickable.
+    links: usize,
     ink: Vec<f64>,
     first_page_text: String,
 }
@@ -650,8 +652,11 @@ fn print_and_check(config: &Path, name: &str, browser: &Path, paper: &str) -> Pr
         png.len(),
         empty.len()
     );
+    let bytes = std::fs::read(&pdf).unwrap();
+    let links = bytes.windows(4).filter(|w| w == b"/URI").count();
     Printed {
         pages,
+        links,
         ink: pgms.iter().map(|p| ink(p)).collect(),
         first_page_text,
     }
@@ -678,6 +683,7 @@ fn the_report_prints_to_a_few_full_pages_with_the_headline_first() {
         for (i, ink) in printed.ink.iter().enumerate() {
             assert!(*ink > 0.005, "page {} is not blank ({ink})", i + 1);
         }
+        assert!(printed.links >= 64, "{} links in the PDF", printed.links);
         let first = &printed.first_page_text;
         for wanted in [
             "Ministry of Foreign Affairs",
