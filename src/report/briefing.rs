@@ -90,8 +90,6 @@ pub struct Briefing {
     pub figures: Figures,
     pub top_outlets: Vec<TopOutlet>,
     pub names: Names,
-    /// Audience by outlet id: the record's own, else the config's.
-    pub audience: HashMap<String, u64>,
     /// The paper the page is laid out for when printed to PDF; `None` leaves it to the printer.
     pub paper: Option<Paper>,
 }
@@ -150,7 +148,6 @@ impl Briefing {
             figures,
             sections,
             names: Names::new(&config.report),
-            audience,
             paper: None,
         }
     }
@@ -163,9 +160,16 @@ impl Briefing {
     /// "No placements found between 1 November 2021 and 29 November 2026." for an empty report:
     /// the filter's bounds, else the earliest article's date and the day the report was made.
     pub fn nothing_found(&self) -> String {
-        let start = self
-            .since
-            .or_else(|| self.sections.iter().filter_map(|s| s.published).min());
+        self.nothing_found_since(self.sections.iter().filter_map(|s| s.published).min())
+    }
+
+    /// [`Briefing::nothing_found`] for one article's section: from its publication date.
+    pub fn nothing_found_for(&self, section: &ArticleSection) -> String {
+        self.nothing_found_since(section.published)
+    }
+
+    fn nothing_found_since(&self, published: Option<NaiveDate>) -> String {
+        let start = self.since.or(published);
         let end = self.until.unwrap_or_else(|| self.generated.date_naive());
         match start {
             Some(start) => format!(

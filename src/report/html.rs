@@ -320,16 +320,7 @@ fn placements(h: &mut String, b: &Briefing, single: bool) {
 fn section_summary(b: &Briefing, s: &ArticleSection) -> String {
     let f = &s.figures;
     if f.placements == 0 {
-        let start = b.since.or(s.published);
-        let end = b.until.unwrap_or_else(|| b.generated.date_naive());
-        return match start {
-            Some(start) => format!(
-                "No placements found between {} and {}.",
-                long_date(start),
-                long_date(end)
-            ),
-            None => b.nothing_found(),
-        };
+        return b.nothing_found_for(s);
     }
     let reach = if f.audience_unknown == f.outlets {
         "reach unknown".to_string()

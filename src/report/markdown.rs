@@ -92,16 +92,12 @@ pub fn render(b: &Briefing) -> String {
             let _ = writeln!(m, "\n### {}", md(&s.title));
         }
         if s.records.is_empty() {
-            let start = b.since.or(s.published);
-            if let Some(start) = start {
-                let end = b.until.unwrap_or_else(|| b.generated.date_naive());
-                let _ = writeln!(
-                    m,
-                    "\nNo placements found between {} and {}.",
-                    super::briefing::long_date(start),
-                    super::briefing::long_date(end)
-                );
-            }
+            let _ = writeln!(
+                m,
+                "
+{}",
+                md(&b.nothing_found_for(s))
+            );
             continue;
         }
         m.push_str(

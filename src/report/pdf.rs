@@ -20,9 +20,10 @@ pub const CHROME_NAMES: &[&str] = &[
     "microsoft-edge",
 ];
 
-/// Longest a print may take: a briefing of thousands of rows prints in seconds; a browser stuck
+/// Longest a print may take: a briefing of thousands of rows prints in seconds (a minute on a
+/// loaded two-core machine); a browser stuck
 /// on a first-run dialog or a broken profile would otherwise hang the command for ever.
-pub const PRINT_TIMEOUT: Duration = Duration::from_secs(180);
+pub const PRINT_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// Why the PDF could not be made.
 #[derive(Debug, thiserror::Error)]
