@@ -68,6 +68,8 @@ const HOSTILE: &[&str] = &[
     "@import url(evil.css)",
 ];
 
+const FOUND_VIA: [&str; 4] = ["feed", "sitemap", "listing", "manual"];
+
 const ARTICLE_EN: &str = "Taiwan Can Help Fight Cybercrime in the Post-Pandemic Era";
 const ARTICLE_JA: &str = "台湾は国際社会と共に気候変動に立ち向かう";
 
@@ -152,7 +154,18 @@ fn big_world(dir: &Path) -> PathBuf {
                 "country": country,
                 "language": language,
                 "title": title,
-                "published": if j % 9 == 8 { Value::Null } else { json!(format!("{day}T{hour:02}:30:00Z")) },
+                "published": if j % 9 == 8 { Value::Null } else if country == "TW" || country == "JP" {
+                    // The page's own offset, as placements keep it.
+                    json!(format!("{day}T{hour:02}:30:00+0{}:00", if country == "TW" { 8 } else { 9 }))
+                } else {
+                    json!(format!("{day}T{hour:02}:30:00Z"))
+                },
+                "missing_paragraphs": if kind == "excerpt" { json!([2, 3, 5]) } else { json!([]) },
+                // Every seventh placement credits the wire it came from.
+                "syndicated_from": if n % 7 == 6 { json!(format!("https://wire.example/{article}")) } else { Value::Null },
+                "group": format!("{:016x}", j % 5),
+                "found_via": FOUND_VIA[n % 4],
+                "date_note": if j % 9 == 8 { json!("no date on the page: first seen") } else { Value::Null },
                 "first_seen": format!("{}T23:00:00Z", day + chrono::Days::new(1)),
                 "evidence": format!("“Taiwan can help” — {} <iframe src=x> paragraph {} of the text as it ran, quoted at length so the evidence is long enough to be shortened in the report's table.", if article == "climate" { "台湾は国際社会と共に歩む。" } else { "" }, j + 1),
                 "variants": [],
@@ -199,6 +212,13 @@ fn html_names_the_article_period_and_figures_and_escapes_every_scraped_string() 
         assert!(html.contains(figure), "{figure}");
     }
     assert!(html.contains("once per article"), "the reach rule is stated");
+    assert!(html.contains("direct (run by the outlet itself)</td><td class=\"n\">55<"));
+    assert!(html.contains("syndicated (credits another site)</td><td class=\"n\">9<"));
+    assert_eq!(
+        html.matches(">syndicated</span>").count(),
+        9,
+        "syndicated rows are marked"
+    );
     assert!(html.contains("audience unknown for 9 of 46 outlets"), "{html}");
     // Names people use.
     for name in [
@@ -330,6 +350,8 @@ fn csv_cells_that_would_be_formulas_are_neutralised() {
 /// A Placements cell as the JSON value it stands for.
 fn cell_json(cell: &Data, field: &str) -> Value {
     match cell {
+        // An empty list is an empty cell.
+        Data::Empty if field == "missing_paragraphs" => json!([]),
         Data::Empty => Value::Null,
         Data::String(s) if field == "missing_paragraphs" => {
             json!(
@@ -719,7 +741,8 @@ async fn the_demo_world_reports_and_prints() {
         .unwrap();
     assert!(html.contains("<h1>Taiwan Can Help Fight Cybercrime in the Post-Pandemic Era</h1>"));
     assert!(html.contains("By Huang Chia-lu · published 10 November 2021"));
-    assert!(html.contains("<b>6</b><span>placements") && html.contains("United Kingdom") && html.contains("Argentina"));
+    assert!(html.contains("<b>11</b><span>placements") && html.contains("<b>9</b><span>outlets"));
+    assert!(html.contains("United Kingdom") && html.contains("Argentina"));
     if let Some(browser) = renderer() {
         let printed = tokio::task::spawn_blocking(move || print_and_check(&path, "demo-world", &browser, "(A4)"))
             .await

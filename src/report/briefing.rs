@@ -408,8 +408,12 @@ mod tests {
             first_seen: format!("{day}T12:00:00Z"),
             evidence: String::new(),
             coverage: 1.0,
+            missing_paragraphs: vec![],
             syndicated_from: (outlet == "c").then(|| "https://a.example/x".to_string()),
+            group: None,
+            found_via: None,
             audience: None,
+            date_note: None,
         }
     }
 

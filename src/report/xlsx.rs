@@ -42,8 +42,12 @@ pub const COLUMNS: &[(&str, Cell, f64)] = &[
     ("first_seen", Cell::DateTime, 17.0),
     ("evidence", Cell::Text, 60.0),
     ("coverage", Cell::Number, 9.0),
+    ("missing_paragraphs", Cell::List, 12.0),
     ("syndicated_from", Cell::Link, 30.0),
+    ("group", Cell::Text, 17.0),
+    ("found_via", Cell::Text, 10.0),
     ("audience", Cell::Number, 12.0),
+    ("date_note", Cell::Text, 30.0),
 ];
 
 /// Excel's limit on the characters in one cell (UTF-16 units); longer scraped text is cut.
@@ -271,8 +275,12 @@ mod tests {
             first_seen: String::new(),
             evidence: String::new(),
             coverage: 1.0,
+            missing_paragraphs: vec![],
             syndicated_from: None,
+            group: None,
+            found_via: None,
             audience: None,
+            date_note: None,
         };
         let json = serde_json::to_string(&record).unwrap();
         // serde writes fields in declaration order: the columns follow it.
