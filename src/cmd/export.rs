@@ -6,7 +6,6 @@ use super::report::ReportFormat;
 use crate::config::Config;
 use crate::error::Error;
 use crate::report;
-use crate::store::Store;
 use chrono::NaiveDate;
 use std::path::PathBuf;
 
@@ -33,6 +32,8 @@ pub struct ExportArgs {
     pub since: Option<NaiveDate>,
     /// Write here instead of standard output.
     pub output: Option<PathBuf>,
+    /// The stores to read and merge by placement (one per `--shard` job); empty: the config's.
+    pub stores: Vec<PathBuf>,
 }
 
 /// Writes the export.
@@ -40,12 +41,16 @@ pub struct ExportArgs {
 /// # Errors
 /// [`Error::Usage`] for an unknown `--article`; store errors; [`Error::Io`] naming the output file.
 pub fn export(config: &Config, args: &ExportArgs) -> Result<(), Error> {
+    let stores = match args.stores.as_slice() {
+        [] => std::slice::from_ref(&config.store.path),
+        some => some,
+    };
     let filter = report::Filter {
         article: args.article.clone(),
         since: args.since,
         until: None,
     };
-    let briefing = |format| super::report::render(&super::report::briefing(config, &filter)?, format);
+    let briefing = |format| super::report::render(&super::report::briefing(config, stores, &filter)?, format);
     let buf = match args.format {
         Format::Html => briefing(ReportFormat::Html)?,
         Format::Xlsx => briefing(ReportFormat::Xlsx)?,
@@ -53,8 +58,7 @@ pub fn export(config: &Config, args: &ExportArgs) -> Result<(), Error> {
             if let Some(id) = &args.article {
                 super::tracked(config, id)?;
             }
-            let store = Store::open(&config.store.path)?;
-            let records = report::records(&store.hits()?, &filter);
+            let records = report::records(&crate::store::merged_hits(stores)?, &filter);
             let mut buf = Vec::new();
             match args.format {
                 Format::Csv => report::csv::write(&mut buf, &records),

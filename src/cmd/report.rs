@@ -5,7 +5,6 @@ use super::output::write_to;
 use crate::config::Config;
 use crate::error::Error;
 use crate::report::{self, briefing::Briefing};
-use crate::store::Store;
 use chrono::NaiveDate;
 use std::path::PathBuf;
 
@@ -36,17 +35,16 @@ pub struct ReportArgs {
     pub output: Option<PathBuf>,
 }
 
-/// Builds the briefing from the store for `filter`, as of now.
+/// Builds the briefing from `stores` (merged by placement, as `export --store` merges the stores
+/// of `--shard` jobs) for `filter`, as of now.
 ///
 /// # Errors
 /// [`Error::Usage`] for an unknown article id; store errors.
-pub fn briefing(config: &Config, filter: &report::Filter) -> Result<Briefing, Error> {
+pub fn briefing(config: &Config, stores: &[PathBuf], filter: &report::Filter) -> Result<Briefing, Error> {
     if let Some(id) = &filter.article {
         super::tracked(config, id)?;
     }
-    let store = Store::open(&config.store.path)?;
-    let records = report::records(&store.hits()?, filter);
-    drop(store);
+    let records = report::records(&crate::store::merged_hits(stores)?, filter);
     Ok(Briefing::build(config, filter, &records, chrono::Utc::now()))
 }
 
@@ -74,7 +72,7 @@ pub fn report(config: &Config, args: &ReportArgs) -> Result<(), Error> {
         since: args.since,
         until: args.until,
     };
-    let mut b = briefing(config, &filter)?;
+    let mut b = briefing(config, std::slice::from_ref(&config.store.path), &filter)?;
     let bytes = match browser {
         Some(browser) => {
             b.paper = Some(config.report.paper);
