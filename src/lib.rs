@@ -16,7 +16,7 @@
 //! [`backup`] dumps, restores and checks the store. After a run, [`alerts`] sends new placements to the `[alerts]` channels.
 //!
 //! The commands live in [`cmd`], one file each; `main.rs` only parses arguments and maps
-//! outcomes to exit codes. Around the run: [`report`] (JSON, CSV and HTML exports), [`check`] and [`status`] (the commands of those
+//! outcomes to exit codes. Around the run: [`report`] (JSON and CSV exports, and the briefing in HTML, PDF, XLSX and Markdown), [`check`] and [`status`] (the commands of those
 //! names), [`demo`] and [`localweb`] (the built-in world on 127.0.0.1 the demo and the tests use),
 //! [`error`] (the error type and exit codes) and [`text`] (shortening passages for display).
 

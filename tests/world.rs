@@ -325,23 +325,33 @@ async fn the_export_is_exactly_the_expected_placements() {
         )]
     );
     // Briefing figures: placements apart from outlets; reach once per outlet and article.
-    let mut html = Vec::new();
-    let audience = f
-        .config
-        .outlets
-        .iter()
-        .filter_map(|o| Some((o.id.clone(), o.audience?)))
-        .collect();
     let records = pickup::report::records(&hits, &pickup::report::Filter::default());
-    pickup::report::html::write(&mut html, &records, &audience).unwrap();
-    let html = String::from_utf8(html).unwrap();
-    assert!(
-        html.contains("<b>11</b> placements on <b>9</b> outlets in <b>9</b> countries and <b>3</b> languages"),
-        "{html}"
+    let briefing = pickup::report::briefing::Briefing::build(
+        &f.config,
+        &pickup::report::Filter::default(),
+        &records,
+        chrono::Utc::now(),
     );
+    let figures = &briefing.figures;
+    assert_eq!(
+        (
+            figures.placements,
+            figures.outlets,
+            figures.countries,
+            figures.languages
+        ),
+        (11, 9, 9, 3)
+    );
+    assert_eq!(
+        (figures.reach, figures.audience_unknown),
+        (2_840_000, 6),
+        "Capital Tribune's two placements count its readers once"
+    );
+    let html = pickup::report::html::render(&briefing);
+    assert!(html.contains("<b>11</b><span>placements") && html.contains("<b>9</b><span>outlets"));
     assert!(
-        html.contains("est. reach <b>2,840,000</b> monthly readers (audience known for 3 of 9 outlets; reach counts each outlet once per article"),
-        "Capital Tribune's two placements count its readers once: {html}"
+        html.contains("<b>2.8 million</b>") && html.contains("audience unknown for 6 of 9 outlets"),
+        "{html}"
     );
 }
 
