@@ -6,6 +6,7 @@
 //! - [`store`]: the sled store (hits, seen URLs, source state, robots.txt copies, run records);
 //! - [`crawl`]: the polite fetcher, and feeds, sitemaps and listing pages turned into candidates;
 //! - [`canon`]: URL canonicalisation, so one placement is one record;
+//! - [`date`]: the one date parser feeds, sitemaps and pages share;
 //! - [`extract`]: HTML → metadata and main text;
 //! - [`detect`]: main text → verdict per tracked article;
 //! - [`placement`]: a judged page → the outlet it belongs to and its hit records;
@@ -19,6 +20,7 @@ pub mod canon;
 pub mod check;
 pub mod config;
 pub mod crawl;
+pub mod date;
 pub mod demo;
 pub mod detect;
 pub mod error;

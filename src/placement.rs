@@ -68,7 +68,7 @@ impl JudgedPage<'_> {
         lookback: TimeDelta,
         now: DateTime<Utc>,
     ) -> Vec<HitRecord> {
-        let published = self.doc.published.or(self.listed_published);
+        let published = self.doc.published.map(|p| p.to_utc()).or(self.listed_published);
         let canonical = self.canonical_url();
         let mut out = Vec::new();
         for j in self.verdicts {

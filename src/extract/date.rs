@@ -1,99 +1,300 @@
-//! Publication dates as pages write them: RFC 3339 and its common variants, RFC 2822, bare dates.
+//! A page's publication date: which of its sources to believe, in which order.
+//!
+//! The sources, best first (each one read with [`crate::date`]):
+//! 1. JSON-LD: the article object's `datePublished` (else `dateCreated`);
+//! 2. `<meta>` tags naming the publication date ([`PUBLISHED_KEYS`]) and microdata
+//!    `itemprop=datePublished` on any element;
+//! 3. `<time datetime>`: one marked as the publication time, else one in the article's header;
+//! 4. a date line near the headline or byline (elements whose class or id speaks of a date,
+//!    byline or post meta, or the lines just after the `<h1>`), in the outlets' languages;
+//! 5. the URL path (`/2025/06/03/`);
+//! 6. the last modified date (JSON-LD `dateModified`, `article:modified_time`), as a last resort.
+//!
+//! The page's own UTC offset is kept: the date part is the outlet's own day. When two sources
+//! name the same instant, one in UTC and one with the outlet's offset, the latter is kept.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use super::jsonld::LdArticle;
+use crate::date::{self, DayMonth};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
+use dom_query::{Document as Tree, NodeRef, Selection};
+use serde::Serialize;
+use url::Url;
 
-/// Offsets we accept after a date-time: `Z`, `+01:00`, `+0100`.
-const WITH_ZONE: &[&str] = &[
-    "%Y-%m-%dT%H:%M:%S%.f%#z",
-    "%Y-%m-%d %H:%M:%S%.f%#z",
-    "%Y-%m-%dT%H:%M%#z",
-];
-
-/// Date-times without a zone, read as UTC (the best guess without one).
-const WITHOUT_ZONE: &[&str] = &[
-    "%Y-%m-%dT%H:%M:%S%.f",
-    "%Y-%m-%d %H:%M:%S%.f",
-    "%Y-%m-%dT%H:%M",
-    "%Y-%m-%d %H:%M",
-    "%Y/%m/%d %H:%M:%S",
-    "%Y/%m/%d %H:%M",
-];
-
-const DATE_ONLY: &[&str] = &[
-    "%Y-%m-%d",
-    "%Y/%m/%d",
-    "%Y%m%d",
-    "%d.%m.%Y",
-    "%B %d, %Y",
-    "%b %d, %Y",
-    "%d %B %Y",
-];
-
-/// Parses a publication date; `None` when the text is not a date we recognise.
-pub fn parse(raw: &str) -> Option<DateTime<Utc>> {
-    let s = raw.trim();
-    if s.is_empty() || s.len() > 64 {
-        return None;
-    }
-    if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
-        return Some(dt.with_timezone(&Utc));
-    }
-    // "Z" is not understood by `%#z`; "+00:00" is.
-    let zoned = s.strip_suffix('Z').map(|head| format!("{head}+00:00"));
-    let zoned = zoned.as_deref().unwrap_or(s);
-    if let Some(dt) = WITH_ZONE.iter().find_map(|f| DateTime::parse_from_str(zoned, f).ok()) {
-        return Some(dt.with_timezone(&Utc));
-    }
-    if let Ok(dt) = DateTime::parse_from_rfc2822(s) {
-        return Some(dt.with_timezone(&Utc));
-    }
-    if let Some(dt) = WITHOUT_ZONE
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
-    {
-        return Some(dt.and_utc());
-    }
-    DATE_ONLY
-        .iter()
-        .find_map(|f| NaiveDate::parse_from_str(s, f).ok())
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|dt| dt.and_utc())
-        .filter(|dt| plausible(*dt))
+/// Where a page's publication date came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DateSource {
+    JsonLd,
+    Meta,
+    Time,
+    Text,
+    Url,
+    /// A last-modified date, used only when nothing gives the publication date.
+    Modified,
 }
 
-/// Rejects what is a number rather than a date (`%Y%m%d` accepts many eight-digit ids).
-fn plausible(dt: DateTime<Utc>) -> bool {
-    let year = dt.format("%Y").to_string().parse::<i32>().unwrap_or(0);
-    (1990..=2100).contains(&year)
+impl DateSource {
+    /// The lowercase name used in `check --json` and in the benchmark.
+    pub fn name(self) -> &'static str {
+        match self {
+            DateSource::JsonLd => "jsonld",
+            DateSource::Meta => "meta",
+            DateSource::Time => "time",
+            DateSource::Text => "text",
+            DateSource::Url => "url",
+            DateSource::Modified => "modified",
+        }
+    }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::parse;
+/// A publication date and its source.
+#[derive(Debug, Clone, Copy)]
+pub struct Found {
+    pub date: DateTime<FixedOffset>,
+    pub source: DateSource,
+}
 
-    fn iso(raw: &str) -> Option<String> {
-        parse(raw).map(|d| d.to_rfc3339())
-    }
+/// `<meta>` names (property, name or itemprop, lower-cased) whose content is the publication
+/// date, best first: Open Graph, schema.org, then the CMS- and vendor-specific ones (Dublin Core,
+/// Sailthru, Parse.ly, Highwire `citation_*`), then the generic `date`.
+pub const PUBLISHED_KEYS: &[&str] = &[
+    "article:published_time",
+    "og:published_time",
+    "og:article:published_time",
+    "article:published",
+    "datepublished",
+    "date_published",
+    "published_date",
+    "article.published",
+    "article_date_original",
+    "original-publish-date",
+    "originalpublicationdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "publication_date",
+    "pubdate",
+    "pub_date",
+    "rbpubdate",
+    "sailthru.date",
+    "parsely-pub-date",
+    "cxenseparse:recs:publishtime",
+    "article.created",
+    "article_date",
+    "created",
+    "datecreated",
+    "date_created",
+    "dc.date.issued",
+    "dc.date.created",
+    "dcterms.issued",
+    "dcterms.created",
+    "dc.date",
+    "dcterms.date",
+    "citation_publication_date",
+    "citation_date",
+    "prism.publicationdate",
+    "release_date",
+    "displaydate",
+    "date",
+];
 
-    #[test]
-    fn reads_common_formats() {
-        let noon = Some("2019-11-19T12:00:00+00:00".to_string());
-        assert_eq!(iso("2019-11-19T12:00:00Z"), noon);
-        assert_eq!(iso("2019-11-19T13:00:00+01:00"), noon);
-        assert_eq!(iso("2019-11-19T13:00:00+0100"), noon);
-        assert_eq!(iso("2019-11-19T12:00:00.000Z"), noon);
-        assert_eq!(iso("2019-11-19T12:00:00"), noon);
-        assert_eq!(iso("2019-11-19 12:00:00"), noon);
-        assert_eq!(iso("2019-11-19T12:00Z"), noon);
-        assert_eq!(iso("Tue, 19 Nov 2019 12:00:00 GMT"), noon);
-        assert_eq!(iso("2019-11-19"), Some("2019-11-19T00:00:00+00:00".to_string()));
-        assert_eq!(iso("November 19, 2019"), Some("2019-11-19T00:00:00+00:00".to_string()));
-    }
+/// `<meta>` names whose content is the last modification, used only as a last resort.
+pub const MODIFIED_KEYS: &[&str] = &[
+    "article:modified_time",
+    "og:updated_time",
+    "og:modified_time",
+    "datemodified",
+    "date_modified",
+    "dc.date.modified",
+    "dcterms.modified",
+    "lastmod",
+    "last-modified",
+];
 
-    #[test]
-    fn rejects_non_dates() {
-        assert_eq!(iso(""), None);
-        assert_eq!(iso("yesterday"), None);
-        assert_eq!(iso("12345678"), None);
+/// A date more than this far ahead of now is a placeholder or an event date, not a publication.
+const FUTURE_SLACK: Duration = Duration::days(1);
+
+/// Text longer than this is a paragraph, not a date line.
+const MAX_LINE_CHARS: usize = 200;
+
+/// How far up from the `<h1>` the article header is looked for.
+const HEADER_LEVELS: usize = 4;
+
+/// Class and id words that mark a date line, byline or post meta block (English and the
+/// outlets' languages: "datum", "fecha", "data").
+const DATE_LINE_HINTS: &[&str] = &[
+    "date", "time", "publish", "posted", "byline", "dateline", "meta", "datum", "fecha", "data", "info", "author",
+    "stamp",
+];
+
+/// Finds the page's publication date. `metas` are the page's `<meta>` tags as (lower-cased
+/// key, content); `ld` the JSON-LD article object, if any.
+pub fn find(tree: &Tree, page_url: Option<&Url>, ld: Option<&LdArticle>, metas: &[(String, String)]) -> Option<Found> {
+    let order = DayMonth::for_lang(tree.select("html").attr("lang").as_deref());
+    let now = Utc::now();
+    let parse = |raw: &str| date::parse_with(raw, order).filter(|d| d.with_timezone(&Utc) <= now + FUTURE_SLACK);
+    let meta = |keys: &[&str]| {
+        keys.iter().find_map(|k| {
+            metas
+                .iter()
+                .filter(|(key, _)| key == k)
+                .find_map(|(_, v)| parse(v))
+        })
+    };
+    let found = |source| move |date| Found { date, source };
+
+    let structured: Vec<Found> = [
+        ld.and_then(|a| a.date_published.as_deref()).and_then(parse).map(found(DateSource::JsonLd)),
+        meta(PUBLISHED_KEYS).map(found(DateSource::Meta)),
+        microdata(tree, &parse).map(found(DateSource::Meta)),
+        time_element(tree, &parse).map(found(DateSource::Time)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if let Some(first) = structured.first() {
+        return Some(local_rendition(*first, &structured));
     }
+    let day = |d: NaiveDate| d.and_hms_opt(0, 0, 0).and_then(|t| zero().from_local_datetime(&t).single());
+    let not_future = |d: &DateTime<FixedOffset>| d.with_timezone(&Utc) <= now + FUTURE_SLACK;
+    date_line(tree, order)
+        .and_then(day)
+        .filter(not_future)
+        .map(found(DateSource::Text))
+        .or_else(|| {
+            page_url
+                .and_then(date::from_url_path)
+                .and_then(day)
+                .filter(not_future)
+                .map(found(DateSource::Url))
+        })
+        .or_else(|| {
+            ld.and_then(|a| a.date_modified.as_deref())
+                .and_then(parse)
+                .or_else(|| meta(MODIFIED_KEYS))
+                .map(found(DateSource::Modified))
+        })
+}
+
+fn zero() -> FixedOffset {
+    FixedOffset::east_opt(0).expect("zero offset")
+}
+
+/// The same instant in the outlet's own offset, when another source gives it that way (a UTC
+/// `datePublished` beside a `+02:00` `article:published_time`).
+fn local_rendition(best: Found, all: &[Found]) -> Found {
+    if best.date.offset().local_minus_utc() != 0 {
+        return best;
+    }
+    all.iter()
+        .find(|f| f.date.offset().local_minus_utc() != 0 && (f.date - best.date).num_seconds().abs() < 60)
+        .map_or(best, |f| Found {
+            date: f.date,
+            source: best.source,
+        })
+}
+
+/// `itemprop="datePublished"` on an element other than `<meta>`: its `content` or `datetime`
+/// attribute, else its text.
+fn microdata(tree: &Tree, parse: &dyn Fn(&str) -> Option<DateTime<FixedOffset>>) -> Option<DateTime<FixedOffset>> {
+    tree.select(r#"[itemprop="datePublished" i]:not(meta)"#)
+        .nodes()
+        .iter()
+        .find_map(|n| {
+            n.attr("content")
+                .or_else(|| n.attr("datetime"))
+                .and_then(|v| parse(&v))
+                .or_else(|| parse(&n.text()))
+        })
+}
+
+/// `<time datetime>`: one marked as the publication time (`pubdate`, a class or itemprop
+/// saying so); else the earliest in the article's header (the elements around the `<h1>`), or in
+/// the `<article>`; else the first on the page outside navigation, asides and footers.
+fn time_element(tree: &Tree, parse: &dyn Fn(&str) -> Option<DateTime<FixedOffset>>) -> Option<DateTime<FixedOffset>> {
+    let marked = r#"time[pubdate][datetime], time[class*="publish" i][datetime], time[class*="entry-date" i][datetime], time[class*="created" i][datetime], time[itemprop*="published" i][datetime]"#;
+    let read = |sel: Selection| -> Vec<DateTime<FixedOffset>> {
+        sel.nodes()
+            .iter()
+            .filter_map(|n| n.attr("datetime").and_then(|d| parse(&d)))
+            .collect()
+    };
+    if let Some(d) = read(tree.select(marked)).into_iter().next() {
+        return Some(d);
+    }
+    for scope in header_scopes(tree) {
+        if let Some(d) = read(Selection::from(scope).select("time[datetime]")).into_iter().min() {
+            return Some(d);
+        }
+    }
+    tree.select("time[datetime]")
+        .nodes()
+        .iter()
+        .filter(|n| !in_furniture(n))
+        .find_map(|n| n.attr("datetime").and_then(|d| parse(&d)))
+}
+
+/// The article's header and body, nearest first: the `<h1>`'s ancestors a few levels up, then
+/// `<article>` and `<main>`.
+fn header_scopes<'a>(tree: &'a Tree) -> Vec<NodeRef<'a>> {
+    let mut scopes = Vec::new();
+    if let Some(h1) = tree.select("h1").nodes().first() {
+        scopes.extend(h1.ancestors(Some(HEADER_LEVELS)).into_iter().filter(|a| !a.is("body, html")));
+    }
+    for sel in ["article", "main", r#"[role="main"]"#] {
+        scopes.extend(tree.select(sel).nodes().first().cloned());
+    }
+    scopes
+}
+
+/// Inside navigation, an aside, a footer or a list of links: dates there belong to other pages.
+fn in_furniture(node: &NodeRef) -> bool {
+    node.ancestors(None)
+        .iter()
+        .any(|a| a.is("nav, aside, footer, li, [class*=\"related\" i], [class*=\"teaser\" i]"))
+}
+
+/// A date line near the headline or byline: first in the article's header, then anywhere
+/// outside the page's furniture. Of several dates in one line ("Published 3 June, updated
+/// 5 June"), the earliest is the original publication.
+fn date_line(tree: &Tree, order: DayMonth) -> Option<NaiveDate> {
+    let hinted = DATE_LINE_HINTS
+        .iter()
+        .flat_map(|h| [format!(r#"[class*="{h}" i]"#), format!(r#"[id*="{h}" i]"#)])
+        .chain(["time".to_string(), r#"[itemprop*="date" i]"#.to_string()])
+        .collect::<Vec<_>>()
+        .join(", ");
+    let line_date = |n: &NodeRef| {
+        let text = n.text();
+        if text.chars().count() > MAX_LINE_CHARS {
+            return None;
+        }
+        date::find_all_in_text(&text, order).into_iter().min()
+    };
+    for scope in header_scopes(tree) {
+        if let Some(d) = Selection::from(scope).select(&hinted).nodes().iter().find_map(line_date) {
+            return Some(d);
+        }
+    }
+    // The short lines just after the headline.
+    if let Some(h1) = tree.select("h1").nodes().first() {
+        let mut node = Some(*h1);
+        for _ in 0..HEADER_LEVELS {
+            let Some(n) = node else { break };
+            let mut next = n.next_element_sibling();
+            for _ in 0..3 {
+                let Some(s) = next else { break };
+                if let Some(d) = line_date(&s) {
+                    return Some(d);
+                }
+                next = s.next_element_sibling();
+            }
+            node = n.parent();
+        }
+    }
+    tree.select(&hinted)
+        .nodes()
+        .iter()
+        .filter(|n| !in_furniture(n))
+        .find_map(line_date)
 }
