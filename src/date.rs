@@ -18,6 +18,9 @@ use url::Url;
 /// publication dates: the web's news archives start in the mid-1990s.
 const YEARS: std::ops::RangeInclusive<i32> = 1990..=2100;
 
+/// Two-digit years up to this are 20xx, later ones 19xx (`03.06.25` is 2025, `03.06.98` 1998).
+const TWO_DIGIT_YEAR_PIVOT: i32 = 69;
+
 /// Which number comes first in a numeric date such as `3/6/2025` when both could be a month.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DayMonth {
@@ -188,6 +191,13 @@ fn numeric_token(tok: &str, p: &mut Parts) -> Option<()> {
                         p.pair = Some((a, b));
                     }
                 }
+                // "03.06.25": a dotted date with a two-digit year, read in the nearest century.
+                [a, b, y] if sep == '.' && y.len() == 2 => {
+                    let y: i32 = y.parse().ok()?;
+                    p.year = Some(if y <= TWO_DIGIT_YEAR_PIVOT { 2000 + y } else { 1900 + y });
+                    p.day = Some(a.parse().ok()?);
+                    p.month = Some(b.parse().ok()?);
+                }
                 // "3." in "3. Juni 2025".
                 [d] if sep == '.' && p.day.is_none() => p.day = Some(d.parse().ok()?),
                 // "19.30" after the date: a time.
@@ -220,6 +230,12 @@ fn parse_time(tok: &str, p: &mut Parts) -> Option<()> {
     let h = it.next()?.parse().ok()?;
     let m = it.next()?.parse().ok()?;
     let s = it.next().map_or(Some(0), |s| s.parse().ok())?;
+    // "22:06:08:684": milliseconds after a colon, as some generators write them.
+    let frac = match it.next() {
+        Some(ms) if frac.is_empty() && ms.bytes().all(|b| b.is_ascii_digit()) => ms,
+        Some(_) => return None,
+        None => frac,
+    };
     if it.next().is_some() {
         return None;
     }
@@ -608,6 +624,8 @@ mod tests {
         ("JSON-LD date only", "2025-06-03", DayMonth::DayFirst, "2025-06-03T00:00:00+00:00"),
         ("page dotted", "03.06.2025", DayMonth::MonthFirst, "2025-06-03T00:00:00+00:00"),
         ("page dotted time", "03.06.2025, 19.30 Uhr", DayMonth::DayFirst, "2025-06-03T19:30:00+00:00"),
+        ("page dotted short year", "03.06.25", DayMonth::MonthFirst, "2025-06-03T00:00:00+00:00"),
+        ("JSON-LD colon milliseconds", "2022-01-10T22:06:08:684Z", DayMonth::DayFirst, "2022-01-10T22:06:08.684+00:00"),
         ("page slash day first", "3/6/2025", DayMonth::DayFirst, "2025-06-03T00:00:00+00:00"),
         ("page slash month first", "6/3/2025", DayMonth::MonthFirst, "2025-06-03T00:00:00+00:00"),
         ("page slash unambiguous", "25/6/2025", DayMonth::MonthFirst, "2025-06-25T00:00:00+00:00"),

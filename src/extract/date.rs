@@ -84,19 +84,19 @@ pub const PUBLISHED_KEYS: &[&str] = &[
     "created",
     "datecreated",
     "date_created",
-    "dc.date.issued",
     "dc.date.created",
-    "dcterms.issued",
     "dcterms.created",
-    "dc.date",
-    "dcterms.date",
     "citation_publication_date",
     "citation_date",
     "prism.publicationdate",
     "release_date",
     "displaydate",
-    "date",
 ];
+
+/// Generic `<meta>` dates (`date`, Dublin Core's `dc.date`): many content management systems
+/// fill them with the time the page was generated or last edited, so the article's own `<time>`
+/// and date line are believed first.
+pub const GENERIC_KEYS: &[&str] = &["date", "dc.date", "dcterms.date", "dc.date.issued", "dcterms.issued"];
 
 /// `<meta>` names whose content is the last modification, used only as a last resort.
 pub const MODIFIED_KEYS: &[&str] = &[
@@ -123,7 +123,7 @@ const HEADER_LEVELS: usize = 4;
 /// Class and id words that mark a date line, byline or post meta block (English and the
 /// outlets' languages: "datum", "fecha", "data").
 const DATE_LINE_HINTS: &[&str] = &[
-    "date", "time", "publish", "posted", "byline", "dateline", "meta", "datum", "fecha", "data", "info", "author",
+    "date", "time", "publi", "posted", "byline", "dateline", "meta", "datum", "fecha", "data", "info", "author",
     "stamp",
 ];
 
@@ -142,12 +142,44 @@ pub fn find(tree: &Tree, page_url: Option<&Url>, ld: Option<&LdArticle>, metas: 
         })
     };
     let found = |source| move |date| Found { date, source };
+    let day = |d: NaiveDate| {
+        d.and_hms_opt(0, 0, 0)
+            .and_then(|t| zero().from_local_datetime(&t).single())
+            .filter(|d| d.with_timezone(&Utc) <= now + FUTURE_SLACK)
+    };
 
+    let url_day = page_url.and_then(date::from_url_path);
+    let chosen = from_page(tree, ld, order, &parse, &meta, &day);
+    // A full date in the URL path is the day the CMS filed the article under: it overrides a
+    // date on another day (a UTC time past midnight, a re-stamped page), and stands alone when
+    // the page gives none.
+    match (url_day, chosen) {
+        (Some(u), Some(c)) if c.date.date_naive() != u => day(u).map(found(DateSource::Url)).or(Some(c)),
+        (Some(u), None) => day(u).map(found(DateSource::Url)).or_else(|| last_resort(tree, ld, order, &parse, &meta, &day)),
+        (_, Some(c)) => Some(c),
+        (None, None) => last_resort(tree, ld, order, &parse, &meta, &day),
+    }
+}
+
+type Parse<'a> = &'a dyn Fn(&str) -> Option<DateTime<FixedOffset>>;
+type MetaLookup<'a> = &'a dyn Fn(&[&str]) -> Option<DateTime<FixedOffset>>;
+type Day<'a> = &'a dyn Fn(NaiveDate) -> Option<DateTime<FixedOffset>>;
+
+/// Sources 1–4 and the generic `<meta>` date, in order.
+fn from_page(
+    tree: &Tree,
+    ld: Option<&LdArticle>,
+    order: DayMonth,
+    parse: Parse,
+    meta: MetaLookup,
+    day: Day,
+) -> Option<Found> {
+    let found = |source| move |date| Found { date, source };
     let structured: Vec<Found> = [
         ld.and_then(|a| a.date_published.as_deref()).and_then(parse).map(found(DateSource::JsonLd)),
         meta(PUBLISHED_KEYS).map(found(DateSource::Meta)),
-        microdata(tree, &parse).map(found(DateSource::Meta)),
-        time_element(tree, &parse).map(found(DateSource::Time)),
+        microdata(tree, parse).map(found(DateSource::Meta)),
+        time_element(tree, parse).map(found(DateSource::Time)),
     ]
     .into_iter()
     .flatten()
@@ -155,26 +187,78 @@ pub fn find(tree: &Tree, page_url: Option<&Url>, ld: Option<&LdArticle>, metas: 
     if let Some(first) = structured.first() {
         return Some(local_rendition(*first, &structured));
     }
-    let day = |d: NaiveDate| d.and_hms_opt(0, 0, 0).and_then(|t| zero().from_local_datetime(&t).single());
-    let not_future = |d: &DateTime<FixedOffset>| d.with_timezone(&Utc) <= now + FUTURE_SLACK;
     date_line(tree, order)
         .and_then(day)
-        .filter(not_future)
         .map(found(DateSource::Text))
-        .or_else(|| {
-            page_url
-                .and_then(date::from_url_path)
-                .and_then(day)
-                .filter(not_future)
-                .map(found(DateSource::Url))
+        .or_else(|| any_time_element(tree, parse).map(found(DateSource::Time)))
+        .or_else(|| meta(GENERIC_KEYS).map(found(DateSource::Meta)))
+}
+
+/// Without any source above: the modified date, else the first date in the page's visible
+/// text outside its furniture.
+fn last_resort(
+    tree: &Tree,
+    ld: Option<&LdArticle>,
+    order: DayMonth,
+    parse: Parse,
+    meta: MetaLookup,
+    day: Day,
+) -> Option<Found> {
+    ld.and_then(|a| a.date_modified.as_deref())
+        .and_then(parse)
+        .or_else(|| meta(MODIFIED_KEYS))
+        .map(|date| Found {
+            date,
+            source: DateSource::Modified,
         })
         .or_else(|| {
-            ld.and_then(|a| a.date_modified.as_deref())
-                .and_then(parse)
-                .or_else(|| meta(MODIFIED_KEYS))
-                .map(found(DateSource::Modified))
+            first_date_in_text(tree, order).and_then(day).map(|date| Found {
+                date,
+                source: DateSource::Text,
+            })
         })
 }
+
+/// The first date in the visible text of the page's body, outside navigation, asides, footers
+/// and lists of links.
+fn first_date_in_text(tree: &Tree, order: DayMonth) -> Option<NaiveDate> {
+    let body = tree.select("body");
+    let body = body.nodes().first()?;
+    let mut text = String::new();
+    let mut read = 0;
+    for node in body.descendants_it() {
+        if read > MAX_PAGE_TEXT {
+            break;
+        }
+        if !node.is_text() {
+            continue;
+        }
+        let parent = node.parent();
+        let skip = parent.is_some_and(|p| {
+            p.node_name()
+                .is_some_and(|n| matches!(&*n, "script" | "style" | "noscript" | "template"))
+                || in_furniture(&p)
+        });
+        if !skip {
+            let piece = node.text();
+            read += piece.len();
+            text.push(' ');
+            text.push_str(&piece);
+            if let Some(d) = date::find_in_text(&text, order) {
+                return Some(d);
+            }
+            // Only the tail can still join a date with the next node's text.
+            if text.len() > 200 {
+                let keep = text.char_indices().rev().nth(60).map_or(0, |(i, _)| i);
+                text = text.split_off(keep);
+            }
+        }
+    }
+    None
+}
+
+/// How much of a page's text the last resort reads.
+const MAX_PAGE_TEXT: usize = 200_000;
 
 fn zero() -> FixedOffset {
     FixedOffset::east_opt(0).expect("zero offset")
@@ -194,10 +278,11 @@ fn local_rendition(best: Found, all: &[Found]) -> Found {
         })
 }
 
-/// `itemprop="datePublished"` on an element other than `<meta>`: its `content` or `datetime`
-/// attribute, else its text.
+/// Microdata `itemprop="datePublished"` or RDFa `property="schema:datePublished"` (or
+/// `dateCreated`) on an element other than `<meta>`: its `content` or `datetime` attribute, else
+/// its text.
 fn microdata(tree: &Tree, parse: &dyn Fn(&str) -> Option<DateTime<FixedOffset>>) -> Option<DateTime<FixedOffset>> {
-    tree.select(r#"[itemprop="datePublished" i]:not(meta)"#)
+    tree.select(r#"[itemprop="datePublished" i]:not(meta), [property$="datePublished" i]:not(meta), [property$="dateCreated" i]:not(meta)"#)
         .nodes()
         .iter()
         .find_map(|n| {
@@ -210,7 +295,7 @@ fn microdata(tree: &Tree, parse: &dyn Fn(&str) -> Option<DateTime<FixedOffset>>)
 
 /// `<time datetime>`: one marked as the publication time (`pubdate`, a class or itemprop
 /// saying so); else the earliest in the article's header (the elements around the `<h1>`), or in
-/// the `<article>`; else the first on the page outside navigation, asides and footers.
+/// the `<article>`.
 fn time_element(tree: &Tree, parse: &dyn Fn(&str) -> Option<DateTime<FixedOffset>>) -> Option<DateTime<FixedOffset>> {
     let marked = r#"time[pubdate][datetime], time[class*="publish" i][datetime], time[class*="entry-date" i][datetime], time[class*="created" i][datetime], time[itemprop*="published" i][datetime]"#;
     let read = |sel: Selection| -> Vec<DateTime<FixedOffset>> {
@@ -227,6 +312,14 @@ fn time_element(tree: &Tree, parse: &dyn Fn(&str) -> Option<DateTime<FixedOffset
             return Some(d);
         }
     }
+    None
+}
+
+/// The first `<time datetime>` on the page outside navigation, asides and footers.
+fn any_time_element(
+    tree: &Tree,
+    parse: &dyn Fn(&str) -> Option<DateTime<FixedOffset>>,
+) -> Option<DateTime<FixedOffset>> {
     tree.select("time[datetime]")
         .nodes()
         .iter()
@@ -254,9 +347,11 @@ fn in_furniture(node: &NodeRef) -> bool {
         .any(|a| a.is("nav, aside, footer, li, [class*=\"related\" i], [class*=\"teaser\" i]"))
 }
 
-/// A date line near the headline or byline: first in the article's header, then anywhere
-/// outside the page's furniture. Of several dates in one line ("Published 3 June, updated
-/// 5 June"), the earliest is the original publication.
+/// A date line near the headline or byline: in the article's header, an element whose class or
+/// id speaks of a date or byline; the headline itself and the short lines around it; the start
+/// of the first paragraphs after it (a dateline: "27.1.2022 – Bei der …"); then such an element
+/// anywhere outside the page's furniture. Of several dates in one line ("Published 3 June,
+/// updated 5 June"), the earliest is the original publication.
 fn date_line(tree: &Tree, order: DayMonth) -> Option<NaiveDate> {
     let hinted = DATE_LINE_HINTS
         .iter()
@@ -265,29 +360,34 @@ fn date_line(tree: &Tree, order: DayMonth) -> Option<NaiveDate> {
         .collect::<Vec<_>>()
         .join(", ");
     let line_date = |n: &NodeRef| {
-        let text = n.text();
+        let text = spaced_text(n, MAX_LINE_CHARS + 1);
         if text.chars().count() > MAX_LINE_CHARS {
             return None;
         }
         date::find_all_in_text(&text, order).into_iter().min()
+    };
+    let dateline = |n: &NodeRef| {
+        let text = spaced_text(n, DATELINE_CHARS);
+        date::find_in_text(&text.chars().take(DATELINE_CHARS).collect::<String>(), order)
     };
     for scope in header_scopes(tree) {
         if let Some(d) = Selection::from(scope).select(&hinted).nodes().iter().find_map(line_date) {
             return Some(d);
         }
     }
-    // The short lines just after the headline.
-    if let Some(h1) = tree.select("h1").nodes().first() {
+    for h1 in tree.select("h1").nodes().iter().take(MAX_HEADLINES) {
+        if let Some(d) = line_date(h1) {
+            return Some(d);
+        }
         let mut node = Some(*h1);
         for _ in 0..HEADER_LEVELS {
             let Some(n) = node else { break };
-            let mut next = n.next_element_sibling();
-            for _ in 0..3 {
-                let Some(s) = next else { break };
-                if let Some(d) = line_date(&s) {
+            let after = std::iter::successors(n.next_element_sibling(), |s| s.next_element_sibling()).take(3);
+            let before = std::iter::successors(n.prev_element_sibling(), |s| s.prev_element_sibling()).take(2);
+            for s in after.chain(before) {
+                if let Some(d) = line_date(&s).or_else(|| dateline(&s)) {
                     return Some(d);
                 }
-                next = s.next_element_sibling();
             }
             node = n.parent();
         }
@@ -297,4 +397,33 @@ fn date_line(tree: &Tree, order: DayMonth) -> Option<NaiveDate> {
         .iter()
         .filter(|n| !in_furniture(n))
         .find_map(line_date)
+}
+
+/// Pages with several `<h1>` (a logo, a section name, then the headline): how many are tried.
+const MAX_HEADLINES: usize = 3;
+
+/// How much of a paragraph's start can hold a dateline.
+const DATELINE_CHARS: usize = 40;
+
+/// An element's text with its text nodes joined by spaces (`<span>Mai<span>06</span>2018</span>`
+/// reads "Mai 06 2018"), scripts and styles left out, stopping once past `limit` characters.
+fn spaced_text(node: &NodeRef, limit: usize) -> String {
+    let mut out = String::new();
+    for d in node.descendants_it() {
+        if out.len() > limit * 4 {
+            break;
+        }
+        if d.is_text() {
+            let in_code = d
+                .parent()
+                .and_then(|p| p.node_name())
+                .is_some_and(|n| matches!(&*n, "script" | "style" | "noscript"));
+            if !in_code {
+                out.push(' ');
+                out.push_str(&d.text());
+            }
+        }
+    }
+    let collapsed = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    collapsed
 }
