@@ -579,6 +579,8 @@ pub fn from_url_path(url: &Url) -> Option<NaiveDate> {
                 if let Some(ml) = m_len
                     && bytes.get(at + 5 + ml) == Some(&sep)
                     && let Some(dl) = (1..=2).find(|&l| digit_run(at + 6 + ml, l))
+                    // "/2023/10/3-fragen-an-…" is a month archive and a slug, not a day.
+                    && (sep != b'/' || matches!(bytes.get(at + 6 + ml + dl), None | Some(b'/' | b'.')))
                     && let (Ok(y), Some(m), Some(d)) = (path[at..at + 4].parse(), num(at + 5, ml), num(at + 6 + ml, dl))
                     && let Some(date) = NaiveDate::from_ymd_opt(y, m, d).filter(|d| YEARS.contains(&d.year()))
                 {
@@ -692,6 +694,7 @@ mod tests {
         ("https://a.example/news/flood-fund-2025-06-03.html", "2025-06-03"),
         ("https://a.example/20250603/flood-fund", "2025-06-03"),
         ("https://a.example/2025/06/flood-fund", ""),
+        ("https://a.example/2023/10/3-questions-for-the-mayor/", ""),
         ("https://a.example/story/123456789012", ""),
         ("https://a.example/2025/13/45/x", ""),
         ("https://a.example/flood-fund?date=2025-06-03", ""),

@@ -185,7 +185,8 @@ fn from_page(
     .flatten()
     .collect();
     if let Some(first) = structured.first() {
-        return Some(local_rendition(*first, &structured));
+        let best = local_rendition(*first, &structured);
+        return Some(shown_day(best, tree, order, day).unwrap_or(best));
     }
     date_line(tree, order)
         .and_then(day)
@@ -276,6 +277,22 @@ fn local_rendition(best: Found, all: &[Found]) -> Found {
             date: f.date,
             source: best.source,
         })
+}
+
+/// A time given in UTC falls on the outlet's previous or next day when it is late or early
+/// enough; the day the page shows in its date line is then the outlet's own.
+fn shown_day(best: Found, tree: &Tree, order: DayMonth, day: Day) -> Option<Found> {
+    let utc = best.date.offset().local_minus_utc() == 0;
+    let midnight = best.date.time() == chrono::NaiveTime::MIN;
+    if !utc || midnight {
+        return None;
+    }
+    let shown = date_line(tree, order)?;
+    let apart = (shown - best.date.date_naive()).num_days().abs();
+    (apart == 1).then(|| day(shown)).flatten().map(|date| Found {
+        date,
+        source: DateSource::Text,
+    })
 }
 
 /// Microdata `itemprop="datePublished"` or RDFa `property="schema:datePublished"` (or
