@@ -238,7 +238,7 @@ fn first_date_in_text(tree: &Tree, order: DayMonth) -> Option<NaiveDate> {
         let skip = parent.is_some_and(|p| {
             p.node_name()
                 .is_some_and(|n| matches!(&*n, "script" | "style" | "noscript" | "template"))
-                || in_furniture(&p)
+                || in_furniture(&p, FURNITURE)
         });
         if !skip {
             let piece = node.text();
@@ -340,7 +340,7 @@ fn any_time_element(
     tree.select("time[datetime]")
         .nodes()
         .iter()
-        .filter(|n| !in_furniture(n))
+        .filter(|n| !in_furniture(n, FURNITURE_AND_LISTS))
         .find_map(|n| n.attr("datetime").and_then(|d| parse(&d)))
 }
 
@@ -357,11 +357,15 @@ fn header_scopes<'a>(tree: &'a Tree) -> Vec<NodeRef<'a>> {
     scopes
 }
 
-/// Inside navigation, an aside, a footer or a list of links: dates there belong to other pages.
-fn in_furniture(node: &NodeRef) -> bool {
-    node.ancestors(None)
-        .iter()
-        .any(|a| a.is("nav, aside, footer, li, [class*=\"related\" i], [class*=\"teaser\" i]"))
+/// Navigation, asides, footers and "related" boxes: dates there belong to other pages.
+const FURNITURE: &str = r#"nav, aside, footer, [class*="related" i]"#;
+
+/// Furniture and lists of links or teasers, where a page lists other pages with their dates.
+const FURNITURE_AND_LISTS: &str = r#"nav, aside, footer, [class*="related" i], li, [class*="teaser" i]"#;
+
+/// Inside an element matching `furniture` ([`FURNITURE`] or [`FURNITURE_AND_LISTS`]).
+fn in_furniture(node: &NodeRef, furniture: &str) -> bool {
+    node.ancestors(None).iter().any(|a| a.is(furniture))
 }
 
 /// A date line near the headline or byline: in the article's header, an element whose class or
@@ -412,7 +416,7 @@ fn date_line(tree: &Tree, order: DayMonth) -> Option<NaiveDate> {
     tree.select(&hinted)
         .nodes()
         .iter()
-        .filter(|n| !in_furniture(n))
+        .filter(|n| !in_furniture(n, FURNITURE_AND_LISTS))
         .find_map(line_date)
 }
 
