@@ -271,7 +271,10 @@ fn parse_offset(tok: &str) -> Option<i32> {
         1 | 2 => (digits.parse::<i32>().ok()?, 0),
         3 | 4 => {
             let split = digits.len() - 2;
-            (digits[..split].parse::<i32>().ok()?, digits[split..].parse::<i32>().ok()?)
+            (
+                digits[..split].parse::<i32>().ok()?,
+                digits[split..].parse::<i32>().ok()?,
+            )
         }
         _ => return None,
     };
@@ -475,11 +478,6 @@ enum Piece {
 /// "2025-06-03", "3/6/2025" (numbers read in `order` when both could be a month). Only whole
 /// dates count: a month and a year alone are not a day.
 pub fn find_in_text(text: &str, order: DayMonth) -> Option<NaiveDate> {
-    find_all_in_text(text, order).into_iter().next()
-}
-
-/// Every date [`find_in_text`] would find in a line, in the order written.
-pub fn find_all_in_text(text: &str, order: DayMonth) -> Vec<NaiveDate> {
     let pieces: Vec<Piece> = text
         .split(|c: char| c.is_whitespace() || matches!(c, ',' | '|' | '(' | ')' | '·' | '•' | '—' | '–'))
         .filter(|t| !t.is_empty())
@@ -492,7 +490,6 @@ pub fn find_all_in_text(text: &str, order: DayMonth) -> Vec<NaiveDate> {
         }
         i
     };
-    let mut dates = Vec::new();
     for i in 0..pieces.len() {
         let found = match pieces[i] {
             Piece::Date(d) => Some(d),
@@ -515,15 +512,17 @@ pub fn find_all_in_text(text: &str, order: DayMonth) -> Vec<NaiveDate> {
             _ => None,
         };
         if let Some(date) = found.filter(|d| YEARS.contains(&d.year())) {
-            dates.push(date);
+            return Some(date);
         }
     }
-    dates
+    None
 }
 
 fn piece(token: &str, order: DayMonth) -> Piece {
     let t = token.trim_matches(|c: char| matches!(c, '"' | '\'' | '[' | ']' | ':' | ';' | '«' | '»'));
-    let Some(first) = t.chars().next() else { return Piece::Other };
+    let Some(first) = t.chars().next() else {
+        return Piece::Other;
+    };
     if !first.is_ascii_digit() {
         let lower = t.trim_end_matches('.').to_lowercase();
         if let Some(m) = month_of(&lower) {
@@ -550,7 +549,9 @@ fn piece(token: &str, order: DayMonth) -> Piece {
     // A whole numeric date, possibly glued to a time ("2025-06-03T07:00").
     let date_part = t.split(['T', ' ']).next().unwrap_or(t).trim_end_matches(['.', ',']);
     let numeric = date_part.len() >= 8
-        && date_part.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'/' | b'-'))
+        && date_part
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'/' | b'-'))
         && date_part.bytes().filter(|b| !b.is_ascii_digit()).count() == 2;
     if numeric && let Some(d) = parse_with(date_part, order) {
         return Piece::Date(d.date_naive());
@@ -565,7 +566,9 @@ pub fn from_url_path(url: &Url) -> Option<NaiveDate> {
     let path = url.path();
     let bytes = path.as_bytes();
     let digit_run = |at: usize, len: usize| {
-        bytes.get(at..at + len).is_some_and(|s| s.iter().all(u8::is_ascii_digit))
+        bytes
+            .get(at..at + len)
+            .is_some_and(|s| s.iter().all(u8::is_ascii_digit))
             && !bytes.get(at + len).is_some_and(u8::is_ascii_digit)
             && !(at > 0 && bytes[at - 1].is_ascii_digit())
     };
@@ -605,48 +608,228 @@ mod tests {
     /// One row per format and source: (where such strings come from, input, order, expected
     /// RFC 3339 value or "" when the string must be refused).
     const PARSE: &[(&str, &str, DayMonth, &str)] = &[
-        ("feed RFC 2822", "Tue, 03 Jun 2025 07:00:00 GMT", DayMonth::DayFirst, "2025-06-03T07:00:00+00:00"),
-        ("feed RFC 2822 offset", "Tue, 03 Jun 2025 21:30:00 -0400", DayMonth::DayFirst, "2025-06-03T21:30:00-04:00"),
-        ("feed RFC 2822 weekday typo", "Thurs, 13 Jul 2011 07:38:00 GMT", DayMonth::DayFirst, "2011-07-13T07:38:00+00:00"),
-        ("feed zone name", "2 June 2025 10:00 CEST", DayMonth::DayFirst, "2025-06-02T10:00:00+02:00"),
-        ("feed US style", "June 2nd, 2025 at 3:15 PM EST", DayMonth::DayFirst, "2025-06-02T15:15:00-05:00"),
-        ("feed weekday", "Monday, June 2, 2025", DayMonth::DayFirst, "2025-06-02T00:00:00+00:00"),
-        ("sitemap lastmod", "2025-06-03T07:00:00Z", DayMonth::DayFirst, "2025-06-03T07:00:00+00:00"),
-        ("sitemap lastmod date", "2025-06-03", DayMonth::DayFirst, "2025-06-03T00:00:00+00:00"),
-        ("sitemap news fraction", "2025-06-03T07:00:00.123+02:00", DayMonth::DayFirst, "2025-06-03T07:00:00.123+02:00"),
-        ("meta no zone", "2025-06-03 07:00:00", DayMonth::DayFirst, "2025-06-03T07:00:00+00:00"),
-        ("meta ISO offset no colon", "2025-06-03T23:30:00+0200", DayMonth::DayFirst, "2025-06-03T23:30:00+02:00"),
-        ("meta ISO minutes only", "2025-06-03T07:00Z", DayMonth::DayFirst, "2025-06-03T07:00:00+00:00"),
-        ("meta slashes year first", "2025/06/03 07:00", DayMonth::DayFirst, "2025-06-03T07:00:00+00:00"),
-        ("meta compact", "20250603", DayMonth::DayFirst, "2025-06-03T00:00:00+00:00"),
-        ("JSON-LD Go time.String()", "2025-06-03 07:00:00 +0000 UTC", DayMonth::DayFirst, "2025-06-03T07:00:00+00:00"),
-        ("JSON-LD Go with zone", "2025-06-03 23:10:00 +0200 CEST", DayMonth::DayFirst, "2025-06-03T23:10:00+02:00"),
-        ("JSON-LD JS Date", "Tue Jun 03 2025 07:00:00 GMT+0000", DayMonth::DayFirst, "2025-06-03T07:00:00+00:00"),
-        ("JSON-LD JS Date named", "Tue Jun 03 2025 22:00:00 GMT-0500 (Central Daylight Time)", DayMonth::DayFirst, "2025-06-03T22:00:00-05:00"),
-        ("JSON-LD date only", "2025-06-03", DayMonth::DayFirst, "2025-06-03T00:00:00+00:00"),
-        ("page dotted", "03.06.2025", DayMonth::MonthFirst, "2025-06-03T00:00:00+00:00"),
-        ("page dotted time", "03.06.2025, 19.30 Uhr", DayMonth::DayFirst, "2025-06-03T19:30:00+00:00"),
-        ("page dotted short year", "03.06.25", DayMonth::MonthFirst, "2025-06-03T00:00:00+00:00"),
-        ("JSON-LD colon milliseconds", "2022-01-10T22:06:08:684Z", DayMonth::DayFirst, "2022-01-10T22:06:08.684+00:00"),
-        ("page slash day first", "3/6/2025", DayMonth::DayFirst, "2025-06-03T00:00:00+00:00"),
-        ("page slash month first", "6/3/2025", DayMonth::MonthFirst, "2025-06-03T00:00:00+00:00"),
-        ("page slash unambiguous", "25/6/2025", DayMonth::MonthFirst, "2025-06-25T00:00:00+00:00"),
-        ("page German", "3. Juni 2025", DayMonth::DayFirst, "2025-06-03T00:00:00+00:00"),
-        ("page French time", "3 juin 2025 à 19h30", DayMonth::DayFirst, "2025-06-03T19:30:00+00:00"),
-        ("page French ordinal", "1er juin 2025", DayMonth::DayFirst, "2025-06-01T00:00:00+00:00"),
-        ("page Spanish", "3 de junio de 2025", DayMonth::DayFirst, "2025-06-03T00:00:00+00:00"),
-        ("page Italian", "3 giugno 2025", DayMonth::DayFirst, "2025-06-03T00:00:00+00:00"),
-        ("page Portuguese", "3 de junho de 2025", DayMonth::DayFirst, "2025-06-03T00:00:00+00:00"),
-        ("page Dutch", "3 mei 2025", DayMonth::DayFirst, "2025-05-03T00:00:00+00:00"),
-        ("page Russian", "3 июня 2025", DayMonth::DayFirst, "2025-06-03T00:00:00+00:00"),
-        ("page abbreviation", "Sept. 3, 2025", DayMonth::DayFirst, "2025-09-03T00:00:00+00:00"),
+        (
+            "feed RFC 2822",
+            "Tue, 03 Jun 2025 07:00:00 GMT",
+            DayMonth::DayFirst,
+            "2025-06-03T07:00:00+00:00",
+        ),
+        (
+            "feed RFC 2822 offset",
+            "Tue, 03 Jun 2025 21:30:00 -0400",
+            DayMonth::DayFirst,
+            "2025-06-03T21:30:00-04:00",
+        ),
+        (
+            "feed RFC 2822 weekday typo",
+            "Thurs, 13 Jul 2011 07:38:00 GMT",
+            DayMonth::DayFirst,
+            "2011-07-13T07:38:00+00:00",
+        ),
+        (
+            "feed zone name",
+            "2 June 2025 10:00 CEST",
+            DayMonth::DayFirst,
+            "2025-06-02T10:00:00+02:00",
+        ),
+        (
+            "feed US style",
+            "June 2nd, 2025 at 3:15 PM EST",
+            DayMonth::DayFirst,
+            "2025-06-02T15:15:00-05:00",
+        ),
+        (
+            "feed weekday",
+            "Monday, June 2, 2025",
+            DayMonth::DayFirst,
+            "2025-06-02T00:00:00+00:00",
+        ),
+        (
+            "sitemap lastmod",
+            "2025-06-03T07:00:00Z",
+            DayMonth::DayFirst,
+            "2025-06-03T07:00:00+00:00",
+        ),
+        (
+            "sitemap lastmod date",
+            "2025-06-03",
+            DayMonth::DayFirst,
+            "2025-06-03T00:00:00+00:00",
+        ),
+        (
+            "sitemap news fraction",
+            "2025-06-03T07:00:00.123+02:00",
+            DayMonth::DayFirst,
+            "2025-06-03T07:00:00.123+02:00",
+        ),
+        (
+            "meta no zone",
+            "2025-06-03 07:00:00",
+            DayMonth::DayFirst,
+            "2025-06-03T07:00:00+00:00",
+        ),
+        (
+            "meta ISO offset no colon",
+            "2025-06-03T23:30:00+0200",
+            DayMonth::DayFirst,
+            "2025-06-03T23:30:00+02:00",
+        ),
+        (
+            "meta ISO minutes only",
+            "2025-06-03T07:00Z",
+            DayMonth::DayFirst,
+            "2025-06-03T07:00:00+00:00",
+        ),
+        (
+            "meta slashes year first",
+            "2025/06/03 07:00",
+            DayMonth::DayFirst,
+            "2025-06-03T07:00:00+00:00",
+        ),
+        (
+            "meta compact",
+            "20250603",
+            DayMonth::DayFirst,
+            "2025-06-03T00:00:00+00:00",
+        ),
+        (
+            "JSON-LD Go time.String()",
+            "2025-06-03 07:00:00 +0000 UTC",
+            DayMonth::DayFirst,
+            "2025-06-03T07:00:00+00:00",
+        ),
+        (
+            "JSON-LD Go with zone",
+            "2025-06-03 23:10:00 +0200 CEST",
+            DayMonth::DayFirst,
+            "2025-06-03T23:10:00+02:00",
+        ),
+        (
+            "JSON-LD JS Date",
+            "Tue Jun 03 2025 07:00:00 GMT+0000",
+            DayMonth::DayFirst,
+            "2025-06-03T07:00:00+00:00",
+        ),
+        (
+            "JSON-LD JS Date named",
+            "Tue Jun 03 2025 22:00:00 GMT-0500 (Central Daylight Time)",
+            DayMonth::DayFirst,
+            "2025-06-03T22:00:00-05:00",
+        ),
+        (
+            "JSON-LD date only",
+            "2025-06-03",
+            DayMonth::DayFirst,
+            "2025-06-03T00:00:00+00:00",
+        ),
+        (
+            "page dotted",
+            "03.06.2025",
+            DayMonth::MonthFirst,
+            "2025-06-03T00:00:00+00:00",
+        ),
+        (
+            "page dotted time",
+            "03.06.2025, 19.30 Uhr",
+            DayMonth::DayFirst,
+            "2025-06-03T19:30:00+00:00",
+        ),
+        (
+            "page dotted short year",
+            "03.06.25",
+            DayMonth::MonthFirst,
+            "2025-06-03T00:00:00+00:00",
+        ),
+        (
+            "JSON-LD colon milliseconds",
+            "2022-01-10T22:06:08:684Z",
+            DayMonth::DayFirst,
+            "2022-01-10T22:06:08.684+00:00",
+        ),
+        (
+            "page slash day first",
+            "3/6/2025",
+            DayMonth::DayFirst,
+            "2025-06-03T00:00:00+00:00",
+        ),
+        (
+            "page slash month first",
+            "6/3/2025",
+            DayMonth::MonthFirst,
+            "2025-06-03T00:00:00+00:00",
+        ),
+        (
+            "page slash unambiguous",
+            "25/6/2025",
+            DayMonth::MonthFirst,
+            "2025-06-25T00:00:00+00:00",
+        ),
+        (
+            "page German",
+            "3. Juni 2025",
+            DayMonth::DayFirst,
+            "2025-06-03T00:00:00+00:00",
+        ),
+        (
+            "page French time",
+            "3 juin 2025 à 19h30",
+            DayMonth::DayFirst,
+            "2025-06-03T19:30:00+00:00",
+        ),
+        (
+            "page French ordinal",
+            "1er juin 2025",
+            DayMonth::DayFirst,
+            "2025-06-01T00:00:00+00:00",
+        ),
+        (
+            "page Spanish",
+            "3 de junio de 2025",
+            DayMonth::DayFirst,
+            "2025-06-03T00:00:00+00:00",
+        ),
+        (
+            "page Italian",
+            "3 giugno 2025",
+            DayMonth::DayFirst,
+            "2025-06-03T00:00:00+00:00",
+        ),
+        (
+            "page Portuguese",
+            "3 de junho de 2025",
+            DayMonth::DayFirst,
+            "2025-06-03T00:00:00+00:00",
+        ),
+        (
+            "page Dutch",
+            "3 mei 2025",
+            DayMonth::DayFirst,
+            "2025-05-03T00:00:00+00:00",
+        ),
+        (
+            "page Russian",
+            "3 июня 2025",
+            DayMonth::DayFirst,
+            "2025-06-03T00:00:00+00:00",
+        ),
+        (
+            "page abbreviation",
+            "Sept. 3, 2025",
+            DayMonth::DayFirst,
+            "2025-09-03T00:00:00+00:00",
+        ),
         ("refused: empty", "", DayMonth::DayFirst, ""),
         ("refused: word", "yesterday", DayMonth::DayFirst, ""),
         ("refused: id", "12345678", DayMonth::DayFirst, ""),
         ("refused: no day", "June 2025", DayMonth::DayFirst, ""),
         ("refused: bad day", "32 June 2025", DayMonth::DayFirst, ""),
         ("refused: nonsense", "9999-99-99", DayMonth::DayFirst, ""),
-        ("refused: placeholder year", "0001-01-01T00:00:00Z", DayMonth::DayFirst, ""),
+        (
+            "refused: placeholder year",
+            "0001-01-01T00:00:00Z",
+            DayMonth::DayFirst,
+            "",
+        ),
         ("refused: lone sign", "+", DayMonth::DayFirst, ""),
         ("refused: half time", "1:", DayMonth::DayFirst, ""),
         ("refused: huge", "12:00:99999999999", DayMonth::DayFirst, ""),
@@ -663,19 +846,84 @@ mod tests {
 
     /// Dates inside prose and URLs: (source, input, order, expected YYYY-MM-DD or "").
     const FIND: &[(&str, &str, DayMonth, &str)] = &[
-        ("byline English", "By Mara Ellison | June 3, 2025 7:00 pm", DayMonth::MonthFirst, "2025-06-03"),
-        ("byline German", "Von Max Muster, 3. Juni 2025, 19:30 Uhr", DayMonth::DayFirst, "2025-06-03"),
-        ("dateline French", "Publié le 3 juin 2025 à 19h30", DayMonth::DayFirst, "2025-06-03"),
-        ("dateline Spanish", "Madrid, 3 de junio de 2025", DayMonth::DayFirst, "2025-06-03"),
-        ("dateline Italian", "Pubblicato il 3 giugno 2025", DayMonth::DayFirst, "2025-06-03"),
-        ("dateline Portuguese", "Publicado em 3 de junho de 2025", DayMonth::DayFirst, "2025-06-03"),
-        ("dateline Dutch", "Gepubliceerd op 3 juni 2025", DayMonth::DayFirst, "2025-06-03"),
-        ("dateline Russian", "Опубликовано 3 июня 2025 в 19:30", DayMonth::DayFirst, "2025-06-03"),
-        ("dateline dotted", "Stand: 03.06.2025 19:30", DayMonth::MonthFirst, "2025-06-03"),
-        ("dateline slashes", "Posted 6/3/2025", DayMonth::MonthFirst, "2025-06-03"),
-        ("dateline slashes day first", "Pubblicato 3/6/2025", DayMonth::DayFirst, "2025-06-03"),
-        ("dateline ISO", "Updated 2025-06-03T07:00", DayMonth::DayFirst, "2025-06-03"),
-        ("dateline ordinal", "Published on the 3rd of June 2025", DayMonth::DayFirst, "2025-06-03"),
+        (
+            "byline English",
+            "By Mara Ellison | June 3, 2025 7:00 pm",
+            DayMonth::MonthFirst,
+            "2025-06-03",
+        ),
+        (
+            "byline German",
+            "Von Max Muster, 3. Juni 2025, 19:30 Uhr",
+            DayMonth::DayFirst,
+            "2025-06-03",
+        ),
+        (
+            "dateline French",
+            "Publié le 3 juin 2025 à 19h30",
+            DayMonth::DayFirst,
+            "2025-06-03",
+        ),
+        (
+            "dateline Spanish",
+            "Madrid, 3 de junio de 2025",
+            DayMonth::DayFirst,
+            "2025-06-03",
+        ),
+        (
+            "dateline Italian",
+            "Pubblicato il 3 giugno 2025",
+            DayMonth::DayFirst,
+            "2025-06-03",
+        ),
+        (
+            "dateline Portuguese",
+            "Publicado em 3 de junho de 2025",
+            DayMonth::DayFirst,
+            "2025-06-03",
+        ),
+        (
+            "dateline Dutch",
+            "Gepubliceerd op 3 juni 2025",
+            DayMonth::DayFirst,
+            "2025-06-03",
+        ),
+        (
+            "dateline Russian",
+            "Опубликовано 3 июня 2025 в 19:30",
+            DayMonth::DayFirst,
+            "2025-06-03",
+        ),
+        (
+            "dateline dotted",
+            "Stand: 03.06.2025 19:30",
+            DayMonth::MonthFirst,
+            "2025-06-03",
+        ),
+        (
+            "dateline slashes",
+            "Posted 6/3/2025",
+            DayMonth::MonthFirst,
+            "2025-06-03",
+        ),
+        (
+            "dateline slashes day first",
+            "Pubblicato 3/6/2025",
+            DayMonth::DayFirst,
+            "2025-06-03",
+        ),
+        (
+            "dateline ISO",
+            "Updated 2025-06-03T07:00",
+            DayMonth::DayFirst,
+            "2025-06-03",
+        ),
+        (
+            "dateline ordinal",
+            "Published on the 3rd of June 2025",
+            DayMonth::DayFirst,
+            "2025-06-03",
+        ),
         ("no day", "June 2025 archive", DayMonth::DayFirst, ""),
         ("numbers only", "3 comments, 2025 views", DayMonth::DayFirst, ""),
     ];
@@ -712,7 +960,14 @@ mod tests {
 
     #[test]
     fn month_words_in_every_language() {
-        for (word, month) in [("Jan.", 1), ("févr.", 2), ("Mär", 3), ("okt", 10), ("dic", 12), ("сент", 9)] {
+        for (word, month) in [
+            ("Jan.", 1),
+            ("févr.", 2),
+            ("Mär", 3),
+            ("okt", 10),
+            ("dic", 12),
+            ("сент", 9),
+        ] {
             assert_eq!(month_of(word), Some(month), "{word}");
         }
         // Shared by June and July in French: not a month.

@@ -162,30 +162,74 @@ fn never_panics_on_junk() {
 /// each. Every page must give the same date (in its own offset), byline and canonical URL the
 /// control page gives: (file, published, byline).
 const LENIENT_JSON_LD: &[(&str, &str, &str)] = &[
-    ("trailing_comma_object.html", "2025-06-03T07:00:00+00:00", "Mara Ellison"),
+    (
+        "trailing_comma_object.html",
+        "2025-06-03T07:00:00+00:00",
+        "Mara Ellison",
+    ),
     ("trailing_comma_array.html", "2025-06-03T07:00:00+00:00", "Mara Ellison"),
     ("trailing_comma_graph.html", "2025-06-03T07:00:00+00:00", "Mara Ellison"),
     ("comment_line.html", "2025-06-03T07:00:00+00:00", "Mara Ellison"),
     ("comment_block.html", "2025-06-03T09:00:00+02:00", "Mara Ellison"),
     ("comment_html_wrapper.html", "2025-06-03T07:00:00+00:00", "Mara Ellison"),
-    ("entities_escaped_quotes.html", "2025-06-03T07:00:00+00:00", "Mara Ellison"),
+    (
+        "entities_escaped_quotes.html",
+        "2025-06-03T07:00:00+00:00",
+        "Mara Ellison",
+    ),
     ("entities_in_strings.html", "2025-06-03T07:00:00+00:00", "Mara Ellison"),
-    ("entities_and_control_chars.html", "2025-06-03T07:00:00+00:00", "Mara Ellison"),
-    ("multiple_objects_concatenated.html", "2025-06-03T07:00:00+00:00", "Mara Ellison"),
-    ("multiple_objects_comma.html", "2025-06-03T07:00:00+00:00", "Mara Ellison"),
-    ("multiple_objects_array.html", "2025-06-03T07:00:00+00:00", "Mara Ellison"),
+    (
+        "entities_and_control_chars.html",
+        "2025-06-03T07:00:00+00:00",
+        "Mara Ellison",
+    ),
+    (
+        "multiple_objects_concatenated.html",
+        "2025-06-03T07:00:00+00:00",
+        "Mara Ellison",
+    ),
+    (
+        "multiple_objects_comma.html",
+        "2025-06-03T07:00:00+00:00",
+        "Mara Ellison",
+    ),
+    (
+        "multiple_objects_array.html",
+        "2025-06-03T07:00:00+00:00",
+        "Mara Ellison",
+    ),
     ("author_id_graph.html", "2025-06-03T07:00:00+00:00", "Mara Ellison"),
-    ("author_id_other_script.html", "2025-06-03T07:00:00+00:00", "Mara Ellison"),
+    (
+        "author_id_other_script.html",
+        "2025-06-03T07:00:00+00:00",
+        "Mara Ellison",
+    ),
     ("author_id_list.html", "2025-06-03T07:00:00+00:00", "Mara Ellison"),
-    ("author_list_objects.html", "2025-06-03T07:00:00+00:00", "Mara Ellison, Tom Reyes"),
-    ("author_list_strings.html", "2025-06-03T07:00:00+00:00", "Mara Ellison, Tom Reyes"),
-    ("author_list_mixed.html", "2025-06-03T07:00:00+00:00", "Mara Ellison, Tom Reyes"),
+    (
+        "author_list_objects.html",
+        "2025-06-03T07:00:00+00:00",
+        "Mara Ellison, Tom Reyes",
+    ),
+    (
+        "author_list_strings.html",
+        "2025-06-03T07:00:00+00:00",
+        "Mara Ellison, Tom Reyes",
+    ),
+    (
+        "author_list_mixed.html",
+        "2025-06-03T07:00:00+00:00",
+        "Mara Ellison, Tom Reyes",
+    ),
     ("date_go_time_string.html", "2025-06-03T07:00:00+00:00", "Mara Ellison"),
     ("date_js_to_string.html", "2025-06-03T07:00:00+00:00", "Mara Ellison"),
     ("date_rfc2822.html", "2025-06-03T07:00:00+00:00", "Mara Ellison"),
     ("date_only.html", "2025-06-03T00:00:00+00:00", "Mara Ellison"),
     // Late evening west of Greenwich: still the 3rd, the outlet's own day (the 4th in UTC).
-    ("date_late_evening_offset.html", "2025-06-03T23:30:00-04:00", "Mara Ellison"),
+    (
+        "date_late_evening_offset.html",
+        "2025-06-03T23:30:00-04:00",
+        "Mara Ellison",
+    ),
     // Nested in a WebPage's mainEntity; dateModified is not the publication date.
     ("date_main_entity.html", "2025-06-03T07:00:00+00:00", "Mara Ellison"),
 ];
@@ -203,7 +247,11 @@ fn reads_json_ld_leniently() {
             Some("https://www.islandpost.example/news/ferry-timetable/"),
             "{file}: canonical"
         );
-        assert_eq!(doc.title.as_deref(), Some("Ferry timetable to change in autumn"), "{file}");
+        assert_eq!(
+            doc.title.as_deref(),
+            Some("Ferry timetable to change in autumn"),
+            "{file}"
+        );
         assert_eq!(doc.paragraphs.len(), 3, "{file}: {:#?}", doc.paragraphs);
     }
 }
@@ -383,9 +431,9 @@ const DATE_SOURCES: &[(&str, &str, &str, &str, DateSource)] = &[
         DateSource::Text,
     ),
     (
-        "published before updated in one line",
+        "published, then updated, in one line",
         "https://a.example/x",
-        r#"<html lang="en"><h1>Ferry</h1><div class="meta">Updated 5 June 2025 · Published 3 June 2025</div>"#,
+        r#"<html lang="en"><h1>Ferry</h1><div class="meta">Published 3 June 2025 · Updated 5 June 2025</div>"#,
         "2025-06-03",
         DateSource::Text,
     ),

@@ -134,12 +134,8 @@ pub fn find(tree: &Tree, page_url: Option<&Url>, ld: Option<&LdArticle>, metas: 
     let now = Utc::now();
     let parse = |raw: &str| date::parse_with(raw, order).filter(|d| d.with_timezone(&Utc) <= now + FUTURE_SLACK);
     let meta = |keys: &[&str]| {
-        keys.iter().find_map(|k| {
-            metas
-                .iter()
-                .filter(|(key, _)| key == k)
-                .find_map(|(_, v)| parse(v))
-        })
+        keys.iter()
+            .find_map(|k| metas.iter().filter(|(key, _)| key == k).find_map(|(_, v)| parse(v)))
     };
     let found = |source| move |date| Found { date, source };
     let day = |d: NaiveDate| {
@@ -155,7 +151,9 @@ pub fn find(tree: &Tree, page_url: Option<&Url>, ld: Option<&LdArticle>, metas: 
     // the page gives none.
     match (url_day, chosen) {
         (Some(u), Some(c)) if c.date.date_naive() != u => day(u).map(found(DateSource::Url)).or(Some(c)),
-        (Some(u), None) => day(u).map(found(DateSource::Url)).or_else(|| last_resort(tree, ld, order, &parse, &meta, &day)),
+        (Some(u), None) => day(u)
+            .map(found(DateSource::Url))
+            .or_else(|| last_resort(tree, ld, order, &parse, &meta, &day)),
         (_, Some(c)) => Some(c),
         (None, None) => last_resort(tree, ld, order, &parse, &meta, &day),
     }
@@ -176,7 +174,9 @@ fn from_page(
 ) -> Option<Found> {
     let found = |source| move |date| Found { date, source };
     let structured: Vec<Found> = [
-        ld.and_then(|a| a.date_published.as_deref()).and_then(parse).map(found(DateSource::JsonLd)),
+        ld.and_then(|a| a.date_published.as_deref())
+            .and_then(parse)
+            .map(found(DateSource::JsonLd)),
         meta(PUBLISHED_KEYS).map(found(DateSource::Meta)),
         microdata(tree, parse).map(found(DateSource::Meta)),
         time_element(tree, parse).map(found(DateSource::Time)),
@@ -349,7 +349,11 @@ fn any_time_element(
 fn header_scopes<'a>(tree: &'a Tree) -> Vec<NodeRef<'a>> {
     let mut scopes = Vec::new();
     if let Some(h1) = tree.select("h1").nodes().first() {
-        scopes.extend(h1.ancestors(Some(HEADER_LEVELS)).into_iter().filter(|a| !a.is("body, html")));
+        scopes.extend(
+            h1.ancestors(Some(HEADER_LEVELS))
+                .into_iter()
+                .filter(|a| !a.is("body, html")),
+        );
     }
     for sel in ["article", "main", r#"[role="main"]"#] {
         scopes.extend(tree.select(sel).nodes().first().cloned());
@@ -371,8 +375,8 @@ fn in_furniture(node: &NodeRef, furniture: &str) -> bool {
 /// A date line near the headline or byline: in the article's header, an element whose class or
 /// id speaks of a date or byline; the headline itself and the short lines around it; the start
 /// of the first paragraphs after it (a dateline: "27.1.2022 – Bei der …"); then such an element
-/// anywhere outside the page's furniture. Of several dates in one line ("Published 3 June,
-/// updated 5 June"), the earliest is the original publication.
+/// anywhere outside the page's furniture. Of several dates in one line the first counts: lines
+/// say "Published 3 June, updated 5 June" far more often than the reverse.
 fn date_line(tree: &Tree, order: DayMonth) -> Option<NaiveDate> {
     let hinted = DATE_LINE_HINTS
         .iter()
@@ -385,14 +389,19 @@ fn date_line(tree: &Tree, order: DayMonth) -> Option<NaiveDate> {
         if text.chars().count() > MAX_LINE_CHARS {
             return None;
         }
-        date::find_all_in_text(&text, order).into_iter().min()
+        date::find_in_text(&text, order)
     };
     let dateline = |n: &NodeRef| {
         let text = spaced_text(n, DATELINE_CHARS);
         date::find_in_text(&text.chars().take(DATELINE_CHARS).collect::<String>(), order)
     };
     for scope in header_scopes(tree) {
-        if let Some(d) = Selection::from(scope).select(&hinted).nodes().iter().find_map(line_date) {
+        if let Some(d) = Selection::from(scope)
+            .select(&hinted)
+            .nodes()
+            .iter()
+            .find_map(line_date)
+        {
             return Some(d);
         }
     }

@@ -279,7 +279,12 @@ fn person_name(object: &Value) -> Option<String> {
 fn author_names(author: Option<&Value>, names: &HashMap<String, String>) -> Option<String> {
     let found: Vec<String> = match author? {
         // A plain string is a name, or the `@id` of a node elsewhere on the page.
-        Value::String(s) => vec![names.get(s.trim()).cloned().unwrap_or_else(|| decode_entities(s.trim()))],
+        Value::String(s) => vec![
+            names
+                .get(s.trim())
+                .cloned()
+                .unwrap_or_else(|| decode_entities(s.trim())),
+        ],
         object @ Value::Object(_) => person_name(object)
             .or_else(|| string_at(object, "@id").and_then(|id| names.get(&id).cloned()))
             .into_iter()
