@@ -42,7 +42,9 @@ fn reads_metadata_preferring_json_ld_and_canonical_link() {
     assert_eq!(doc.title.as_deref(), Some("Harbour bridge to close to cars"));
     // JSON-LD authors (inside @graph) win over meta name=author.
     assert_eq!(doc.byline.as_deref(), Some("Jane Doe, John Roe"));
-    assert_eq!(iso(&doc).as_deref(), Some("2024-03-05T08:30:00+00:00"));
+    // JSON-LD gives the instant in UTC, article:published_time the same one in the outlet's
+    // offset: the outlet's own is kept.
+    assert_eq!(iso(&doc).as_deref(), Some("2024-03-05T09:30:00+01:00"));
     assert_eq!(doc.language.as_deref(), Some("en"));
     assert_eq!(doc.paragraphs.len(), 4, "{:#?}", doc.paragraphs);
     assert!(doc.text().starts_with("The city council voted"));
@@ -77,7 +79,7 @@ fn uses_json_ld_article_body_when_the_visible_text_is_clearly_shorter() {
     assert_eq!(doc.paragraphs.len(), 3, "{:#?}", doc.paragraphs);
     assert!(doc.paragraphs[2].starts_with("The third paragraph"));
     assert_eq!(doc.byline.as_deref(), Some("Ann Writer"));
-    // A date without a time is midnight UTC.
+    // A date without a time is midnight, read as written.
     assert_eq!(iso(&doc).as_deref(), Some("2023-11-19T00:00:00+00:00"));
 }
 
@@ -86,7 +88,7 @@ fn detects_language_when_html_lang_is_missing_and_reads_meta_date() {
     let doc = extract_fixture("no_lang.html", "https://journal.example/pont");
     assert_eq!(doc.language.as_deref(), Some("fr"));
     assert_eq!(doc.title.as_deref(), Some("Le pont du port fermé aux voitures"));
-    // meta name=date without a zone is read as UTC.
+    // meta name=date without a zone is read as written.
     assert_eq!(iso(&doc).as_deref(), Some("2022-06-01T14:00:00+00:00"));
 }
 
@@ -95,7 +97,8 @@ fn reads_time_element_rel_author_and_regional_lang() {
     let doc = extract_fixture("time_element.html", "https://zeitung.example/bruecke");
     assert_eq!(doc.language.as_deref(), Some("de"));
     assert_eq!(doc.byline.as_deref(), Some("Max Muster"));
-    assert_eq!(iso(&doc).as_deref(), Some("2021-02-03T09:15:00+00:00"));
+    // The page's own offset is kept.
+    assert_eq!(iso(&doc).as_deref(), Some("2021-02-03T10:15:00+01:00"));
     // No og:site_name, no separator: the <h1> is the title as is.
     assert_eq!(doc.title.as_deref(), Some("Brücke gesperrt"));
 }

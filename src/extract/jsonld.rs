@@ -105,10 +105,12 @@ fn parse_lenient(raw: &str) -> Vec<Value> {
     if let Ok(v) = serde_json::from_str(trimmed) {
         return vec![v];
     }
-    let mut cleaned = clean(trimmed);
-    if cleaned.contains("&quot;") && !cleaned.contains('"') {
-        cleaned = clean(&decode_entities(&cleaned));
-    }
+    // A whole block HTML-escaped (`{&quot;@type&quot;: …}`): unescape before finding strings.
+    let cleaned = if trimmed.contains("&quot;") && !trimmed.contains('"') {
+        clean(&decode_entities(trimmed))
+    } else {
+        clean(trimmed)
+    };
     let mut stream = Vec::new();
     for value in serde_json::Deserializer::from_str(&cleaned).into_iter::<Value>() {
         match value {
@@ -324,6 +326,8 @@ mod tests {
         }
         let raw_newline = "{\"t\": \"line one\nline two\", }";
         assert_eq!(first(raw_newline)["t"], "line one\nline two");
+        let escaped = r#"{&quot;u&quot;: &quot;https://x.example&quot;,}"#;
+        assert_eq!(first(escaped)["u"], "https://x.example");
         // A URL's "//" inside a string is not a comment.
         assert_eq!(first(r#"{"u": "https://a.example/x",}"#)["u"], "https://a.example/x");
         assert_eq!(parse_lenient(r#"{"a": 1}{"a": 2}"#).len(), 2);
