@@ -14,6 +14,7 @@ mod jsonld;
 pub mod lang;
 mod lines;
 mod meta;
+pub use meta::names_only_the_site;
 mod text;
 
 use chrono::{DateTime, FixedOffset};

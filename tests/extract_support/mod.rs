@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// One corpus page: its key, its HTML and the gold article text.
 pub struct Page {
@@ -16,17 +16,36 @@ pub struct Page {
     pub gold: String,
 }
 
-#[path = "../common/mod.rs"]
-mod common;
-
-/// The corpus folder, found as [`common::shared_corpus`] finds it.
-pub fn corpus_dir() -> Option<PathBuf> {
-    common::shared_corpus("article-extraction-benchmark")
+/// The corpus folder: `$PICKUP_CORPUS_DIR` if set, else `../shared/corpus/` from the project root
+/// as the corpus README prescribes, else two levels up (a git worktree under `wt/`).
+pub fn corpus_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("PICKUP_CORPUS_DIR") {
+        return PathBuf::from(dir).join("article-extraction-benchmark");
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let candidates =
+        ["../shared/corpus", "../../shared/corpus"].map(|rel| root.join(rel).join("article-extraction-benchmark"));
+    let found = candidates.iter().find(|dir| dir.is_dir());
+    found.unwrap_or(&candidates[0]).clone()
 }
 
 /// Loads every page, or explains why it cannot (the corpus is optional: callers skip).
+///
+/// # Panics
+/// When the corpus cannot be read and `PICKUP_REQUIRE_SHARED=1` is set (as `.ci/run` sets it).
 pub fn load_corpus() -> Result<Vec<Page>, String> {
-    let dir = corpus_dir().ok_or("../shared/corpus/article-extraction-benchmark not found")?;
+    let loaded = read_corpus();
+    if let Err(why) = &loaded {
+        assert!(
+            std::env::var_os("PICKUP_REQUIRE_SHARED").is_none_or(|v| v != "1"),
+            "the extraction corpus is required (PICKUP_REQUIRE_SHARED=1) but cannot be read: {why}"
+        );
+    }
+    loaded
+}
+
+fn read_corpus() -> Result<Vec<Page>, String> {
+    let dir = corpus_dir();
     let truth_path = dir.join("ground-truth.json");
     let truth = std::fs::read_to_string(&truth_path).map_err(|e| format!("{}: {e}", truth_path.display()))?;
     let truth: HashMap<String, serde_json::Value> =
