@@ -454,6 +454,5 @@ fn spaced_text(node: &NodeRef, limit: usize) -> String {
             }
         }
     }
-    let collapsed = out.split_whitespace().collect::<Vec<_>>().join(" ");
-    collapsed
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
