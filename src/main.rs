@@ -1,7 +1,7 @@
 //! The `pickup` command: parses arguments, calls the library, maps the outcome to an exit code.
 
 use clap::{Parser, Subcommand};
-use pickup::cmd::{self, check::CheckArgs, export::ExportArgs, export::Format};
+use pickup::cmd::{self, check::CheckArgs, db::DbArgs, export::ExportArgs, export::Format};
 use pickup::config::Config;
 use pickup::error::{Error, ExitCode};
 use std::path::PathBuf;
@@ -13,7 +13,8 @@ struct Cli {
     /// Config file [default: config/pickup.toml]
     #[arg(long, global = true, env = "PICKUP_CONFIG")]
     config: Option<PathBuf>,
-    /// The store to use instead of the config's store.path (one per --shard job)
+    /// The store to use instead of the config's store.path (one per --shard job); export takes
+    /// it more than once and merges the stores by placement
     #[arg(long, global = true, value_name = "PATH")]
     store: Vec<PathBuf>,
     /// Print only errors
@@ -22,8 +23,20 @@ struct Cli {
     /// Print what happens to every source and page
     #[arg(long, short, global = true)]
     verbose: bool,
+    /// Log lines as text, or as one JSON object per event (for log shippers)
+    #[arg(long, value_enum, global = true, default_value = "text")]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+/// How log events are written to standard error.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    /// One line of text per event
+    Text,
+    /// One JSON object per event: timestamp, level, fields (with the message)
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -48,6 +61,12 @@ enum Command {
         /// Write to this file instead of standard output
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// Only placements not exported with --mark before (for scripts that poll)
+        #[arg(long)]
+        new: bool,
+        /// Remember the placements exported now, so a later --new leaves them out
+        #[arg(long)]
+        mark: bool,
     },
     /// Extract and judge one page (a URL or a saved HTML file); records nothing unless --record
     Check {
@@ -67,22 +86,51 @@ enum Command {
     Status,
     /// Serve a small built-in world on 127.0.0.1 and run the whole pipeline on it
     Demo,
+    /// Back up, restore and check the store
+    Db {
+        #[command(subcommand)]
+        action: DbAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum DbAction {
+    /// Write every record of the store as JSON Lines
+    Dump {
+        /// Write to this file instead of standard output
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Restore a dump into the config's store, which must be empty
+    Restore {
+        /// A file written by `pickup db dump`
+        file: PathBuf,
+    },
+    /// Read every record, compare with the last run's counts, and say how to recover
+    Check,
 }
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    init_logging(cli.quiet, cli.verbose);
+    let format = cli.log_format;
+    init_logging(cli.quiet, cli.verbose, format);
     let code = match tokio_main(cli) {
         Ok(()) => ExitCode::Ok,
         Err(e) => {
-            eprintln!("pickup: {e}");
-            e.exit_code()
+            let code = e.exit_code();
+            if format == LogFormat::Json {
+                // The last event too is one JSON object, with the exit code as a field.
+                tracing::error!(exit_code = code as u8, "{e}");
+            } else {
+                eprintln!("pickup: {e}");
+            }
+            code
         }
     };
     std::process::ExitCode::from(code as u8)
 }
 
-fn init_logging(quiet: bool, verbose: bool) {
+fn init_logging(quiet: bool, verbose: bool, format: LogFormat) {
     let level = if quiet {
         "error"
     } else if verbose {
@@ -91,6 +139,16 @@ fn init_logging(quiet: bool, verbose: bool) {
         "pickup=warn"
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("PICKUP_LOG").unwrap_or_else(|_| level.into());
+    if format == LogFormat::Json {
+        // Shippers want the time and the level of every event, and no colour codes.
+        tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .with_target(false)
+            .init();
+        return;
+    }
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -102,12 +160,20 @@ fn init_logging(quiet: bool, verbose: bool) {
 
 #[tokio::main]
 async fn tokio_main(cli: Cli) -> Result<(), Error> {
+    let merges_stores = matches!(cli.command, Command::Export { .. });
     let config = || {
-        Config::load(
+        let mut config = Config::load(
             &cli.config
                 .clone()
                 .unwrap_or_else(|| PathBuf::from("config/pickup.toml")),
-        )
+        )?;
+        match cli.store.as_slice() {
+            [] => {}
+            [one] => config.store.path = one.clone(),
+            [_, _, ..] if merges_stores => {}
+            [..] => return Err(Error::Usage("--store: this command takes one store".into())),
+        }
+        Ok::<_, Error>(config)
     };
     match cli.command {
         Command::Demo => cmd::output::print(&pickup::demo::run().await?),
@@ -117,6 +183,8 @@ async fn tokio_main(cli: Cli) -> Result<(), Error> {
             article,
             since,
             output,
+            new,
+            mark,
         } => cmd::export::export(
             &config()?,
             &ExportArgs {
@@ -124,6 +192,9 @@ async fn tokio_main(cli: Cli) -> Result<(), Error> {
                 article,
                 since,
                 output,
+                new,
+                mark,
+                stores: cli.store.clone(),
             },
         ),
         Command::Check {
@@ -144,5 +215,13 @@ async fn tokio_main(cli: Cli) -> Result<(), Error> {
             .await
         }
         Command::Status => cmd::status::status(&config()?),
+        Command::Db { action } => {
+            let args = match action {
+                DbAction::Dump { output } => DbArgs::Dump { output },
+                DbAction::Restore { file } => DbArgs::Restore { input: file },
+                DbAction::Check => DbArgs::Check,
+            };
+            cmd::db::db(&config()?, &args)
+        }
     }
 }

@@ -31,8 +31,32 @@ pub enum StoreError {
         to: PathBuf,
         source: std::io::Error,
     },
-    #[error("store {}: damaged record under {key:?}: {reason}", .path.display())]
+    #[error("store {}: damaged record under {key:?}: {reason}; run `pickup db check` for how to recover", .path.display())]
     Corrupt { path: PathBuf, key: String, reason: String },
+    /// The store as a whole is damaged (see [`crate::store_guard`]).
+    #[error("the store {} is damaged: {reason}; run `pickup db check` for how to recover", .path.display())]
+    Damaged { path: PathBuf, reason: String },
+    /// A file of the store other than sled's own (the record-count witness, a dump).
+    #[error("{}: {source}", .path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+impl StoreError {
+    /// A storage-engine error on the store at `path`: [`StoreError::Damaged`] when the engine
+    /// found corrupted data (so the message leads to `pickup db check`), else
+    /// [`StoreError::Sled`] (a full disk, a read-only file system, …), naming the path either way.
+    pub fn from_engine(path: &Path, source: sled::Error) -> StoreError {
+        match source {
+            sled::Error::Corruption { .. } => StoreError::Damaged {
+                path: path.to_path_buf(),
+                reason: source.to_string(),
+            },
+            source => StoreError::Sled {
+                path: path.to_path_buf(),
+                source,
+            },
+        }
+    }
 }
 
 /// How the page of a placement was found (DESIGN.md, export field `found_via`).
@@ -178,6 +202,9 @@ pub struct RunRecord {
     pub skipped_robots: usize,
     pub new_hits: usize,
     pub requests: usize,
+    /// Stopped by SIGTERM or Ctrl-C before every source was done.
+    #[serde(default)]
+    pub interrupted: bool,
 }
 
 /// A handle on the open store. Cheap to clone; clones share one sled database.
@@ -260,10 +287,7 @@ impl Store {
     }
 
     fn sled_err(&self, source: sled::Error) -> StoreError {
-        StoreError::Sled {
-            path: self.path.clone(),
-            source,
-        }
+        StoreError::from_engine(&self.path, source)
     }
 
     fn get<T: DeserializeOwned>(&self, tree: &sled::Tree, key: &[u8]) -> Result<Option<T>, StoreError> {
@@ -419,6 +443,41 @@ impl Store {
     }
 }
 
+/// Access for the modules that work on the store as a whole (its guard, dump and restore).
+impl Store {
+    /// The store's folder.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The sled database, every tree of it.
+    pub(crate) fn db(&self) -> &sled::Db {
+        &self.db
+    }
+
+    /// A storage-engine error, naming the store.
+    pub(crate) fn engine_error(&self, source: sled::Error) -> StoreError {
+        self.sled_err(source)
+    }
+
+    /// Every recorded hit with the key it is stored under (the placement's identity), in key
+    /// order: for alerts and export marks, which remember placements by key.
+    pub fn hit_entries(&self) -> Result<Vec<(Vec<u8>, HitRecord)>, StoreError> {
+        self.hits
+            .iter()
+            .map(|kv| {
+                let (k, v) = kv.map_err(|e| self.sled_err(e))?;
+                Ok((k.to_vec(), self.decode(&k, &v)?))
+            })
+            .collect()
+    }
+
+    /// A tree of the store by name, for modules keeping their own records (alerts, marks).
+    pub(crate) fn tree(&self, name: &str) -> Result<sled::Tree, StoreError> {
+        self.db.open_tree(name).map_err(|e| self.sled_err(e))
+    }
+}
+
 /// robots.txt copies, kept between runs so a run asks each origin for it at most once a day.
 impl crate::crawl::robots::RobotsCache for Store {
     fn load(&self, origin: &str) -> Option<CachedRobots> {
@@ -431,6 +490,27 @@ impl crate::crawl::robots::RobotsCache for Store {
             tracing::warn!("cannot keep robots.txt of {origin}: {e}");
         }
     }
+}
+
+/// Every placement in several stores (one per `--shard` job), merged by placement key as one
+/// store would have merged them ([`hit_key`], the same better-verdict rule as
+/// [`Store::record_hit`]), ordered by article then page key. Stores are opened one at a time.
+///
+/// # Errors
+/// The first store that cannot be opened or read ([`StoreError`] naming its path).
+pub fn merged_hits(paths: &[PathBuf]) -> Result<Vec<HitRecord>, StoreError> {
+    let mut merged: std::collections::BTreeMap<Vec<u8>, HitRecord> = std::collections::BTreeMap::new();
+    for path in paths {
+        for hit in Store::open(path)?.hits()? {
+            let key = hit_key(&hit.article, &hit.canonical_url);
+            let kept = match merged.remove(&key) {
+                Some(old) => merge(old, &hit),
+                None => hit,
+            };
+            merged.insert(key, kept);
+        }
+    }
+    Ok(merged.into_values().collect())
 }
 
 /// The key a placement is stored under: the article id, a NUL, and the page key of its

@@ -3,6 +3,7 @@
 //! an exit code.
 
 pub mod check;
+pub mod db;
 pub mod export;
 pub mod output;
 pub mod progress;
