@@ -21,7 +21,10 @@ pub struct Report {
     pub amp_url: Option<String>,
     pub title: Option<String>,
     pub byline: Option<String>,
+    /// RFC 3339 in the page's own offset.
     pub published: Option<String>,
+    /// Which source gave the date: jsonld, meta, time, text, url or modified.
+    pub published_from: Option<String>,
     pub language: Option<String>,
     pub paragraphs: usize,
     pub words: usize,
@@ -42,6 +45,7 @@ impl Report {
             published: doc
                 .published
                 .map(|p| p.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+            published_from: doc.published_from.map(|s| s.name().to_string()),
             language: doc.language.clone(),
             paragraphs: doc.paragraphs.len(),
             words: text.split_whitespace().count(),
@@ -58,7 +62,10 @@ impl fmt::Display for Report {
         writeln!(f, "canonical:  {}", show(&self.canonical_url))?;
         writeln!(f, "title:      {}", show(&self.title))?;
         writeln!(f, "byline:     {}", show(&self.byline))?;
-        writeln!(f, "published:  {}", show(&self.published))?;
+        match &self.published_from {
+            Some(from) => writeln!(f, "published:  {} (from {from})", show(&self.published))?,
+            None => writeln!(f, "published:  {}", show(&self.published))?,
+        }
         writeln!(f, "language:   {}", show(&self.language))?;
         writeln!(f, "main text:  {} paragraphs, {} words", self.paragraphs, self.words)?;
         let opening = crate::text::shorten(&self.text, 200);

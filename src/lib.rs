@@ -7,6 +7,7 @@
 //!   opened by commands through [`store_guard`], which bounds the open and detects damage;
 //! - [`crawl`]: the polite fetcher, and feeds, sitemaps and listing pages turned into candidates;
 //! - [`canon`]: URL canonicalisation, so one placement is one record;
+//! - [`date`]: the one date parser feeds, sitemaps and pages share;
 //! - [`extract`]: HTML → metadata and main text;
 //! - [`detect`]: main text → verdict per tracked article;
 //! - [`placement`]: a judged page → the outlet it belongs to and its hit records;
@@ -27,6 +28,7 @@ pub mod check;
 pub mod cmd;
 pub mod config;
 pub mod crawl;
+pub mod date;
 pub mod demo;
 pub mod detect;
 pub mod error;

@@ -493,10 +493,13 @@ fn cut_anywhere_never_panics() {
         "Monday, June 2, 2025 10:00:00.123456789é +02:00",
         "2025-06-02T10:00:00.5Z",
         "2nd Jun. 2025 3:15 p.m. EST",
+        "Tue Jun 03 2025 07:00:00 GMT+0000 (Coordinated Universal Time)",
+        "3 июня 2025, 19h30 · 03.06.2025",
     ] {
         for (a, _) in d.char_indices() {
             for (b, _) in d[a..].char_indices() {
-                let _ = feeds::parse_date(&d[a..a + b]);
+                let _ = pickup::date::parse(&d[a..a + b]);
+                let _ = pickup::date::find_in_text(&d[a..a + b], pickup::date::DayMonth::MonthFirst);
             }
         }
     }

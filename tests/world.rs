@@ -120,7 +120,8 @@ async fn finds_exactly_the_placements_and_records_each_once() {
     );
     assert_eq!(
         ct.published.map(|p| p.to_rfc3339()),
-        Some("2021-11-12T13:00:00+00:00".to_string())
+        // The page's own offset (New York), not UTC.
+        Some("2021-11-12T08:00:00-05:00".to_string())
     );
     assert!(ct.score > 0.9 && ct.score <= 1.0, "score {}", ct.score);
     assert!(!ct.evidence.is_empty(), "a hit carries its evidence");

@@ -13,7 +13,8 @@ use url::Url;
 
 use super::Candidate;
 use super::charset::{self, Kind};
-use super::feeds::{FeedError, clean_text, http_url, parse_date};
+use super::feeds::{FeedError, clean_text, http_url};
+use crate::date::parse_utc as parse_date;
 
 /// What a sitemap lists: pages (urlset) or further sitemaps (sitemapindex).
 #[derive(Debug, Clone, Default, PartialEq)]
