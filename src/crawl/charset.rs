@@ -12,7 +12,7 @@
 //! 5. the document's own declaration: `<meta charset>` / `<meta http-equiv=Content-Type>` in the
 //!    first [`PRESCAN_BYTES`] of HTML, or `<?xml ... encoding="..."?>` for XML. When the header
 //!    and the declaration disagree, the bytes decide: chardetng's guess picks one of the two,
-//!    and the declaration wins if it names neither;
+//!    and the declaration wins if it names neither (on pure ASCII, the header wins);
 //! 6. valid (ASCII) UTF-8 → UTF-8;
 //! 7. chardetng's guess (the detector Firefox uses), optionally helped by the site's TLD.
 //!
@@ -159,7 +159,8 @@ fn detect(bytes: &[u8], content_type: Option<&str>, kind: Kind, tld: Option<&str
     match (header.filter(believable), declared.filter(believable)) {
         // The header and the page disagree: the bytes decide, through the detector, between the
         // two; if it names neither, the page's own declaration (written with the bytes) wins.
-        (Some(h), Some(d)) if h != d => {
+        // ASCII bytes give no evidence: then the header wins, as in HTML.
+        (Some(h), Some(d)) if h != d && fit != (Utf8Fit::Valid { non_ascii: false }) => {
             let guess = Charset::Enc(sniff(bytes, tld));
             if guess == h {
                 (h, Source::HttpHeader)
