@@ -628,3 +628,113 @@ fn throughput() {
         bodies.len()
     );
 }
+
+// ---- broken XML still has readable items ----
+
+fn detailed(name: &str, base: &str) -> feeds::Parsed {
+    feeds::parse_detailed(&fixture(name), None, &Url::parse(base).unwrap()).unwrap()
+}
+
+#[test]
+fn raw_ampersands_in_titles_and_links_are_read() {
+    let p = detailed("bare_ampersand.xml", "https://gazette.example.com/rss");
+    let got: Vec<(&str, Option<&str>)> = p
+        .candidates
+        .iter()
+        .map(|c| (c.url.as_str(), c.title.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "https://gazette.example.com/article.php?id=7781&section=opinion",
+                Some("Floods & funds: why coastal towns need a common fund")
+            ),
+            (
+                "https://gazette.example.com/article.php?id=7782&section=news",
+                Some("Ports, piers & people")
+            ),
+            (
+                "https://gazette.example.com/article.php?id=7783&section=science&lang=en",
+                Some("R&D for sea walls")
+            ),
+        ]
+    );
+    assert_eq!(p.candidates[0].published, date("2025-06-03T07:00:00Z"));
+    assert_eq!(
+        p.partial.as_deref(),
+        Some("invalid XML repaired: 6 bare '&' escaped")
+    );
+}
+
+#[test]
+fn html_entities_xml_does_not_define_are_read_as_html() {
+    let p = detailed("html_entities.xml", "https://gaceta.example.es/rss");
+    let titles: Vec<&str> = p.candidates.iter().filter_map(|c| c.title.as_deref()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Por qué los pueblos costeros necesitan un fondo común",
+            "The mayor’s plan — and its cost … &bogus;"
+        ]
+    );
+    assert_eq!(p.title.as_deref(), Some("La Gaceta"));
+    let why = p.partial.unwrap();
+    assert!(why.contains("HTML entities") && why.contains("1 unknown entities"), "{why}");
+}
+
+#[test]
+fn a_feed_cut_mid_entry_gives_every_complete_entry() {
+    let p = detailed("atom_cut_mid_entry.xml", "https://coast.example.com/atom");
+    let urls: Vec<&str> = p.candidates.iter().map(|c| c.url.as_str()).collect();
+    assert_eq!(urls, ["https://coast.example.com/first", "https://coast.example.com/second?a=1&b=2"]);
+    assert!(p.partial.unwrap().contains("2 complete items kept"));
+    // Cut anywhere inside the third entry, the first two are read.
+    let whole = fixture("atom_cut_mid_entry.xml");
+    let third = whole.windows(7).rposition(|w| w == b"<entry>").unwrap();
+    for cut in third..whole.len() {
+        let p = feeds::parse_detailed(&whole[..cut], None, &Url::parse("https://coast.example.com/atom").unwrap())
+            .unwrap_or_else(|e| panic!("cut at {cut}: {e}"));
+        assert_eq!(p.candidates.len(), 2, "cut at {cut}");
+    }
+}
+
+#[test]
+fn a_well_formed_feed_is_not_partial() {
+    let p = detailed("rss2_relative.xml", "https://example.com/rss");
+    assert_eq!(p.partial, None);
+}
+
+#[test]
+fn a_sitemap_with_raw_ampersands_is_read_whole_and_says_so() {
+    let base = Url::parse("https://www.example.com/sitemap.xml").unwrap();
+    let s = sitemaps::parse(&fixture("sitemap_bare_ampersand.xml"), None, &base).unwrap();
+    let urls: Vec<&str> = s.pages.iter().map(|c| c.url.as_str()).collect();
+    assert_eq!(
+        urls,
+        [
+            "https://www.example.com/article.php?id=1&section=opinion",
+            "https://www.example.com/article.php?id=2&section=news",
+            "https://www.example.com/plain"
+        ]
+    );
+    assert!(s.partial.is_some());
+}
+
+#[test]
+fn sitemap_index_children_without_lastmod_come_newest_by_their_names() {
+    let base = Url::parse("https://www.example.com/sitemap.xml").unwrap();
+    let s = sitemaps::parse(&fixture("sitemap_index_dated_names.xml"), None, &base).unwrap();
+    let children: Vec<&str> = s.children.iter().map(|c| c.url.path()).collect();
+    assert_eq!(
+        children,
+        [
+            "/sitemaps/news_20250603.xml",
+            "/sitemaps/sitemap-2025-06-02.xml",
+            "/sitemaps/2025/06/01/sitemap.xml",
+            "/sitemaps/sitemap-2025-05-31.xml",
+            "/sitemaps/sitemap-2025-05-30.xml",
+            "/sitemaps/pages.xml",
+        ]
+    );
+}

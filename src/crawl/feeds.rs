@@ -151,19 +151,27 @@ fn is_json_feed_object(text: &str) -> bool {
 /// None: a feed root with nothing in it. With the feed, the repairs its XML needed (none for a
 /// well-formed feed).
 fn parse_xml(text: &str, base: &Url) -> Result<(Option<Feed>, Vec<String>), FeedError> {
-    match parse_xml_strict(text, base) {
-        Err(FeedError::Malformed(reason)) => {
-            let repaired = super::xmlfix::repair(text, |name| matches!(name, "item" | "entry"));
-            if repaired.notes.is_empty() {
-                return Err(FeedError::Malformed(reason));
-            }
-            match parse_xml_strict(&repaired.text, base) {
-                Ok(Some(feed)) if !feed.entries.is_empty() => Ok((Some(feed), repaired.notes)),
-                // Nothing readable even so: the first error is the one worth reporting.
-                _ => Err(FeedError::Malformed(reason)),
-            }
+    // feed-rs keeps `&eacute;` as literal text: such a feed is repaired before it is read.
+    let first = if super::xmlfix::has_undefined_entities(text) {
+        None
+    } else {
+        match parse_xml_strict(text, base) {
+            Err(FeedError::Malformed(reason)) => Some(reason),
+            other => return other.map(|feed| (feed, Vec::new())),
         }
-        other => other.map(|feed| (feed, Vec::new())),
+    };
+    let repaired = super::xmlfix::repair(text, |name| matches!(name, "item" | "entry"));
+    let fallback = || match &first {
+        Some(reason) => Err(FeedError::Malformed(reason.clone())),
+        None => parse_xml_strict(text, base).map(|feed| (feed, Vec::new())),
+    };
+    if repaired.notes.is_empty() {
+        return fallback();
+    }
+    match parse_xml_strict(&repaired.text, base) {
+        Ok(Some(feed)) if !feed.entries.is_empty() || first.is_none() => Ok((Some(feed), repaired.notes)),
+        // Nothing readable even so: the first error is the one worth reporting.
+        _ => fallback(),
     }
 }
 

@@ -208,6 +208,20 @@ pub fn repair(text: &str, is_item: impl Fn(&str) -> bool) -> Repaired {
     }
 }
 
+/// Whether `text` uses an entity XML does not define (`&nbsp;`, `&eacute;`), which some parsers
+/// keep as literal text instead of refusing: such a document is worth a [`repair`] first.
+pub fn has_undefined_entities(text: &str) -> bool {
+    text.match_indices('&').any(|(at, _)| {
+        let rest = &text[at + 1..];
+        let name_len = rest
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(rest.len());
+        name_len > 0
+            && rest[name_len..].starts_with(';')
+            && !matches!(&rest[..name_len], "amp" | "lt" | "gt" | "quot" | "apos")
+    })
+}
+
 fn local(name: &str) -> &str {
     name.rsplit(':').next().unwrap_or(name)
 }
