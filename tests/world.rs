@@ -112,7 +112,7 @@ async fn finds_exactly_the_placements_and_records_each_once() {
     // The failing outlet is reported, not fatal.
     assert_eq!(summary.record.sources_failed, 1);
     assert_eq!(summary.failures[0].outlet, "dead-outlet");
-    assert_eq!(summary.failures[0].class, "http 404");
+    assert_eq!(summary.failures[0].class, pickup::crawl::Failure::Http(404));
 
     // Duplicates (utm, AMP) and the out-of-window item were never fetched.
     let log = f.web.log();
