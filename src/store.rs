@@ -565,7 +565,7 @@ mod tests {
         assert_eq!(state.kind, SourceKind::Sitemap);
         assert_eq!(state.validators.etag.as_deref(), Some("\"x\""));
         assert_eq!(state.last_status, SourceStatus::Failed(Failure::MalformedFeed));
-        assert_eq!((state.partial, state.listed_lastmod), (None, None));
+        assert_eq!((state.partial.as_deref(), state.listed_lastmod), (None, None));
         let again: serde_json::Value = serde_json::to_value(&state).unwrap();
         assert_eq!(again["etag"], "\"x\"", "validators stay flat in the stored form");
         assert_eq!(again["last_status"], "malformed feed");
