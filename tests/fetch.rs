@@ -973,11 +973,18 @@ async fn a_dropped_connection_gives_the_part_that_came() {
     let s = Server::start(|path, _| match path {
         "/robots.txt" => status(404),
         _ => {
-            let chunks: Vec<Result<Vec<u8>, std::io::Error>> = vec![
-                Ok(FEED.as_bytes()[..40].to_vec()),
-                Err(std::io::Error::other("connection reset")),
-            ];
-            now(respond(200, "application/rss+xml", axum::body::Body::from_stream(futures_util::stream::iter(chunks))))
+            // The first 40 bytes, then (once they are surely sent) the connection breaks.
+            let stream = futures_util::stream::unfold(0, |step| async move {
+                match step {
+                    0 => Some((Ok(FEED.as_bytes()[..40].to_vec()), 1)),
+                    1 => {
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        Some((Err(std::io::Error::other("connection reset")), 2))
+                    }
+                    _ => None,
+                }
+            });
+            now(respond(200, "application/rss+xml", axum::body::Body::from_stream(stream)))
         }
     })
     .await;

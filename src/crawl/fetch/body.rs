@@ -92,7 +92,8 @@ async fn read_capped(
         let chunk = match resp.chunk().await {
             Ok(Some(chunk)) => chunk,
             Ok(None) => break,
-            Err(e) if body.is_empty() => return Err(ReadError::Http(e)),
+            // A tar pit that trickles is a timeout, not a document cut short.
+            Err(e) if body.is_empty() || e.is_timeout() => return Err(ReadError::Http(e)),
             Err(e) => {
                 cut = Some(Truncated::Dropped { reason: e.to_string() });
                 break;
