@@ -70,7 +70,7 @@ fn hostile_world() -> World {
         host(&[("_redirects", b"/rss.xml /a 301\n/a /rss.xml 301\n".to_vec())]),
     );
     let mut config = String::from(
-        "[store]\npath = \"store\"\n[crawl]\nuser_agent = \"pickup-test\"\nper_host_rps = 20.0\ntimeout_secs = 1\nretries = 2\nretry_base_ms = 10\nmax_page_bytes = 1_000_000\nhost_budget_secs = 8\n[[articles]]\nid = \"cybercrime-2021\"\ntitle = \"Taiwan Can Help\"\npublished = \"2021-11-10\"\nlanguage = \"en\"\ntext = \"articles/cybercrime-2021.en.txt\"\n",
+        "[store]\npath = \"store\"\n[crawl]\nuser_agent = \"pickup-test\"\nper_host_rps = 20.0\ntimeout_secs = 3\nretries = 2\nretry_base_ms = 10\nmax_page_bytes = 1_000_000\nhost_budget_secs = 12\n[[articles]]\nid = \"cybercrime-2021\"\ntitle = \"Taiwan Can Help\"\npublished = \"2021-11-10\"\nlanguage = \"en\"\ntext = \"articles/cybercrime-2021.en.txt\"\n",
     );
     for name in world.hosts.keys() {
         config.push_str(&format!("[[outlets]]\nid = \"{name}\"\nname = \"{name}\"\ncountry = \"US\"\nlanguage = \"en\"\nfeeds = [\"{{{{host:{name}}}}}/rss.xml\"]\n"));
