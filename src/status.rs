@@ -51,9 +51,17 @@ pub fn render(config: &Config, store: &Store) -> Result<String> {
     let now = chrono::Utc::now();
     let pauses: Vec<_> = store.host_pauses()?.into_iter().filter(|p| p.until > now).collect();
     if !pauses.is_empty() {
-        let _ = writeln!(out, "\nhosts that asked to be left alone (Retry-After); their sources and pages wait:");
+        let _ = writeln!(
+            out,
+            "\nhosts that asked to be left alone (Retry-After); their sources and pages wait:"
+        );
         for p in pauses {
-            let _ = writeln!(out, "  {:<40} deferred until {}", p.host, p.until.format("%Y-%m-%d %H:%M UTC"));
+            let _ = writeln!(
+                out,
+                "  {:<40} deferred until {}",
+                p.host,
+                p.until.format("%Y-%m-%d %H:%M UTC")
+            );
         }
     }
     let failures = store.page_failures()?;

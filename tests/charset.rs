@@ -163,7 +163,12 @@ fn utf8_with_stray_bytes_stays_utf8() {
             "Las inundaciones de la última década",
             2,
         ),
-        ("utf8_stray_byte_undeclared.html", None, "communes côtières : déjà été", 1),
+        (
+            "utf8_stray_byte_undeclared.html",
+            None,
+            "communes côtières : déjà été",
+            1,
+        ),
         (
             "utf8_stray_byte_undeclared.html",
             Some("text/html"),
@@ -192,10 +197,19 @@ fn a_latin1_header_over_utf8_bytes_is_overruled() {
     ] {
         let d = charset::decode(&fixture("utf8_under_latin1_header.html"), Some(ct), Kind::Html, None);
         assert_eq!(d.encoding, "UTF-8", "{ct}");
-        assert!(d.text.contains("„Wir können das nicht allein tragen“"), "{ct}: {}", d.text);
+        assert!(
+            d.text.contains("„Wir können das nicht allein tragen“"),
+            "{ct}: {}",
+            d.text
+        );
     }
     // The same for XML: a feed whose declaration and bytes say UTF-8.
     let feed = "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss><channel><title>Küste</title></channel></rss>";
-    let d = charset::decode(feed.as_bytes(), Some("application/rss+xml; charset=iso-8859-1"), Kind::Xml, None);
+    let d = charset::decode(
+        feed.as_bytes(),
+        Some("application/rss+xml; charset=iso-8859-1"),
+        Kind::Xml,
+        None,
+    );
     assert!(d.text.contains("Küste"));
 }

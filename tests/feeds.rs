@@ -661,10 +661,7 @@ fn raw_ampersands_in_titles_and_links_are_read() {
         ]
     );
     assert_eq!(p.candidates[0].published, date("2025-06-03T07:00:00Z"));
-    assert_eq!(
-        p.partial.as_deref(),
-        Some("invalid XML repaired: 6 bare '&' escaped")
-    );
+    assert_eq!(p.partial.as_deref(), Some("invalid XML repaired: 6 bare '&' escaped"));
 }
 
 #[test]
@@ -680,21 +677,34 @@ fn html_entities_xml_does_not_define_are_read_as_html() {
     );
     assert_eq!(p.title.as_deref(), Some("La Gaceta"));
     let why = p.partial.unwrap();
-    assert!(why.contains("HTML entities") && why.contains("1 unknown entities"), "{why}");
+    assert!(
+        why.contains("HTML entities") && why.contains("1 unknown entities"),
+        "{why}"
+    );
 }
 
 #[test]
 fn a_feed_cut_mid_entry_gives_every_complete_entry() {
     let p = detailed("atom_cut_mid_entry.xml", "https://coast.example.com/atom");
     let urls: Vec<&str> = p.candidates.iter().map(|c| c.url.as_str()).collect();
-    assert_eq!(urls, ["https://coast.example.com/first", "https://coast.example.com/second?a=1&b=2"]);
+    assert_eq!(
+        urls,
+        [
+            "https://coast.example.com/first",
+            "https://coast.example.com/second?a=1&b=2"
+        ]
+    );
     assert!(p.partial.unwrap().contains("2 complete items kept"));
     // Cut anywhere inside the third entry, the first two are read.
     let whole = fixture("atom_cut_mid_entry.xml");
     let third = whole.windows(7).rposition(|w| w == b"<entry>").unwrap();
     for cut in third..whole.len() {
-        let p = feeds::parse_detailed(&whole[..cut], None, &Url::parse("https://coast.example.com/atom").unwrap())
-            .unwrap_or_else(|e| panic!("cut at {cut}: {e}"));
+        let p = feeds::parse_detailed(
+            &whole[..cut],
+            None,
+            &Url::parse("https://coast.example.com/atom").unwrap(),
+        )
+        .unwrap_or_else(|e| panic!("cut at {cut}: {e}"));
         assert_eq!(p.candidates.len(), 2, "cut at {cut}");
     }
 }

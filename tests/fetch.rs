@@ -941,7 +941,10 @@ async fn a_503_without_retry_after_holds_up_only_its_own_url() {
     f.get(&s.url("/other"), Want::Page, None).await.expect("other");
     broken.await.unwrap().expect("retried");
     let (b, o) = (s.hits_for("/broken"), s.hits_for("/other"));
-    assert!(o[0].at < b[1].at, "the other page did not wait for the broken one's backoff");
+    assert!(
+        o[0].at < b[1].at,
+        "the other page did not wait for the broken one's backoff"
+    );
 }
 
 #[tokio::test]
@@ -955,7 +958,10 @@ async fn a_long_retry_after_defers_the_host_for_the_run() {
     let f = fetcher(&config());
     let err = f.get(&s.url("/busy"), Want::Page, None).await.expect_err("deferred");
     assert_eq!(err.class(), Failure::Deferred);
-    let err = f.get(&s.url("/other"), Want::Feed, None).await.expect_err("deferred too");
+    let err = f
+        .get(&s.url("/other"), Want::Feed, None)
+        .await
+        .expect_err("deferred too");
     assert!(matches!(err, FetchError::Deferred { .. }), "{err}");
     assert_eq!(s.count("/other"), 0, "nothing more was sent to the host");
     let pauses = f.deferred_hosts();
@@ -984,7 +990,11 @@ async fn a_dropped_connection_gives_the_part_that_came() {
                     _ => None,
                 }
             });
-            now(respond(200, "application/rss+xml", axum::body::Body::from_stream(stream)))
+            now(respond(
+                200,
+                "application/rss+xml",
+                axum::body::Body::from_stream(stream),
+            ))
         }
     })
     .await;
@@ -993,5 +1003,9 @@ async fn a_dropped_connection_gives_the_part_that_came() {
         .await
         .expect("part of the body");
     assert_eq!(got.body, FEED.as_bytes()[..40]);
-    assert!(matches!(got.truncated, Some(pickup::crawl::Truncated::Dropped { .. })), "{:?}", got.truncated);
+    assert!(
+        matches!(got.truncated, Some(pickup::crawl::Truncated::Dropped { .. })),
+        "{:?}",
+        got.truncated
+    );
 }

@@ -97,11 +97,7 @@ async fn every_failure_is_reported_for_its_source_and_the_rest_is_crawled() {
     let store = Store::open(&config.store.path).unwrap();
 
     let first = pickup::run::run(&config, &store).await.unwrap();
-    let classes: BTreeMap<&str, Failure> = first
-        .failures
-        .iter()
-        .map(|f| (f.outlet.as_str(), f.class))
-        .collect();
+    let classes: BTreeMap<&str, Failure> = first.failures.iter().map(|f| (f.outlet.as_str(), f.class)).collect();
     assert_eq!(
         classes,
         BTreeMap::from([
@@ -120,7 +116,11 @@ async fn every_failure_is_reported_for_its_source_and_the_rest_is_crawled() {
         .unwrap();
     assert_eq!(truncated.last_status, SourceStatus::Partial);
     assert!(
-        truncated.partial.as_deref().unwrap_or("").contains("1 complete items kept"),
+        truncated
+            .partial
+            .as_deref()
+            .unwrap_or("")
+            .contains("1 complete items kept"),
         "{truncated:?}"
     );
     let hits = store.hits().unwrap();

@@ -18,7 +18,9 @@ fn file(rel: &str) -> Vec<u8> {
 fn world() -> World {
     let items: String = ["/op-ed", "/gone", "/flaky", "/report"]
         .iter()
-        .map(|p| format!("<item><title>t</title><link>{p}</link><pubDate>Sat, 13 Nov 2021 10:00:00 GMT</pubDate></item>"))
+        .map(|p| {
+            format!("<item><title>t</title><link>{p}</link><pubDate>Sat, 13 Nov 2021 10:00:00 GMT</pubDate></item>")
+        })
         .collect();
     let feed = format!("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>x</title>{items}</channel></rss>");
     let op_ed = file("fixtures/world/hosts/capital-tribune/opinion/2021/11/12/taiwan-can-help-fight-cybercrime.html");
@@ -27,7 +29,10 @@ fn world() -> World {
     files.insert("feed".to_string(), feed.into_bytes());
     files.insert("op-ed".to_string(), op_ed);
     files.insert("report".to_string(), b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj".to_vec());
-    files.insert("flaky.html".to_string(), b"<html><body><p>Back again.</p></body></html>".to_vec());
+    files.insert(
+        "flaky.html".to_string(),
+        b"<html><body><p>Back again.</p></body></html>".to_vec(),
+    );
     // Two tries per run (retries = 1): 503 for two runs, then the page.
     files.insert("_script".to_string(), b"/flaky 503 503 503 503\n".to_vec());
     let mut world = World::default();
@@ -67,7 +72,12 @@ async fn mislabelled_bodies_are_read_and_failing_pages_are_rested_then_given_up(
         .page_failures()
         .unwrap()
         .into_iter()
-        .map(|(_, f)| (f.url.rsplit('/').next().unwrap().to_string(), (f.class, f.failures, f.given_up)))
+        .map(|(_, f)| {
+            (
+                f.url.rsplit('/').next().unwrap().to_string(),
+                (f.class, f.failures, f.given_up),
+            )
+        })
         .collect();
     assert_eq!(
         classes,
@@ -80,7 +90,9 @@ async fn mislabelled_bodies_are_read_and_failing_pages_are_rested_then_given_up(
     // A page refused as not text is not marked judged for ever.
     assert!(
         !store
-            .is_seen(&pickup::canon::page_key(&url::Url::parse(&format!("{}/report", web.base("static"))).unwrap()))
+            .is_seen(&pickup::canon::page_key(
+                &url::Url::parse(&format!("{}/report", web.base("static"))).unwrap()
+            ))
             .unwrap()
     );
 
@@ -96,7 +108,14 @@ async fn mislabelled_bodies_are_read_and_failing_pages_are_rested_then_given_up(
     let_time_pass(&store);
     web.clear_log();
     let third = pickup::run::run(&config, &store).await.unwrap();
-    assert_eq!((requested(&web, "/gone"), requested(&web, "/report"), requested(&web, "/flaky")), (1, 1, 1));
+    assert_eq!(
+        (
+            requested(&web, "/gone"),
+            requested(&web, "/report"),
+            requested(&web, "/flaky")
+        ),
+        (1, 1, 1)
+    );
     assert_eq!(third.record.pages_given_up, 2);
     let left: Vec<(String, bool)> = store
         .page_failures()
@@ -104,7 +123,11 @@ async fn mislabelled_bodies_are_read_and_failing_pages_are_rested_then_given_up(
         .into_iter()
         .map(|(_, f)| (f.url.rsplit('/').next().unwrap().to_string(), f.given_up))
         .collect();
-    assert_eq!(left, [("gone".to_string(), true), ("report".to_string(), true)], "flaky was judged and forgotten");
+    assert_eq!(
+        left,
+        [("gone".to_string(), true), ("report".to_string(), true)],
+        "flaky was judged and forgotten"
+    );
     let status = pickup::status::render(&config, &store).unwrap();
     assert!(status.contains("article pages given up (2)"), "{status}");
     assert!(status.contains("http 404") && status.contains("not text"), "{status}");

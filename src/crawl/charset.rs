@@ -184,7 +184,9 @@ const UTF8_PER_STRAY_BYTE: usize = 4;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Utf8Fit {
     /// Valid (a multi-byte sequence cut off at the very end is tolerated: bodies are capped).
-    Valid { non_ascii: bool },
+    Valid {
+        non_ascii: bool,
+    },
     /// Valid but for a few stray bytes: see [`UTF8_PER_STRAY_BYTE`].
     Mostly,
     No,

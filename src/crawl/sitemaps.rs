@@ -68,7 +68,11 @@ impl Child {
         children.sort_by_key(|c| {
             (
                 std::cmp::Reverse(c.date()),
-                std::cmp::Reverse(if c.date().is_none() { sequence_number(&c.url) } else { None }),
+                std::cmp::Reverse(if c.date().is_none() {
+                    sequence_number(&c.url)
+                } else {
+                    None
+                }),
             )
         });
     }
@@ -192,7 +196,11 @@ pub fn parse(body: &[u8], content_type: Option<&str>, base: &Url) -> Result<Site
             let repaired = super::xmlfix::repair(trimmed, |name| matches!(name, "url" | "sitemap"));
             let again = parse_xml(&repaired.text, base).ok().filter(|s| s.partial.is_none());
             match (first, again) {
-                (Ok(before), Some(after)) if after.pages.len() + after.children.len() <= before.pages.len() + before.children.len() => Ok(before),
+                (Ok(before), Some(after))
+                    if after.pages.len() + after.children.len() <= before.pages.len() + before.children.len() =>
+                {
+                    Ok(before)
+                }
                 (_, Some(mut after)) if !repaired.notes.is_empty() => {
                     after.partial = Some(format!("invalid XML repaired: {}", repaired.notes.join(", ")));
                     Ok(after)
@@ -311,13 +319,7 @@ fn parse_xml(text: &str, base: &Url) -> Result<Sitemap, FeedError> {
                     "news" => in_news = false,
                     "url" | "sitemap" if in_entry => {
                         in_entry = false;
-                        finish(
-                            std::mem::take(&mut entry),
-                            root.as_deref(),
-                            base,
-                            &mut seen,
-                            &mut out,
-                        );
+                        finish(std::mem::take(&mut entry), root.as_deref(), base, &mut seen, &mut out);
                     }
                     _ => {}
                 }
@@ -360,13 +362,7 @@ fn push(entry: &mut Entry, field: Field, text: &str) {
     target.push_str(text);
 }
 
-fn finish(
-    entry: Entry,
-    root: Option<&str>,
-    base: &Url,
-    seen: &mut HashSet<String>,
-    out: &mut Sitemap,
-) {
+fn finish(entry: Entry, root: Option<&str>, base: &Url, seen: &mut HashSet<String>, out: &mut Sitemap) {
     let Some(url) = http_url(&entry.loc, base) else { return };
     if !seen.insert(url.as_str().to_owned()) {
         return;
@@ -398,11 +394,26 @@ mod tests {
     #[test]
     fn dates_in_child_names() {
         let day = |d: &str, e: &str| Some((d.to_string(), e.to_string()));
-        assert_eq!(dated("https://e.com/sitemap-2025-06-03.xml"), day("2025-06-03", "2025-06-04"));
-        assert_eq!(dated("https://e.com/sitemaps/2025/06/03.xml"), day("2025-06-03", "2025-06-04"));
-        assert_eq!(dated("https://e.com/news_20250603.xml"), day("2025-06-03", "2025-06-04"));
-        assert_eq!(dated("https://e.com/sitemap-2025-06.xml.gz"), day("2025-06-01", "2025-07-01"));
-        assert_eq!(dated("https://e.com/sitemap.xml?yyyy=2025&mm=06"), day("2025-06-01", "2025-07-01"));
+        assert_eq!(
+            dated("https://e.com/sitemap-2025-06-03.xml"),
+            day("2025-06-03", "2025-06-04")
+        );
+        assert_eq!(
+            dated("https://e.com/sitemaps/2025/06/03.xml"),
+            day("2025-06-03", "2025-06-04")
+        );
+        assert_eq!(
+            dated("https://e.com/news_20250603.xml"),
+            day("2025-06-03", "2025-06-04")
+        );
+        assert_eq!(
+            dated("https://e.com/sitemap-2025-06.xml.gz"),
+            day("2025-06-01", "2025-07-01")
+        );
+        assert_eq!(
+            dated("https://e.com/sitemap.xml?yyyy=2025&mm=06"),
+            day("2025-06-01", "2025-07-01")
+        );
         assert_eq!(dated("https://e.com/posts-2019.xml"), day("2019-01-01", "2020-01-01"));
         assert_eq!(dated("https://e.com/post-sitemap7.xml"), None);
         assert_eq!(dated("https://e.com/sitemap-123456.xml"), None);

@@ -213,9 +213,7 @@ pub fn repair(text: &str, is_item: impl Fn(&str) -> bool) -> Repaired {
 pub fn has_undefined_entities(text: &str) -> bool {
     text.match_indices('&').any(|(at, _)| {
         let rest = &text[at + 1..];
-        let name_len = rest
-            .find(|c: char| !c.is_ascii_alphanumeric())
-            .unwrap_or(rest.len());
+        let name_len = rest.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(rest.len());
         name_len > 0
             && rest[name_len..].starts_with(';')
             && !matches!(&rest[..name_len], "amp" | "lt" | "gt" | "quot" | "apos")
@@ -321,7 +319,10 @@ fn tag_len(rest: &str) -> Option<usize> {
 fn doctype_len(rest: &str) -> Option<usize> {
     let close = rest.find('>')?;
     match rest[..close].find('[') {
-        Some(_) => rest.find("]>").map(|p| p + 2).or_else(|| rest.find("] >").map(|p| p + 3)),
+        Some(_) => rest
+            .find("]>")
+            .map(|p| p + 2)
+            .or_else(|| rest.find("] >").map(|p| p + 3)),
         None => Some(close + 1),
     }
 }

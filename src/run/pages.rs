@@ -186,7 +186,14 @@ pub(super) async fn process_page(ctx: &Ctx, outlet: usize, (key, cand): (String,
                 .flatten()
                 .is_some_and(|f| f.failures + 1 >= PAGE_TRANSIENT_TRIES);
             if !last_try {
-                return note_failure(ctx, outlet, &key, &cand, Failure::Cut, format!("{}: {cut}", fetched.url));
+                return note_failure(
+                    ctx,
+                    outlet,
+                    &key,
+                    &cand,
+                    Failure::Cut,
+                    format!("{}: {cut}", fetched.url),
+                );
             }
             tracing::info!("{}: {cut}; judged on what came", fetched.url);
         }

@@ -28,10 +28,7 @@ const LATENCY_WEIGHT: f64 = 0.3;
 pub(super) async fn poll_source(ctx: &Ctx, outlet: usize, kind: SourceKind, url: &url::Url) -> Result<()> {
     let o = &ctx.outlets[outlet];
     let key = url.as_str();
-    let mut state = ctx
-        .store
-        .source(key)?
-        .unwrap_or_else(|| SourceState::new(&o.id, kind));
+    let mut state = ctx.store.source(key)?.unwrap_or_else(|| SourceState::new(&o.id, kind));
     let now = Utc::now();
     if let Some(due) = next_poll_due(&state)
         && now < due
@@ -337,9 +334,7 @@ async fn read_children(ctx: &Ctx, parent: &SourceState, children: &[Child]) -> C
         let key = child.url.as_str();
         let known = ctx.store.source(key).ok().flatten();
         // Listed with the lastmod it had when read, and read whole then: unchanged.
-        let listed = child
-            .lastmod
-            .or_else(|| known.as_ref().and_then(|k| k.listed_lastmod));
+        let listed = child.lastmod.or_else(|| known.as_ref().and_then(|k| k.listed_lastmod));
         if let Some(k) = &known
             && k.listed_lastmod.is_some()
             && k.listed_lastmod == listed

@@ -62,12 +62,10 @@ pub(super) async fn read(resp: reqwest::Response, url: &Url, purpose: Purpose, c
             _ => Ok(()),
         }
     };
-    (answer.body, answer.truncated) = read_capped(resp, cap, check)
-        .await
-        .map_err(|e| match e {
-            ReadError::Refused(e) => e,
-            ReadError::Http(e) => classify(e, url),
-        })?;
+    (answer.body, answer.truncated) = read_capped(resp, cap, check).await.map_err(|e| match e {
+        ReadError::Refused(e) => e,
+        ReadError::Http(e) => classify(e, url),
+    })?;
     Ok(answer)
 }
 

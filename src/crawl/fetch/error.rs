@@ -49,7 +49,9 @@ pub enum FetchError {
     HostBudget { url: Url, budget: Duration },
     /// The host asked (429, or 503 with `Retry-After`) to be left alone until `until`, longer
     /// than `max_retry_after_secs`: nothing more goes to it this run.
-    #[error("{url}: the host asked to be left alone until {until} (Retry-After longer than {max:?}); its work waits for a later run")]
+    #[error(
+        "{url}: the host asked to be left alone until {until} (Retry-After longer than {max:?}); its work waits for a later run"
+    )]
     Deferred {
         url: Url,
         until: DateTime<Utc>,

@@ -115,7 +115,10 @@ mod tests {
     fn documents_are_recognised_whatever_their_type() {
         for (body, want) in [
             (&b"<?xml version=\"1.0\"?><rss>"[..], Sniffed::Markup),
-            (b"\xEF\xBB\xBF  \n<feed xmlns=\"http://www.w3.org/2005/Atom\">", Sniffed::Markup),
+            (
+                b"\xEF\xBB\xBF  \n<feed xmlns=\"http://www.w3.org/2005/Atom\">",
+                Sniffed::Markup,
+            ),
             (b"<!DOCTYPE html><html>", Sniffed::Markup),
             (b"\n\n<urlset>", Sniffed::Markup),
             (b"<\0?\0x\0m\0l\0", Sniffed::Markup),
