@@ -93,15 +93,18 @@ pub fn render(config: &Config, store: &Store) -> Result<String> {
             );
         }
     }
-    let (hits, seen) = (store.hit_count(), store.seen_count());
+    let (seen, placed) = (
+        store.seen_count(),
+        crate::report::counted(store.hit_count(), store.outlet_count()?),
+    );
     match store.last_run()? {
         None => {
-            let _ = writeln!(out, "\nno run yet; {hits} placements recorded, {seen} pages judged");
+            let _ = writeln!(out, "\nno run yet; {placed} recorded, {seen} pages judged");
         }
         Some(r) => {
             let _ = writeln!(
                 out,
-                "\nlast run {} ({:.1} s): {} sources polled, {} unchanged, {} partly read, {} failed; {} pages fetched, {} failed, {} given up, {} deferred, {} cut at max_page_bytes; {} hosts deferred; {} requests; {} new hits. {} placements recorded in all, {} pages judged.",
+                "\nlast run {} ({:.1} s): {} sources polled, {} unchanged, {} partly read, {} failed; {} pages fetched, {} failed, {} given up, {} deferred, {} cut at max_page_bytes; {} hosts deferred; {} requests; {} new placements. {} recorded in all, {} pages judged.",
                 r.started.format("%Y-%m-%d %H:%M UTC"),
                 (r.finished - r.started).num_milliseconds() as f64 / 1000.0,
                 r.sources_polled,
@@ -116,7 +119,7 @@ pub fn render(config: &Config, store: &Store) -> Result<String> {
                 r.hosts_deferred,
                 r.requests,
                 r.new_hits,
-                hits,
+                placed,
                 seen
             );
         }

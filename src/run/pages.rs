@@ -8,7 +8,7 @@ use crate::crawl::{self, Candidate, Failure, FetchError, Truncated, Want};
 use crate::error::Result;
 use crate::extract;
 use crate::placement::JudgedPage;
-use crate::store::PageFailure;
+use crate::store::{FoundVia, PageFailure};
 use chrono::{DateTime, TimeDelta, Utc};
 
 /// Transient failures (timeouts, 5xx, 429, a dropped connection) a page may have before it is
@@ -75,7 +75,7 @@ fn is_due(f: &PageFailure, now: DateTime<Utc>) -> bool {
 /// lists them (a feed that moved on, or one unchanged since).
 pub(super) async fn retry_rested(ctx: &Ctx, outlet: usize) -> Result<()> {
     let now = Utc::now();
-    let due: Vec<(String, Candidate)> = ctx
+    let due: Vec<(String, Candidate, FoundVia)> = ctx
         .store
         .page_failures_of(&ctx.outlets[outlet].id)?
         .into_iter()
@@ -89,19 +89,28 @@ pub(super) async fn retry_rested(ctx: &Ctx, outlet: usize) -> Result<()> {
                     title: f.title,
                     published: f.published,
                 },
+                f.found_via.unwrap_or(FoundVia::Feed),
             ))
         })
-        .filter(|(key, _)| claim(ctx, key))
+        .filter(|(key, ..)| claim(ctx, key))
         .collect();
-    for page in due {
-        process_page(ctx, outlet, page).await;
+    for (key, cand, found_via) in due {
+        process_page(ctx, outlet, found_via, (key, cand)).await;
     }
     Ok(())
 }
 
 /// Notes a page's failure and when to try it again, or that it is given up. "Not now" answers
 /// (a deferred host, a spent host budget, robots.txt unreadable) do not count against the page.
-fn note_failure(ctx: &Ctx, outlet: usize, key: &str, cand: &Candidate, class: Failure, error: String) -> bool {
+fn note_failure(
+    ctx: &Ctx,
+    outlet: usize,
+    via: FoundVia,
+    key: &str,
+    cand: &Candidate,
+    class: Failure,
+    error: String,
+) -> bool {
     let now = Utc::now();
     let outlet_id = &ctx.outlets[outlet].id;
     let earlier = match ctx.store.page_failure(outlet_id, key) {
@@ -116,6 +125,7 @@ fn note_failure(ctx: &Ctx, outlet: usize, key: &str, cand: &Candidate, class: Fa
         outlet: outlet_id.clone(),
         title: cand.title.clone(),
         published: cand.published,
+        found_via: Some(via),
         class,
         error: String::new(),
         failures: 0,
@@ -160,7 +170,12 @@ fn note_failure(ctx: &Ctx, outlet: usize, key: &str, cand: &Candidate, class: Fa
 /// Fetches, extracts, judges and records one candidate page. Returns true when it is dealt
 /// with (judged, or its failure noted so it is rested and tried again), false when it must be
 /// listed again next run (a store write failed).
-pub(super) async fn process_page(ctx: &Ctx, outlet: usize, (key, cand): (String, Candidate)) -> bool {
+pub(super) async fn process_page(
+    ctx: &Ctx,
+    outlet: usize,
+    found_via: FoundVia,
+    (key, cand): (String, Candidate),
+) -> bool {
     let fetched = match ctx.fetcher.get(&cand.url, Want::Page, None).await {
         Ok(f) => f,
         Err(e) => {
@@ -173,7 +188,7 @@ pub(super) async fn process_page(ctx: &Ctx, outlet: usize, (key, cand): (String,
                 }
                 return true;
             }
-            return note_failure(ctx, outlet, &key, &cand, e.class(), e.to_string());
+            return note_failure(ctx, outlet, found_via, &key, &cand, e.class(), e.to_string());
         }
     };
     match &fetched.truncated {
@@ -189,6 +204,7 @@ pub(super) async fn process_page(ctx: &Ctx, outlet: usize, (key, cand): (String,
                 return note_failure(
                     ctx,
                     outlet,
+                    found_via,
                     &key,
                     &cand,
                     Failure::Cut,
@@ -212,6 +228,14 @@ pub(super) async fn process_page(ctx: &Ctx, outlet: usize, (key, cand): (String,
             let html = fetched.html();
             let doc = extract::extract(&html, Some(&fetched.url));
             let verdicts = detector.judge(&doc);
+            let hit = verdicts
+                .iter()
+                .any(|j| matches!(j.verdict, crate::detect::Verdict::Hit(_)));
+            let credit = if hit {
+                crate::syndication::credit(&html, &doc.paragraphs, Some(&fetched.url))
+            } else {
+                None
+            };
             // The body is done with: dropped here, not carried while the hits are recorded.
             (
                 crawl::Fetched {
@@ -220,10 +244,11 @@ pub(super) async fn process_page(ctx: &Ctx, outlet: usize, (key, cand): (String,
                 },
                 doc,
                 verdicts,
+                credit,
             )
         })
         .await;
-    let Some((fetched, doc, verdicts)) = judged else {
+    let Some((fetched, doc, verdicts, credit)) = judged else {
         tracing::error!("{}: extraction or detection crashed", cand.url);
         return true;
     };
@@ -235,9 +260,11 @@ pub(super) async fn process_page(ctx: &Ctx, outlet: usize, (key, cand): (String,
         doc: &doc,
         listed_title: cand.title.as_deref(),
         listed_published: cand.published,
+        found_via,
+        credit,
         verdicts: &verdicts,
     };
-    let records = page.records(&ctx.outlets[owner], &ctx.articles, ctx.lookback, now);
+    let records = page.records(&ctx.outlets[owner], &ctx.articles, now);
     if records.is_empty() {
         tracing::debug!("{}: no placement", fetched.url);
     }

@@ -99,7 +99,7 @@ pub(super) async fn poll_source(ctx: &Ctx, outlet: usize, kind: SourceKind, url:
             };
             note_success(&mut state, &items.fetched, status, now);
             state.partial = items.partial.clone();
-            process_items(ctx, outlet, key, state, items).await
+            process_items(ctx, outlet, kind, key, state, items).await
         }
     }
 }
@@ -108,7 +108,14 @@ pub(super) async fn poll_source(ctx: &Ctx, outlet: usize, kind: SourceKind, url:
 /// and hash, and its sitemap children's, only if every candidate is dealt with (judged, or its
 /// failure recorded to be tried again): until then a run killed half-way makes the next run
 /// poll it in full again.
-async fn process_items(ctx: &Ctx, outlet: usize, key: &str, mut state: SourceState, items: Items) -> Result<()> {
+async fn process_items(
+    ctx: &Ctx,
+    outlet: usize,
+    kind: SourceKind,
+    key: &str,
+    mut state: SourceState,
+    items: Items,
+) -> Result<()> {
     state.items_last_poll = items.candidates.len();
     state.children = items.children;
     let previous = std::mem::take(&mut state.validators);
@@ -117,7 +124,7 @@ async fn process_items(ctx: &Ctx, outlet: usize, key: &str, mut state: SourceSta
 
     let fresh = pages::select_candidates(ctx, outlet, items.candidates)?;
     let outcomes: Vec<bool> = stream::iter(fresh)
-        .map(|c| pages::process_page(ctx, outlet, c))
+        .map(|c| pages::process_page(ctx, outlet, kind.into(), c))
         .buffer_unordered(PAGES_IN_FLIGHT_PER_OUTLET)
         .collect()
         .await;
