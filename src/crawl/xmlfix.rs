@@ -249,8 +249,7 @@ fn entity(rest: &str, declared: &[&str], out: &mut String, counts: &mut Counts) 
     let end = body
         .char_indices()
         .take(MAX_ENTITY_NAME + 2)
-        .find(|(_, c)| !(c.is_alphanumeric() || *c == '#' || *c == '_' || *c == '-' || *c == '.'))
-        .map(|(p, c)| (p, c));
+        .find(|(_, c)| !(c.is_alphanumeric() || *c == '#' || *c == '_' || *c == '-' || *c == '.'));
     let Some((len, ';')) = end else {
         out.push_str("&amp;");
         counts.bare_amp += 1;
