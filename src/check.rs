@@ -111,8 +111,7 @@ pub async fn load(config: &Config, target: &str) -> Result<(Option<Url>, String)
             .get(&url, Want::Page, None)
             .await
             .map_err(|e| Error::Other(e.to_string()))?;
-        let html = charset::decode_html(&fetched.body, fetched.content_type.as_deref(), Some(&fetched.url));
-        return Ok((Some(fetched.url), html));
+        return Ok((Some(fetched.url.clone()), fetched.html()));
     }
     let path = Path::new(target);
     let bytes = std::fs::read(path).map_err(|source| Error::Io {

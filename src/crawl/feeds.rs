@@ -11,6 +11,9 @@
 //! - an unknown default namespace on the root (e.g. UserLand's old RSS namespace) hides every item
 //!   from feed-rs; when a document has items but 0 come out, it is retried without it, then it
 //!   is an error rather than silence;
+//! - XML that feed-rs refuses (a raw `&`, an HTML entity, a feed cut off mid-item) is repaired by
+//!   [`xmlfix`](super::xmlfix) and parsed again: every complete item is used, and the repairs
+//!   are reported as the reason the feed was read only in part;
 //! - a panic in the parser is caught and reported as a malformed feed;
 //! - dates feed-rs cannot read ("Monday, June 2, 2025", "2025-06-02 10:00:00") go through
 //!   [`crate::date::parse_utc`], the parser pages use too.
@@ -25,6 +28,7 @@ use url::Url;
 
 use super::Candidate;
 use super::charset::{self, Kind};
+use super::health::Failure;
 
 /// Why a feed (or sitemap) body gave no candidates. The caller adds the URL.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -39,11 +43,12 @@ pub enum FeedError {
 }
 
 impl FeedError {
-    /// The outlet-health class: "not a feed" or "malformed feed".
-    pub fn class(&self) -> &'static str {
+    /// The outlet-health class: [`Failure::NotAFeed`] or [`Failure::MalformedFeed`] (said of a
+    /// sitemap with [`Failure::for_sitemap`]).
+    pub fn class(&self) -> Failure {
         match self {
-            FeedError::NotAFeed(_) => "not a feed",
-            FeedError::Malformed(_) => "malformed feed",
+            FeedError::NotAFeed(_) => Failure::NotAFeed,
+            FeedError::Malformed(_) => Failure::MalformedFeed,
         }
     }
 }
@@ -67,6 +72,9 @@ pub struct Parsed {
     pub without_link: usize,
     /// Distinct article links, in feed order.
     pub candidates: Vec<Candidate>,
+    /// Why the feed was read only in part, when it was: the repairs its XML needed (a feed cut
+    /// off mid-item loses that item). `None` for a well-formed feed.
+    pub partial: Option<String>,
 }
 
 /// [`parse`] with the feed's title, encoding and entry counts.
@@ -75,8 +83,8 @@ pub fn parse_detailed(body: &[u8], content_type: Option<&str>, base: &Url) -> Re
     let decoded = charset::decode(&body, content_type, Kind::Xml, charset::tld(base));
     let text = decoded.text.trim_start_matches('\u{feff}');
     let first = text.trim_start().chars().next();
-    let feed = match first {
-        Some('{') => parse_json(text, base)?,
+    let (feed, repairs) = match first {
+        Some('{') => (parse_json(text, base)?, Vec::new()),
         Some('<') => parse_xml(text, base)?,
         None => return Err(FeedError::NotAFeed("empty body".into())),
         Some(_) => return Err(FeedError::NotAFeed("neither XML nor JSON".into())),
@@ -88,8 +96,10 @@ pub fn parse_detailed(body: &[u8], content_type: Option<&str>, base: &Url) -> Re
             entries: 0,
             without_link: 0,
             candidates: vec![],
+            partial: None,
         });
     };
+    let partial = (!repairs.is_empty()).then(|| format!("invalid XML repaired: {}", repairs.join(", ")));
     let (candidates, without_link) = candidates(&feed, base);
     Ok(Parsed {
         title: feed.title.as_ref().and_then(|t| clean_text(&t.content)),
@@ -97,6 +107,7 @@ pub fn parse_detailed(body: &[u8], content_type: Option<&str>, base: &Url) -> Re
         entries: feed.entries.len(),
         without_link,
         candidates,
+        partial,
     })
 }
 
@@ -136,8 +147,34 @@ fn is_json_feed_object(text: &str) -> bool {
     })
 }
 
-/// None: a feed root with nothing in it.
-fn parse_xml(text: &str, base: &Url) -> Result<Option<Feed>, FeedError> {
+/// None: a feed root with nothing in it. With the feed, the repairs its XML needed (none for a
+/// well-formed feed).
+fn parse_xml(text: &str, base: &Url) -> Result<(Option<Feed>, Vec<String>), FeedError> {
+    // feed-rs keeps `&eacute;` as literal text: such a feed is repaired before it is read.
+    let first = if super::xmlfix::has_undefined_entities(text) {
+        None
+    } else {
+        match parse_xml_strict(text, base) {
+            Err(FeedError::Malformed(reason)) => Some(reason),
+            other => return other.map(|feed| (feed, Vec::new())),
+        }
+    };
+    let repaired = super::xmlfix::repair(text, |name| matches!(name, "item" | "entry"));
+    let fallback = || match &first {
+        Some(reason) => Err(FeedError::Malformed(reason.clone())),
+        None => parse_xml_strict(text, base).map(|feed| (feed, Vec::new())),
+    };
+    if repaired.notes.is_empty() {
+        return fallback();
+    }
+    match parse_xml_strict(&repaired.text, base) {
+        Ok(Some(feed)) if !feed.entries.is_empty() || first.is_none() => Ok((Some(feed), repaired.notes)),
+        // Nothing readable even so: the first error is the one worth reporting.
+        _ => fallback(),
+    }
+}
+
+fn parse_xml_strict(text: &str, base: &Url) -> Result<Option<Feed>, FeedError> {
     let text = without_decl_encoding(text);
     let Some(root) = root_element(&text) else {
         return Err(if looks_like_html(&text) {
