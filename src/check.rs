@@ -22,7 +22,10 @@ pub struct Report {
     pub title: Option<String>,
     pub byline: Option<String>,
     pub published: Option<String>,
+    /// The page's language: the declared one unless the text clearly says otherwise.
     pub language: Option<String>,
+    /// The language the page declares, shown beside `language` so a wrong template is visible.
+    pub declared_language: Option<String>,
     pub paragraphs: usize,
     pub words: usize,
     /// The main text, paragraphs separated by blank lines.
@@ -43,6 +46,7 @@ impl Report {
                 .published
                 .map(|p| p.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
             language: doc.language.clone(),
+            declared_language: doc.declared_language.clone(),
             paragraphs: doc.paragraphs.len(),
             words: text.split_whitespace().count(),
             text,
@@ -59,7 +63,12 @@ impl fmt::Display for Report {
         writeln!(f, "title:      {}", show(&self.title))?;
         writeln!(f, "byline:     {}", show(&self.byline))?;
         writeln!(f, "published:  {}", show(&self.published))?;
-        writeln!(f, "language:   {}", show(&self.language))?;
+        match (&self.language, &self.declared_language) {
+            (Some(text), Some(declared)) if text != declared => {
+                writeln!(f, "language:   {text} (from the text; the page declares {declared})")?
+            }
+            _ => writeln!(f, "language:   {}", show(&self.language))?,
+        }
         writeln!(f, "main text:  {} paragraphs, {} words", self.paragraphs, self.words)?;
         let opening = crate::text::shorten(&self.text, 200);
         if !opening.is_empty() {

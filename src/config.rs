@@ -504,17 +504,20 @@ fn non_empty(src: &Source, s: &Spanned<String>, field: &str) -> Result<String, C
     Ok(v.to_string())
 }
 
+/// A language field as its ISO 639-1 code, whatever form it was written in (`es`, `spa`, `es-MX`):
+/// pages and detection speak ISO 639-1, so the config must too (`crate::extract::lang`).
 fn language(src: &Source, s: &Spanned<String>, field: &str) -> Result<String, ConfigError> {
-    let v = s.get_ref().trim().to_ascii_lowercase();
-    let ok = (v.len() == 2 || v.len() == 3) && v.bytes().all(|b| b.is_ascii_lowercase());
-    if !ok {
-        return src.err(
+    match crate::extract::lang::iso639_1(s.get_ref()) {
+        Some(code) => Ok(code.to_string()),
+        None => src.err(
             s.span(),
             field,
-            format!("{:?} is not an ISO 639-1 language code (such as \"en\")", s.get_ref()),
-        );
+            format!(
+                "{:?} is not a language code (ISO 639-1 such as \"en\", or ISO 639-2/3 such as \"spa\")",
+                s.get_ref()
+            ),
+        ),
     }
-    Ok(v)
 }
 
 fn parse_url(src: &Source, s: &Spanned<String>, field: &str) -> Result<Url, ConfigError> {

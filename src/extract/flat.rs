@@ -1,79 +1,6 @@
 //! A tree-free fallback for pages nested absurdly deep, where building a DOM is quadratic
 //! (CRATES.md: 100,000 nested `<div>`s took 13 s in scraper) and recursive walks could overflow.
-
-/// Nesting depth beyond which a page is read flat. The 181 real pages of the extraction corpus
-/// reach 30 at most; at 1,900 the tree path already took 0.8 s (release) on a near-empty page,
-/// growing with the square of the depth, so 512 leaves ample headroom at a bounded cost (~60 ms).
-const MAX_DEPTH: usize = 512;
-
-/// Elements that never hold children, or whose end tag is optional and usually left out:
-/// they must not count as an opened level.
-const NOT_NESTING: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "p", "li",
-    "dt", "dd", "option", "tr", "td", "th", "!doctype",
-];
-
-/// A linear scan of the raw HTML, without building a tree: true when tags nest deeper than
-/// `MAX_DEPTH`. Void elements and those whose end tag is usually omitted do not count, so
-/// sloppy but ordinary markup is not mistaken for deep nesting.
-pub fn too_deep(html: &str) -> bool {
-    let mut depth = 0usize;
-    for (name, closing) in tags(html) {
-        if closing {
-            depth = depth.saturating_sub(1);
-        } else if !NOT_NESTING.contains(&name.as_str()) {
-            depth += 1;
-            if depth > MAX_DEPTH {
-                return true;
-            }
-        }
-    }
-    false
-}
-
-/// Tag names (lower-cased) and whether each is a closing tag, skipping script, style and
-/// comment contents. Self-closing tags (`<x/>`) are not reported.
-fn tags(html: &str) -> impl Iterator<Item = (String, bool)> + '_ {
-    let bytes = html.as_bytes();
-    let mut i = 0;
-    std::iter::from_fn(move || {
-        while let Some(off) = memchr(b'<', &bytes[i..]) {
-            let start = i + off + 1;
-            i = start;
-            if html[start..].starts_with("!--") {
-                i = html[start..].find("-->").map_or(bytes.len(), |e| start + e + 3);
-                continue;
-            }
-            let closing = bytes.get(start) == Some(&b'/');
-            let name_start = start + usize::from(closing);
-            let name_len = bytes[name_start..]
-                .iter()
-                .take_while(|b| b.is_ascii_alphanumeric() || **b == b'!' || **b == b'-')
-                .count();
-            if name_len == 0 {
-                continue;
-            }
-            let name = html[name_start..name_start + name_len].to_ascii_lowercase();
-            let end = html[name_start..].find('>').map_or(bytes.len(), |e| name_start + e);
-            i = end;
-            if !closing && (name == "script" || name == "style") {
-                let close = format!("</{name}");
-                i = find_ci(&html[end..], &close).map_or(bytes.len(), |e| end + e);
-                continue;
-            }
-            if !closing && end > 0 && bytes.get(end - 1) == Some(&b'/') {
-                continue;
-            }
-            return Some((name, closing));
-        }
-        i = bytes.len();
-        None
-    })
-}
-
-fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
-    haystack.iter().position(|b| *b == needle)
-}
+//! [`super::prescan`] decides which pages come here.
 
 /// Case-insensitive ASCII search.
 fn find_ci(haystack: &str, needle: &str) -> Option<usize> {
@@ -118,7 +45,7 @@ pub fn extract(html: &str) -> super::Document {
     flush(&mut current, &mut paragraphs);
     super::Document {
         title: title.filter(|t| !t.is_empty()),
-        language: html_lang(html),
+        declared_language: html_lang(html),
         paragraphs,
         ..super::Document::default()
     }

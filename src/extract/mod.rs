@@ -13,6 +13,7 @@ mod jsonld;
 pub mod lang;
 mod lines;
 mod meta;
+mod prescan;
 mod text;
 
 use chrono::{DateTime, Utc};
@@ -31,8 +32,16 @@ pub struct Document {
     pub title: Option<String>,
     pub byline: Option<String>,
     pub published: Option<DateTime<Utc>>,
-    /// ISO 639-1 code (`en`, `es`, `ja`), from `<html lang>` or detected from the text.
+    /// ISO 639-1 code (`en`, `es`, `ja`) of the page: the declared language, unless the main
+    /// text is clearly in another one (then the text's; see [`lang::decide`]), or, with no
+    /// declaration, the text's when whatlang is reliable.
     pub language: Option<String>,
+    /// The language the page declares (`<html lang>`, `Content-Language`, `og:locale`), as an
+    /// ISO 639-1 code; differs from `language` when the text overruled it.
+    pub declared_language: Option<String>,
+    /// whatlang's best guess for the main text, reliable or not (ISO 639-1), so that detection
+    /// does not classify the same text again.
+    pub text_language: Option<String>,
     /// The main text, one entry per paragraph (subheadings are paragraphs too).
     pub paragraphs: Vec<String>,
 }
@@ -47,15 +56,18 @@ impl Document {
 /// Extracts metadata and main text from an HTML page. Never fails: a page
 /// with nothing recognisable gives a `Document` with empty fields.
 pub fn extract(html: &str, page_url: Option<&Url>) -> Document {
-    let mut doc = if flat::too_deep(html) {
+    let scanned = prescan::prescan(html);
+    let mut doc = if scanned.too_deep {
         flat::extract(html)
     } else {
-        tree_extract(html, page_url)
+        tree_extract(&scanned.html, page_url)
     };
     doc.url = page_url.cloned();
-    if doc.language.is_none() {
-        doc.language = lang::detect(&doc.paragraphs);
-    }
+    let detected = lang::detect(&doc.paragraphs);
+    let declared = doc.declared_language.as_deref().and_then(lang::iso639_1);
+    let text_bytes = doc.paragraphs.iter().map(String::len).sum();
+    doc.language = lang::decide(declared, detected, text_bytes).map(str::to_string);
+    doc.text_language = detected.map(|d| d.code.to_string());
     doc
 }
 
@@ -65,7 +77,7 @@ fn tree_extract(html: &str, page_url: Option<&Url>) -> Document {
     let ld = jsonld::find_article(&tree);
     let meta = meta::read(&tree, page_url, ld.as_ref());
     let ld_body = ld.as_ref().and_then(|a| a.body.as_deref());
-    let paragraphs = lines::clean(text::main_text(tree, page_url, ld_body), meta.title.as_deref());
+    let paragraphs = lines::clean(text::main_text(tree, html, page_url, ld_body), meta.title.as_deref());
     Document {
         url: None,
         canonical_url: meta.canonical_url,
@@ -73,7 +85,8 @@ fn tree_extract(html: &str, page_url: Option<&Url>) -> Document {
         title: meta.title,
         byline: meta.byline,
         published: meta.published,
-        language: meta.language,
+        declared_language: meta.language,
         paragraphs,
+        ..Document::default()
     }
 }
