@@ -55,29 +55,8 @@ pub fn tokenise_paragraphs<S: AsRef<str>>(paragraphs: &[S], max_tokens: usize) -
     out
 }
 
-/// Paragraphs of a plain text: split on blank lines, trimmed, empty ones dropped.
-pub fn split_paragraphs(text: &str) -> Vec<String> {
-    let mut paras = Vec::new();
-    let mut current = String::new();
-    for line in text.lines() {
-        if line.trim().is_empty() {
-            flush(&mut current, &mut paras);
-        } else {
-            if !current.is_empty() {
-                current.push(' ');
-            }
-            current.push_str(line.trim());
-        }
-    }
-    flush(&mut current, &mut paras);
-    paras
-}
-
-fn flush(current: &mut String, paras: &mut Vec<String>) {
-    if !current.is_empty() {
-        paras.push(std::mem::take(current));
-    }
-}
+/// Paragraphs of a plain text: one splitter for the whole program.
+pub(crate) use crate::text::split_paragraphs;
 
 /// Han, Hiragana, Katakana (full and half width) and CJK punctuation-free ideographs.
 pub fn is_cjk(c: char) -> bool {

@@ -17,7 +17,7 @@ pub fn extract(html: &str) -> super::Document {
     let mut rest = html;
     let mut in_title = false;
     while let Some(lt) = rest.find('<') {
-        let text = decode_entities(&rest[..lt]);
+        let text = super::entities::decode(&rest[..lt]);
         if in_title {
             title = Some(super::meta::collapse_spaces(&text));
         } else {
@@ -41,7 +41,7 @@ pub fn extract(html: &str) -> super::Document {
             flush(&mut current, &mut paragraphs);
         }
     }
-    current.push_str(&decode_entities(rest));
+    current.push_str(&super::entities::decode(rest));
     flush(&mut current, &mut paragraphs);
     super::Document {
         title: title.filter(|t| !t.is_empty()),
@@ -99,50 +99,4 @@ fn html_lang(html: &str) -> Option<String> {
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
         .collect();
     super::lang::normalize(&value)
-}
-
-/// Decodes the few entities common in running text, and numeric references; unknown ones are
-/// kept as written.
-pub fn decode_entities(text: &str) -> String {
-    if !text.contains('&') {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        rest = &rest[amp..];
-        let Some(semi) = rest.bytes().take(12).position(|b| b == b';') else {
-            out.push('&');
-            rest = &rest[1..];
-            continue;
-        };
-        let entity = &rest[1..semi];
-        let decoded = match entity {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            "nbsp" => Some(' '),
-            _ => entity
-                .strip_prefix("#x")
-                .or_else(|| entity.strip_prefix("#X"))
-                .and_then(|h| u32::from_str_radix(h, 16).ok())
-                .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
-                .and_then(char::from_u32),
-        };
-        match decoded {
-            Some(c) => {
-                out.push(c);
-                rest = &rest[semi + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }

@@ -7,8 +7,8 @@
 
 mod boilerplate;
 mod date;
+pub mod entities;
 mod flat;
-pub use flat::decode_entities;
 mod jsonld;
 pub mod lang;
 mod lines;
@@ -51,6 +51,12 @@ impl Document {
     pub fn text(&self) -> String {
         self.paragraphs.join("\n\n")
     }
+}
+
+/// [`entities::decode`] as an owned string: HTML character references in feed titles and other
+/// text read outside the parser.
+pub fn decode_entities(text: &str) -> String {
+    entities::decode(text).into_owned()
 }
 
 /// Extracts metadata and main text from an HTML page. Never fails: a page

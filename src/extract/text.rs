@@ -3,14 +3,15 @@
 
 use dom_query::Document as Tree;
 use dom_smoothie::{Config, ParsePolicy, Readability, TextMode};
+use crate::text::split_lines;
 use url::Url;
 
 /// Main-text paragraphs of the page. `tree` is `html` parsed (it is changed); `ld_body` is the
 /// JSON-LD `articleBody`, if any.
 pub fn main_text(tree: Tree, html: &str, page_url: Option<&Url>, ld_body: Option<&str>) -> Vec<String> {
     let visible = readability_text(tree, html, page_url);
-    let visible = split_paragraphs(&visible);
-    match ld_body.map(split_paragraphs) {
+    let visible = split_lines(&visible);
+    match ld_body.map(split_lines) {
         Some(body) if clearly_longer(&body, &visible) => body,
         _ => visible,
     }
@@ -56,14 +57,6 @@ fn readability(tree: Tree, page_url: Option<&Url>, policy: Option<ParsePolicy>) 
 /// Characters of the text with runs of whitespace counted as one.
 fn collapsed_chars(text: &str) -> usize {
     text.split_whitespace().map(|w| w.chars().count() + 1).sum()
-}
-
-/// Splits text on line breaks into trimmed, whitespace-collapsed, non-empty paragraphs.
-pub(super) fn split_paragraphs(text: &str) -> Vec<String> {
-    text.lines()
-        .map(super::meta::collapse_spaces)
-        .filter(|p| !p.is_empty())
-        .collect()
 }
 
 /// True when `candidate` has clearly more words than `visible` (a quarter more): the JSON-LD
