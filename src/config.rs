@@ -611,3 +611,28 @@ fn outlet(src: &Source, i: usize, o: &RawOutlet) -> Result<Outlet, ConfigError> 
         audience: o.audience,
     })
 }
+
+#[cfg(test)]
+mod language_tests {
+    use super::Config;
+    use std::path::Path;
+
+    fn outlet_language(value: &str) -> Result<String, super::ConfigError> {
+        let text = format!(
+            "[[outlets]]\nid = \"x\"\nname = \"X\"\ncountry = \"PT\"\nlanguage = \"{value}\"\nhomepage = \"https://x.example/\"\n"
+        );
+        Config::from_str(&text, Path::new("pickup.toml")).map(|c| c.outlets[0].language.clone())
+    }
+
+    #[test]
+    fn language_fields_are_stored_as_iso_639_1_whatever_their_form() {
+        for (written, stored) in [("pt", "pt"), ("por", "pt"), ("POR", "pt"), ("pt-BR", "pt"), ("iw", "he")] {
+            assert_eq!(outlet_language(written).unwrap(), stored, "{written}");
+        }
+        for bad in ["xx", "portuguese", "", "x-private"] {
+            let err = outlet_language(bad).unwrap_err();
+            assert_eq!((err.field.as_str(), err.line), ("outlets[0].language", Some(5)), "{bad}: {err}");
+            assert!(err.message.contains("not a language code"), "{err}");
+        }
+    }
+}
