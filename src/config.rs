@@ -407,8 +407,17 @@ impl Config {
         })
     }
 
+    /// The tracked article with this id.
     pub fn article(&self, id: &str) -> Option<&Article> {
         self.articles.iter().find(|a| a.id == id)
+    }
+
+    /// Each outlet's audience (monthly readers), by outlet id, for the ones that give it.
+    pub fn audiences(&self) -> std::collections::HashMap<String, u64> {
+        self.outlets
+            .iter()
+            .filter_map(|o| Some((o.id.clone(), o.audience?)))
+            .collect()
     }
 }
 

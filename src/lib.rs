@@ -11,12 +11,14 @@
 //! - [`placement`]: a judged page → the outlet it belongs to and its hit records;
 //! - [`run`]: one polling pass, wiring the stages together.
 //!
-//! Around it: [`report`] (JSON, CSV and HTML exports), [`check`] and [`status`] (the commands of those
+//! The commands live in [`cmd`], one file each; `main.rs` only parses arguments and maps
+//! outcomes to exit codes. Around the run: [`report`] (JSON, CSV and HTML exports), [`check`] and [`status`] (the commands of those
 //! names), [`demo`] and [`localweb`] (the built-in world on 127.0.0.1 the demo and the tests use),
 //! [`error`] (the error type and exit codes) and [`text`] (shortening passages for display).
 
 pub mod canon;
 pub mod check;
+pub mod cmd;
 pub mod config;
 pub mod crawl;
 pub mod demo;

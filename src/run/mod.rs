@@ -8,9 +8,11 @@
 //! detection run on blocking threads.
 
 mod pages;
+mod shard;
 mod sources;
 mod summary;
 
+pub use shard::Shard;
 pub use summary::{RunSummary, SourceFailure};
 
 use crate::config::{Article, Config, Outlet};
@@ -40,6 +42,14 @@ pub trait Progress: Send + Sync {
     fn source_done(&self) {}
     /// One article page was fetched and judged.
     fn page_done(&self) {}
+}
+
+/// How one run is asked to go.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Poll only the outlets of this shard (`--shard i/n`); pages are still attributed to
+    /// whichever configured outlet owns their site.
+    pub shard: Option<Shard>,
 }
 
 /// No progress reports: for cron, pipes, tests and the demo.
@@ -83,11 +93,16 @@ impl Ctx {
 
 /// One polling pass over every outlet.
 pub async fn run(config: &Config, store: &Store) -> Result<RunSummary> {
-    run_with(config, store, Arc::new(Silent)).await
+    run_with(config, store, Arc::new(Silent), &RunOptions::default()).await
 }
 
-/// [`run`], reporting progress as it goes.
-pub async fn run_with(config: &Config, store: &Store, progress: Arc<dyn Progress>) -> Result<RunSummary> {
+/// [`run`] as `options` ask, reporting progress as it goes.
+pub async fn run_with(
+    config: &Config,
+    store: &Store,
+    progress: Arc<dyn Progress>,
+    options: &RunOptions,
+) -> Result<RunSummary> {
     let started = Utc::now();
     let articles = config.articles.clone();
     let detector = tokio::task::spawn_blocking(move || Detector::new(&articles))
@@ -114,11 +129,14 @@ pub async fn run_with(config: &Config, store: &Store, progress: Arc<dyn Progress
         tally: Mutex::new(Tally::default()),
         progress,
     });
+    let polled: Vec<usize> = (0..config.outlets.len())
+        .filter(|&i| options.shard.is_none_or(|s| s.contains(&config.outlets[i].id)))
+        .collect();
     ctx.progress
-        .start(config.outlets.iter().map(|o| o.sources().count()).sum());
+        .start(polled.iter().map(|&i| config.outlets[i].sources().count()).sum());
 
     let outlets_in_flight = config.crawl.max_concurrency.max(1) * 2;
-    stream::iter(0..config.outlets.len())
+    stream::iter(polled)
         .map(|i| poll_outlet(ctx.clone(), i))
         .buffer_unordered(outlets_in_flight)
         .collect::<Vec<()>>()

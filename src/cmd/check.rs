@@ -1,0 +1,52 @@
+//! `pickup check`: extracts and judges one page (a URL or a saved file) and prints the verdicts.
+
+use super::output::print;
+use crate::config::Config;
+use crate::error::Error;
+
+/// What `pickup check` was asked for.
+#[derive(Debug, Clone)]
+pub struct CheckArgs {
+    /// An http(s) URL, or the path of an HTML file (.html or .html.gz).
+    pub target: String,
+    /// Judge against this article only.
+    pub article: Option<String>,
+    /// Print one JSON object instead of text.
+    pub json: bool,
+    /// Record a hit found on the page.
+    pub record: bool,
+}
+
+/// Checks the page and prints the report.
+///
+/// # Errors
+/// [`Error::Usage`] for an unknown `--article`, or `--record` on a page of no configured outlet
+/// (said before anything is fetched); fetch and store errors.
+pub async fn check(config: &Config, args: &CheckArgs) -> Result<(), Error> {
+    let articles: Vec<_> = match &args.article {
+        Some(id) => vec![super::tracked(config, id)?.clone()],
+        None => config.articles.clone(),
+    };
+    if args.record {
+        // Say so before fetching anything: the record would have no outlet.
+        crate::check::recording_outlet(config, url::Url::parse(&args.target).ok().as_ref())?;
+    }
+    let (url, html) = crate::check::load(config, &args.target).await?;
+    let (report, recorded) = tokio::task::spawn_blocking({
+        let config = config.clone();
+        let record = args.record;
+        move || crate::check::check(&config, &articles, url.as_ref(), &html, record)
+    })
+    .await
+    .map_err(|e| Error::Other(format!("check crashed: {e}")))??;
+    if args.json {
+        let text = serde_json::to_string_pretty(&report).map_err(|e| Error::Other(e.to_string()))?;
+        print(&format!("{text}\n"))
+    } else {
+        print(&report.to_string())?;
+        for r in recorded {
+            print(&format!("recorded: {} {} on {}\n", r.article, r.kind, r.outlet))?;
+        }
+        Ok(())
+    }
+}
