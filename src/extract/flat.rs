@@ -16,7 +16,7 @@ pub fn extract(html: &str) -> super::Document {
     let mut title = None;
     let mut rest = html;
     let mut in_title = false;
-    while let Some(lt) = rest.find('<') {
+    while let Some(lt) = memchr::memchr(b'<', rest.as_bytes()) {
         let text = super::entities::decode(&rest[..lt]);
         if in_title {
             title = Some(super::meta::collapse_spaces(&text));
@@ -24,20 +24,29 @@ pub fn extract(html: &str) -> super::Document {
             current.push_str(&text);
         }
         let after = &rest[lt + 1..];
-        let gt = after.find('>').map_or(after.len(), |g| g + 1);
-        let tag = after[..gt].trim_end_matches('>').to_ascii_lowercase();
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(char::is_ascii_alphanumeric)
-            .collect();
-        in_title = name == "title" && !tag.starts_with('/');
-        rest = &after[gt.min(after.len())..];
-        if matches!(name.as_str(), "script" | "style") && !tag.starts_with('/') {
-            let close = format!("</{name}");
-            rest = find_ci(rest, &close).map_or("", |e| &rest[e..]);
+        let gt = memchr::memchr(b'>', after.as_bytes()).map_or(after.len(), |g| g + 1);
+        let closing = after.starts_with('/');
+        let name_start = usize::from(closing);
+        let name_len = after.as_bytes()[name_start..gt]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        let mut lower = [0u8; 16];
+        let name = if name_len <= lower.len() {
+            for (slot, b) in lower.iter_mut().zip(&after.as_bytes()[name_start..name_start + name_len]) {
+                *slot = b.to_ascii_lowercase();
+            }
+            std::str::from_utf8(&lower[..name_len]).unwrap_or("")
+        } else {
+            "" // no element of interest has a name this long
+        };
+        in_title = name == "title" && !closing;
+        rest = &after[gt..];
+        if matches!(name, "script" | "style") && !closing {
+            let close = if name == "script" { "</script" } else { "</style" };
+            rest = find_ci(rest, close).map_or("", |e| &rest[e..]);
         }
-        if is_block(&name) {
+        if is_block(name) {
             flush(&mut current, &mut paragraphs);
         }
     }
@@ -81,9 +90,11 @@ fn is_block(name: &str) -> bool {
 }
 
 fn flush(current: &mut String, paragraphs: &mut Vec<String>) {
-    let p = super::meta::collapse_spaces(current);
-    if !p.is_empty() {
-        paragraphs.push(p);
+    if current.bytes().any(|b| !b.is_ascii_whitespace()) {
+        let p = super::meta::collapse_spaces(current);
+        if !p.is_empty() {
+            paragraphs.push(p);
+        }
     }
     current.clear();
 }

@@ -1,9 +1,11 @@
 //! HTML → [`Document`]: page metadata and the article's main text.
 //!
-//! The page is parsed once (html5ever, through `dom_query`); metadata is read from that tree
+//! One linear pre-scan ([`prescan`]) drops what is never text and measures nesting; the page is
+//! then parsed once (html5ever, through `dom_query`); metadata is read from that tree
 //! ([`meta`], [`jsonld`]), then the same tree is handed to dom_smoothie for the main text
 //! ([`text`]). Pages nested absurdly deep skip the tree altogether ([`flat`]), because tree
-//! building is quadratic in nesting depth.
+//! building is quadratic in nesting depth. The language is decided last, from the declaration
+//! and the main text ([`lang::decide`]).
 
 mod boilerplate;
 mod date;
