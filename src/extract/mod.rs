@@ -15,6 +15,7 @@ mod jsonld;
 pub mod lang;
 mod lines;
 mod meta;
+pub use meta::names_only_the_site;
 mod prescan;
 mod text;
 

@@ -68,7 +68,6 @@ pub(crate) struct Ctx {
     outlet_index: OutletIndex,
     /// Candidates older than this are out of every article's window.
     earliest: DateTime<Utc>,
-    lookback: TimeDelta,
     /// Page keys claimed by some task this run, so two outlets never fetch one page twice.
     claimed: Mutex<HashSet<String>>,
     tally: Mutex<Tally>,
@@ -124,7 +123,6 @@ pub async fn run_with(
         outlets: config.outlets.clone(),
         outlet_index: OutletIndex::new(&config.outlets),
         earliest,
-        lookback,
         claimed: Mutex::new(HashSet::new()),
         tally: Mutex::new(Tally::default()),
         progress,

@@ -6,6 +6,7 @@ use crate::crawl::{self, Candidate, FetchError, Want};
 use crate::error::Result;
 use crate::extract;
 use crate::placement::JudgedPage;
+use crate::store::FoundVia;
 use chrono::Utc;
 
 /// Drops candidates already seen, already claimed this run, or older than every article's window;
@@ -38,7 +39,12 @@ pub(super) fn select_candidates(ctx: &Ctx, mut candidates: Vec<Candidate>) -> Re
 
 /// Fetches, extracts, judges and records one candidate page. Returns false when it should be
 /// tried again next run (a transient failure), true when it is dealt with for good.
-pub(super) async fn process_page(ctx: &Ctx, outlet: usize, (key, cand): (String, Candidate)) -> bool {
+pub(super) async fn process_page(
+    ctx: &Ctx,
+    outlet: usize,
+    found_via: FoundVia,
+    (key, cand): (String, Candidate),
+) -> bool {
     let fetched = match ctx.fetcher.get(&cand.url, Want::Page, None).await {
         Ok(f) => f,
         Err(e) => {
@@ -71,6 +77,14 @@ pub(super) async fn process_page(ctx: &Ctx, outlet: usize, (key, cand): (String,
             let html = crawl::charset::decode_html(&fetched.body, fetched.content_type.as_deref(), Some(&fetched.url));
             let doc = extract::extract(&html, Some(&fetched.url));
             let verdicts = detector.judge(&doc);
+            let hit = verdicts
+                .iter()
+                .any(|j| matches!(j.verdict, crate::detect::Verdict::Hit(_)));
+            let credit = if hit {
+                crate::syndication::credit(&html, &doc.paragraphs, Some(&fetched.url))
+            } else {
+                None
+            };
             // The body is done with: dropped here, not carried while the hits are recorded.
             (
                 crawl::Fetched {
@@ -79,10 +93,11 @@ pub(super) async fn process_page(ctx: &Ctx, outlet: usize, (key, cand): (String,
                 },
                 doc,
                 verdicts,
+                credit,
             )
         })
         .await;
-    let Some((fetched, doc, verdicts)) = judged else {
+    let Some((fetched, doc, verdicts, credit)) = judged else {
         tracing::error!("{}: extraction or detection crashed", cand.url);
         return true;
     };
@@ -94,9 +109,11 @@ pub(super) async fn process_page(ctx: &Ctx, outlet: usize, (key, cand): (String,
         doc: &doc,
         listed_title: cand.title.as_deref(),
         listed_published: cand.published,
+        found_via,
+        credit,
         verdicts: &verdicts,
     };
-    let records = page.records(&ctx.outlets[owner], &ctx.articles, ctx.lookback, now);
+    let records = page.records(&ctx.outlets[owner], &ctx.articles, now);
     if records.is_empty() {
         tracing::debug!("{}: no placement", fetched.url);
     }

@@ -43,10 +43,15 @@ impl fmt::Display for RunSummary {
             *by_article.entry(&h.article).or_default() += 1;
         }
         if by_article.is_empty() {
-            writeln!(f, "new hits: none")?;
+            writeln!(f, "new placements: none")?;
         } else {
             let parts: Vec<String> = by_article.iter().map(|(a, n)| format!("{a} {n}")).collect();
-            writeln!(f, "new hits: {} ({})", r.new_hits, parts.join(", "))?;
+            writeln!(
+                f,
+                "new: {} ({})",
+                crate::report::placements_on_outlets(&self.new_hits),
+                parts.join(", ")
+            )?;
             for h in &self.new_hits {
                 writeln!(
                     f,
