@@ -635,12 +635,22 @@ mod language_tests {
 
     #[test]
     fn language_fields_are_stored_as_iso_639_1_whatever_their_form() {
-        for (written, stored) in [("pt", "pt"), ("por", "pt"), ("POR", "pt"), ("pt-BR", "pt"), ("iw", "he")] {
+        for (written, stored) in [
+            ("pt", "pt"),
+            ("por", "pt"),
+            ("POR", "pt"),
+            ("pt-BR", "pt"),
+            ("iw", "he"),
+        ] {
             assert_eq!(outlet_language(written).unwrap(), stored, "{written}");
         }
         for bad in ["xx", "portuguese", "", "x-private"] {
             let err = outlet_language(bad).unwrap_err();
-            assert_eq!((err.field.as_str(), err.line), ("outlets[0].language", Some(5)), "{bad}: {err}");
+            assert_eq!(
+                (err.field.as_str(), err.line),
+                ("outlets[0].language", Some(5)),
+                "{bad}: {err}"
+            );
             assert!(err.message.contains("not a language code"), "{err}");
         }
     }

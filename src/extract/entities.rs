@@ -19,7 +19,12 @@ pub fn named(name: &str) -> Option<String> {
     let key = std::str::from_utf8(&key[..=name.len()]).ok()?;
     let &(first, second) = markup5ever::data::NAMED_ENTITIES.get(key)?;
     let mut out = String::new();
-    out.extend([first, second].into_iter().filter(|&c| c != 0).filter_map(char::from_u32));
+    out.extend(
+        [first, second]
+            .into_iter()
+            .filter(|&c| c != 0)
+            .filter_map(char::from_u32),
+    );
     (!out.is_empty()).then_some(out)
 }
 

@@ -33,7 +33,10 @@ pub fn extract(html: &str) -> super::Document {
             .count();
         let mut lower = [0u8; 16];
         let name = if name_len <= lower.len() {
-            for (slot, b) in lower.iter_mut().zip(&after.as_bytes()[name_start..name_start + name_len]) {
+            for (slot, b) in lower
+                .iter_mut()
+                .zip(&after.as_bytes()[name_start..name_start + name_len])
+            {
                 *slot = b.to_ascii_lowercase();
             }
             std::str::from_utf8(&lower[..name_len]).unwrap_or("")

@@ -1,9 +1,9 @@
 //! The article's main text: dom_smoothie's readability pass on the parsed tree, split into
 //! paragraphs and cleaned of leftover boilerplate; JSON-LD `articleBody` when it is clearly longer.
 
+use crate::text::split_lines;
 use dom_query::Document as Tree;
 use dom_smoothie::{Config, ParsePolicy, Readability, TextMode};
-use crate::text::split_lines;
 use url::Url;
 
 /// Main-text paragraphs of the page. `tree` is `html` parsed (it is changed); `ld_body` is the
