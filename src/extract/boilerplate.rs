@@ -180,7 +180,7 @@ impl<'a> Walk<'a> {
             sums.paragraphs += 1;
         }
         if let Some(why) = judged {
-            self.candidates.push((node.clone(), sums, why));
+            self.candidates.push((*node, sums, why));
         }
         sums
     }
