@@ -1003,17 +1003,20 @@ fn non_empty(src: &Source, s: &Spanned<String>, field: &str) -> Result<String, C
     Ok(v.to_string())
 }
 
+/// A language field as its ISO 639-1 code, whatever form it was written in (`es`, `spa`, `es-MX`):
+/// pages and detection speak ISO 639-1, so the config must too (`crate::extract::lang`).
 fn language(src: &Source, s: &Spanned<String>, field: &str) -> Result<String, ConfigError> {
-    let v = s.get_ref().trim().to_ascii_lowercase();
-    let ok = (v.len() == 2 || v.len() == 3) && v.bytes().all(|b| b.is_ascii_lowercase());
-    if !ok {
-        return src.err(
+    match crate::extract::lang::iso639_1(s.get_ref()) {
+        Some(code) => Ok(code.to_string()),
+        None => src.err(
             s.span(),
             field,
-            format!("{:?} is not an ISO 639-1 language code (such as \"en\")", s.get_ref()),
-        );
+            format!(
+                "{:?} is not a language code (ISO 639-1 such as \"en\", or ISO 639-2/3 such as \"spa\")",
+                s.get_ref()
+            ),
+        ),
     }
-    Ok(v)
 }
 
 fn parse_url(src: &Source, s: &Spanned<String>, field: &str) -> Result<Url, ConfigError> {
@@ -1110,4 +1113,39 @@ fn outlet(src: &Source, i: usize, o: &RawOutlet) -> Result<Outlet, ConfigError> 
             .map(|a| in_range(src, a, &f("audience"), &limits::AUDIENCE))
             .transpose()?,
     })
+}
+
+#[cfg(test)]
+mod language_tests {
+    use super::Config;
+    use std::path::Path;
+
+    fn outlet_language(value: &str) -> Result<String, super::ConfigError> {
+        let text = format!(
+            "[[outlets]]\nid = \"x\"\nname = \"X\"\ncountry = \"PT\"\nlanguage = \"{value}\"\nhomepage = \"https://x.example/\"\n"
+        );
+        Config::from_str(&text, Path::new("pickup.toml")).map(|c| c.outlets[0].language.clone())
+    }
+
+    #[test]
+    fn language_fields_are_stored_as_iso_639_1_whatever_their_form() {
+        for (written, stored) in [
+            ("pt", "pt"),
+            ("por", "pt"),
+            ("POR", "pt"),
+            ("pt-BR", "pt"),
+            ("iw", "he"),
+        ] {
+            assert_eq!(outlet_language(written).unwrap(), stored, "{written}");
+        }
+        for bad in ["xx", "portuguese", "", "x-private"] {
+            let err = outlet_language(bad).unwrap_err();
+            assert_eq!(
+                (err.field.as_str(), err.line),
+                ("outlets[0].language", Some(5)),
+                "{bad}: {err}"
+            );
+            assert!(err.message.contains("not a language code"), "{err}");
+        }
+    }
 }
