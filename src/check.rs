@@ -21,8 +21,14 @@ pub struct Report {
     pub amp_url: Option<String>,
     pub title: Option<String>,
     pub byline: Option<String>,
+    /// RFC 3339 in the page's own offset.
     pub published: Option<String>,
+    /// Which source gave the date: jsonld, meta, time, text, url or modified.
+    pub published_from: Option<String>,
+    /// The page's language: the declared one unless the text clearly says otherwise.
     pub language: Option<String>,
+    /// The language the page declares, shown beside `language` so a wrong template is visible.
+    pub declared_language: Option<String>,
     pub paragraphs: usize,
     pub words: usize,
     /// The main text, paragraphs separated by blank lines.
@@ -42,7 +48,9 @@ impl Report {
             published: doc
                 .published
                 .map(|p| p.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+            published_from: doc.published_from.map(|s| s.name().to_string()),
             language: doc.language.clone(),
+            declared_language: doc.declared_language.clone(),
             paragraphs: doc.paragraphs.len(),
             words: text.split_whitespace().count(),
             text,
@@ -58,8 +66,16 @@ impl fmt::Display for Report {
         writeln!(f, "canonical:  {}", show(&self.canonical_url))?;
         writeln!(f, "title:      {}", show(&self.title))?;
         writeln!(f, "byline:     {}", show(&self.byline))?;
-        writeln!(f, "published:  {}", show(&self.published))?;
-        writeln!(f, "language:   {}", show(&self.language))?;
+        match &self.published_from {
+            Some(from) => writeln!(f, "published:  {} (from {from})", show(&self.published))?,
+            None => writeln!(f, "published:  {}", show(&self.published))?,
+        }
+        match (&self.language, &self.declared_language) {
+            (Some(text), Some(declared)) if text != declared => {
+                writeln!(f, "language:   {text} (from the text; the page declares {declared})")?
+            }
+            _ => writeln!(f, "language:   {}", show(&self.language))?,
+        }
         writeln!(f, "main text:  {} paragraphs, {} words", self.paragraphs, self.words)?;
         let opening = crate::text::shorten(&self.text, 200);
         if !opening.is_empty() {
@@ -104,8 +120,7 @@ pub async fn load(config: &Config, target: &str) -> Result<(Option<Url>, String)
             .get(&url, Want::Page, None)
             .await
             .map_err(|e| Error::Other(e.to_string()))?;
-        let html = charset::decode_html(&fetched.body, fetched.content_type.as_deref(), Some(&fetched.url));
-        return Ok((Some(fetched.url), html));
+        return Ok((Some(fetched.url.clone()), fetched.html()));
     }
     let path = Path::new(target);
     let bytes = std::fs::read(path).map_err(|source| Error::Io {

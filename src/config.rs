@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use serde::Deserialize;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
@@ -49,6 +49,8 @@ pub struct Config {
     pub alerts: AlertsConfig,
     /// How often each source is polled (`[polling]`, see [`crate::run::schedule`]).
     pub polling: PollingConfig,
+    /// How the briefing names and brands things (`[report]`).
+    pub report: ReportConfig,
 }
 
 /// `[polling]`: the adaptive polling rules ([`crate::run::schedule`]). Politeness is not here:
@@ -167,6 +169,56 @@ impl Default for CrawlConfig {
     }
 }
 
+/// How the briefing (`pickup report`) presents itself: its title, a logo, and the display names
+/// of countries and languages where the common English short name is not what the office uses.
+#[derive(Debug, Clone, Default)]
+pub struct ReportConfig {
+    /// The report's title, above the article's; the report says "Op-ed placements" without it.
+    pub title: Option<String>,
+    /// A logo image, read at load time and embedded in the page.
+    pub logo: Option<Logo>,
+    /// ISO 3166-1 alpha-2 code (upper case) → display name.
+    pub country_names: BTreeMap<String, String>,
+    /// ISO 639 code (lower case) → display name.
+    pub language_names: BTreeMap<String, String>,
+    /// The paper `pickup report --format pdf` prints on.
+    pub paper: Paper,
+}
+
+/// A paper size for the PDF briefing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Paper {
+    /// 210 × 297 mm.
+    #[default]
+    A4,
+    /// 8.5 × 11 in.
+    Letter,
+}
+
+impl Paper {
+    /// The CSS `@page` size keyword.
+    pub fn css(self) -> &'static str {
+        match self {
+            Paper::A4 => "A4",
+            Paper::Letter => "letter",
+        }
+    }
+}
+
+/// An image file embedded in the briefing as a `data:` URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Logo {
+    pub path: PathBuf,
+    /// The MIME type its extension names (`image/png`, `image/jpeg`, `image/gif`, `image/svg+xml`,
+    /// `image/webp`).
+    pub mime: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+/// The largest logo embedded: a letterhead mark, not a photograph, and every copy of the report
+/// carries it.
+pub const MAX_LOGO_BYTES: u64 = 1_000_000;
+
 /// A tracked op-ed, with its text loaded.
 #[derive(Debug, Clone)]
 pub struct Article {
@@ -268,6 +320,7 @@ struct RawConfig {
     outlet_files: Vec<Spanned<String>>,
     #[serde(default)]
     alerts: Option<Spanned<RawAlerts>>,
+    report: Option<Spanned<RawReport>>,
     #[serde(default)]
     polling: Option<Spanned<RawPolling>>,
 }
@@ -289,6 +342,18 @@ struct RawAlerts {
     webhook: Option<Spanned<String>>,
     email: Option<Spanned<String>>,
     timeout_secs: Option<Spanned<f64>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawReport {
+    title: Option<Spanned<String>>,
+    logo: Option<Spanned<String>>,
+    #[serde(default)]
+    country_names: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    language_names: BTreeMap<Spanned<String>, Spanned<String>>,
+    paper: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -564,6 +629,7 @@ impl Config {
                 }
             }
         }
+        let report = report_config(&src, raw.report.as_ref().map(|r| r.get_ref()))?;
         Ok(Config {
             path: path.to_path_buf(),
             store,
@@ -572,6 +638,7 @@ impl Config {
             outlets,
             alerts,
             polling,
+            report,
         })
     }
 
@@ -947,6 +1014,99 @@ fn polling_config(src: &Source, raw: Option<&RawPolling>) -> Result<PollingConfi
     })
 }
 
+fn report_config(src: &Source, raw: Option<&RawReport>) -> Result<ReportConfig, ConfigError> {
+    let Some(raw) = raw else {
+        return Ok(ReportConfig::default());
+    };
+    let title = raw
+        .title
+        .as_ref()
+        .map(|t| non_empty(src, t, "report.title"))
+        .transpose()?;
+    let logo = raw.logo.as_ref().map(|l| logo(src, l)).transpose()?;
+    let mut country_names = BTreeMap::new();
+    for (code, name) in &raw.country_names {
+        let field = format!("report.country_names.{}", code.get_ref());
+        let upper = code.get_ref().trim().to_ascii_uppercase();
+        if isocountry::CountryCode::for_alpha2(&upper).is_err() {
+            return src.err(
+                code.span(),
+                field,
+                format!(
+                    "{:?} is not an ISO 3166-1 alpha-2 country code (such as \"TW\")",
+                    code.get_ref()
+                ),
+            );
+        }
+        country_names.insert(upper, non_empty(src, name, &field)?);
+    }
+    let mut language_names = BTreeMap::new();
+    for (code, name) in &raw.language_names {
+        let field = format!("report.language_names.{}", code.get_ref());
+        let code = language(src, code, &field)?;
+        language_names.insert(code, non_empty(src, name, &field)?);
+    }
+    let paper = match &raw.paper {
+        None => Paper::default(),
+        Some(p) => match p.get_ref().trim().to_ascii_lowercase().as_str() {
+            "a4" => Paper::A4,
+            "letter" => Paper::Letter,
+            _ => {
+                return src.err(
+                    p.span(),
+                    "report.paper",
+                    format!("{:?} is not a paper size: \"a4\" or \"letter\"", p.get_ref()),
+                );
+            }
+        },
+    };
+    Ok(ReportConfig {
+        title,
+        logo,
+        country_names,
+        language_names,
+        paper,
+    })
+}
+
+fn logo(src: &Source, s: &Spanned<String>) -> Result<Logo, ConfigError> {
+    let path = src.dir().join(s.get_ref().trim());
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let mime = match extension.as_str() {
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "svg" => "image/svg+xml",
+        "webp" => "image/webp",
+        _ => {
+            return src.err(
+                s.span(),
+                "report.logo",
+                format!("{} is not a .png, .jpg, .gif, .svg or .webp image", path.display()),
+            );
+        }
+    };
+    let size = std::fs::metadata(&path)
+        .map(|m| m.len())
+        .or_else(|e| src.err(s.span(), "report.logo", format!("cannot read {}: {e}", path.display())))?;
+    if size > MAX_LOGO_BYTES {
+        return src.err(
+            s.span(),
+            "report.logo",
+            format!(
+                "{} is {size} bytes; a logo may have at most {MAX_LOGO_BYTES}",
+                path.display()
+            ),
+        );
+    }
+    let bytes = std::fs::read(&path)
+        .or_else(|e| src.err(s.span(), "report.logo", format!("cannot read {}: {e}", path.display())))?;
+    Ok(Logo { path, mime, bytes })
+}
+
 fn non_empty(src: &Source, s: &Spanned<String>, field: &str) -> Result<String, ConfigError> {
     let v = s.get_ref().trim();
     if v.is_empty() {
@@ -955,17 +1115,20 @@ fn non_empty(src: &Source, s: &Spanned<String>, field: &str) -> Result<String, C
     Ok(v.to_string())
 }
 
+/// A language field as its ISO 639-1 code, whatever form it was written in (`es`, `spa`, `es-MX`):
+/// pages and detection speak ISO 639-1, so the config must too (`crate::extract::lang`).
 fn language(src: &Source, s: &Spanned<String>, field: &str) -> Result<String, ConfigError> {
-    let v = s.get_ref().trim().to_ascii_lowercase();
-    let ok = (v.len() == 2 || v.len() == 3) && v.bytes().all(|b| b.is_ascii_lowercase());
-    if !ok {
-        return src.err(
+    match crate::extract::lang::iso639_1(s.get_ref()) {
+        Some(code) => Ok(code.to_string()),
+        None => src.err(
             s.span(),
             field,
-            format!("{:?} is not an ISO 639-1 language code (such as \"en\")", s.get_ref()),
-        );
+            format!(
+                "{:?} is not a language code (ISO 639-1 such as \"en\", or ISO 639-2/3 such as \"spa\")",
+                s.get_ref()
+            ),
+        ),
     }
-    Ok(v)
 }
 
 fn parse_url(src: &Source, s: &Spanned<String>, field: &str) -> Result<Url, ConfigError> {
@@ -1063,4 +1226,39 @@ fn outlet(src: &Source, i: usize, o: &RawOutlet) -> Result<Outlet, ConfigError> 
             .map(|a| in_range(src, a, &f("audience"), &limits::AUDIENCE))
             .transpose()?,
     })
+}
+
+#[cfg(test)]
+mod language_tests {
+    use super::Config;
+    use std::path::Path;
+
+    fn outlet_language(value: &str) -> Result<String, super::ConfigError> {
+        let text = format!(
+            "[[outlets]]\nid = \"x\"\nname = \"X\"\ncountry = \"PT\"\nlanguage = \"{value}\"\nhomepage = \"https://x.example/\"\n"
+        );
+        Config::from_str(&text, Path::new("pickup.toml")).map(|c| c.outlets[0].language.clone())
+    }
+
+    #[test]
+    fn language_fields_are_stored_as_iso_639_1_whatever_their_form() {
+        for (written, stored) in [
+            ("pt", "pt"),
+            ("por", "pt"),
+            ("POR", "pt"),
+            ("pt-BR", "pt"),
+            ("iw", "he"),
+        ] {
+            assert_eq!(outlet_language(written).unwrap(), stored, "{written}");
+        }
+        for bad in ["xx", "portuguese", "", "x-private"] {
+            let err = outlet_language(bad).unwrap_err();
+            assert_eq!(
+                (err.field.as_str(), err.line),
+                ("outlets[0].language", Some(5)),
+                "{bad}: {err}"
+            );
+            assert!(err.message.contains("not a language code"), "{err}");
+        }
+    }
 }

@@ -1,7 +1,13 @@
 //! The `pickup` command: parses arguments, calls the library, maps the outcome to an exit code.
 
 use clap::{Parser, Subcommand};
-use pickup::cmd::{self, check::CheckArgs, db::DbArgs, export::ExportArgs, export::Format};
+use pickup::cmd::{
+    self,
+    check::CheckArgs,
+    db::DbArgs,
+    export::{ExportArgs, Format},
+    report::{ReportArgs, ReportFormat},
+};
 use pickup::config::Config;
 use pickup::error::{Error, ExitCode};
 use std::path::PathBuf;
@@ -70,6 +76,24 @@ enum Command {
         /// Remember the placements exported now, so a later --new leaves them out
         #[arg(long)]
         mark: bool,
+    },
+    /// Write the briefing: title block, headline figures, charts, top outlets, every placement
+    Report {
+        /// html (default), pdf (printed by headless Chromium or Chrome), xlsx or md
+        #[arg(long, value_enum, default_value = "html")]
+        format: ReportFormat,
+        /// Only this article (default: a section per tracked article, with a combined headline)
+        #[arg(long)]
+        article: Option<String>,
+        /// Only placements published on or after this day (YYYY-MM-DD)
+        #[arg(long, value_parser = cmd::parse_day)]
+        since: Option<chrono::NaiveDate>,
+        /// Only placements published on or before this day (YYYY-MM-DD)
+        #[arg(long, value_parser = cmd::parse_day)]
+        until: Option<chrono::NaiveDate>,
+        /// Write to this file instead of standard output
+        #[arg(short, long)]
+        output: Option<PathBuf>,
     },
     /// Extract and judge one page (a URL or a saved HTML file); records nothing unless --record
     Check {
@@ -205,6 +229,22 @@ async fn tokio_main(cli: Cli) -> Result<(), Error> {
                 new,
                 mark,
                 stores: cli.store.clone(),
+            },
+        ),
+        Command::Report {
+            format,
+            article,
+            since,
+            until,
+            output,
+        } => cmd::report::report(
+            &config()?,
+            &ReportArgs {
+                format,
+                article,
+                since,
+                until,
+                output,
             },
         ),
         Command::Check {

@@ -234,7 +234,9 @@ fn export_has_exactly_the_design_fields_in_json_and_csv() {
         .success();
     let html = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert!(
-        html.contains("<b>1</b> placement on <b>1</b> outlet in <b>1</b> countries and <b>1</b> languages"),
+        html.contains("<b>1</b><span>placement</span>")
+            && html.contains("<b>1</b><span>outlet</span>")
+            && html.contains("<b>1</b><span>country</span>"),
         "{html}"
     );
     assert!(html.contains("Example, &quot;The&quot; Daily"), "escaped: {html}");

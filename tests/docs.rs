@@ -21,7 +21,7 @@ fn help(args: &[&str]) -> String {
 #[test]
 fn the_readme_documents_every_command_and_option() {
     let readme = readme();
-    for command in ["run", "export", "check", "status", "demo"] {
+    for command in ["run", "export", "report", "check", "status", "demo"] {
         assert!(help(&[]).contains(command), "--help lists {command}");
         assert!(
             readme.contains(&format!("`pickup {command}")),
@@ -57,6 +57,7 @@ fn the_readme_documents_every_config_key() {
         ("[store]", "store."),
         ("[alerts]", "alerts."),
         ("[polling]", "polling."),
+        ("[report]", "report."),
         ("", ""),
     ] {
         let keys = accepted_keys(section);

@@ -7,6 +7,7 @@ pub mod db;
 pub mod export;
 pub mod output;
 pub mod progress;
+pub mod report;
 pub mod run;
 pub mod status;
 

@@ -138,6 +138,10 @@ pub async fn run_until(
         .await
         .map_err(|e| Error::Other(format!("building fingerprints failed: {e}")))?;
     let fetcher = crawl::fetch::for_config(config, Arc::new(store.clone()))?;
+    // Hosts that asked in an earlier run to be left alone until later are left alone.
+    for pause in store.host_pauses()? {
+        fetcher.defer_host(&pause);
+    }
     let lookback = TimeDelta::days(i64::from(config.crawl.lookback_days));
     let earliest = config
         .articles
@@ -192,6 +196,9 @@ pub async fn run_until(
     if cut_short {
         tracing::info!("requests still in flight after {:?} were dropped", stop.grace());
     }
+    let deferred = fetcher.deferred_hosts();
+    record.hosts_deferred = deferred.len();
+    store.save_host_pauses(&deferred)?;
     store.save_run(&record)?;
     store.flush()?;
     if !record.interrupted
@@ -216,5 +223,8 @@ async fn poll_outlet(ctx: Arc<Ctx>, index: usize) {
             tracing::error!("{}: {e}", outlet.id);
         }
         ctx.progress.source_done();
+    }
+    if let Err(e) = pages::retry_rested(&ctx, index).await {
+        tracing::error!("{}: {e}", outlet.id);
     }
 }

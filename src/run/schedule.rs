@@ -13,7 +13,9 @@
 //!    `polling.max_interval_hours`.
 //! 5. No interval is ever below the floor `polling.min_interval_minutes`.
 //! 6. A source whose last poll failed is retried at the next run; once it has failed
-//!    [`SourceState::FAILING_AFTER`] times in a row it rests instead (1 h, 2 h … a day).
+//!    [`SourceState::FAILING_AFTER`] times in a row it rests instead (1 h, 2 h … a day). A
+//!    source read only in part (a sitemap index's children beyond one run's share) is due at the
+//!    next run too, so the rest is read.
 //! 7. A run counts as "at" its start, and a source is due when less than [`SLACK_FRACTION`] of
 //!    its interval (at most [`MAX_SLACK`]) remains, so an hourly cron whose runs start a little
 //!    early still finds an hourly source due.
@@ -45,6 +47,8 @@ pub enum Why {
     Quiet,
     /// Failing run after run (rule 6).
     Failing,
+    /// Read only in part last time, the rest left for the next run (rule 6).
+    Partial,
 }
 
 impl Why {
@@ -55,6 +59,7 @@ impl Why {
             Why::Boost => "boost",
             Why::Quiet => "quiet",
             Why::Failing => "failing",
+            Why::Partial => "partial",
         }
     }
 }
@@ -98,6 +103,14 @@ pub fn next_poll(
             at: last + interval,
             interval,
             why: Why::Failing,
+        };
+    }
+    if state.partial.is_some() {
+        // Rule 6: the rest of a source read in part waits for the next run, not an interval.
+        return NextPoll {
+            at: last,
+            interval: TimeDelta::zero(),
+            why: Why::Partial,
         };
     }
     let (mut interval, mut why) = (rules.interval, Why::Regular);
@@ -152,6 +165,7 @@ pub fn boost_until(config: &Config, hits: &[HitRecord], now: DateTime<Utc>) -> O
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::SourceKind;
 
     fn t(s: &str) -> DateTime<Utc> {
         format!("{s}:00Z").parse().unwrap()
@@ -172,7 +186,7 @@ mod tests {
             last_polled: polled.map(t),
             last_new: new.map(t),
             consecutive_failures: failures,
-            ..SourceState::default()
+            ..SourceState::new("o", SourceKind::Feed)
         }
     }
 
@@ -349,6 +363,18 @@ mod tests {
                 Why::Failing,
                 false,
             ),
+            (
+                "a source read in part is due at the next run",
+                SourceState {
+                    partial: Some("more children than one run reads".into()),
+                    ..state(Some("2026-03-01T11:55"), Some("2026-03-01T11:55"), 0)
+                },
+                rules(),
+                None,
+                "2026-03-01T11:55",
+                Why::Partial,
+                true,
+            ),
         ];
         for (what, state, rules, boost, at, why, due) in cases {
             let next = next_poll(&state, now, &rules, boost);
@@ -362,7 +388,7 @@ mod tests {
         let rest = |failures| {
             failing_rest(&SourceState {
                 consecutive_failures: failures,
-                ..Default::default()
+                ..SourceState::new("o", SourceKind::Feed)
             })
             .map(|d| d.num_hours())
         };
