@@ -96,6 +96,7 @@ impl JudgedPage<'_> {
                 first_seen: now,
                 evidence: hit.evidence.clone(),
                 variants: self.other_urls().map(Url::to_string).collect(),
+                team_judgement: false,
             });
         }
         out

@@ -48,6 +48,9 @@ pub struct HitRecord {
     /// Every other URL this placement was seen under (AMP, print, tracking variants).
     #[serde(default)]
     pub variants: Vec<String>,
+    /// Recorded with `pickup add --force`: the team's own judgement, not pickup's verdict.
+    #[serde(default)]
+    pub team_judgement: bool,
 }
 
 /// What pickup remembers of a source between runs: conditional-GET validators and health.
@@ -100,6 +103,9 @@ pub struct RunRecord {
     pub skipped_robots: usize,
     pub new_hits: usize,
     pub requests: usize,
+    /// Queries asked of news search services (`[discovery] search`).
+    #[serde(default)]
+    pub search_queries: usize,
 }
 
 /// A handle on the open store. Cheap to clone; clones share one sled database.
@@ -112,6 +118,10 @@ pub struct Store {
     sources: sled::Tree,
     robots: sled::Tree,
     runs: sled::Tree,
+    /// Outlet id → sources discovered from its homepage.
+    discovered: sled::Tree,
+    /// Auto outlet id → the outlet made for placements on a site nobody configured.
+    auto_outlets: sled::Tree,
 }
 
 const SCHEMA_KEY: &[u8] = b"schema_version";
@@ -163,6 +173,8 @@ impl Store {
             sources: tree("sources")?,
             robots: tree("robots")?,
             runs: tree("runs")?,
+            discovered: tree("discovered")?,
+            auto_outlets: tree("auto_outlets")?,
             db,
             path: path.to_path_buf(),
         })
@@ -299,6 +311,57 @@ impl Store {
     }
 }
 
+/// Discovery: sources found from homepages, and outlets made for placements on unlisted sites.
+impl Store {
+    /// The sources discovered for an outlet, if discovery ever ran for it.
+    pub fn discovered(&self, outlet: &str) -> Result<Option<crate::discover::DiscoveredSources>, StoreError> {
+        self.get(&self.discovered, outlet.as_bytes())
+    }
+
+    pub fn save_discovered(&self, outlet: &str, found: &crate::discover::DiscoveredSources) -> Result<(), StoreError> {
+        self.put(&self.discovered, outlet.as_bytes(), found)
+    }
+
+    /// Every auto outlet, by id.
+    pub fn auto_outlets(&self) -> Result<Vec<crate::discover::AutoOutlet>, StoreError> {
+        self.auto_outlets
+            .iter()
+            .map(|kv| {
+                let (k, v) = kv.map_err(|e| self.sled_err(e))?;
+                self.decode(&k, &v)
+            })
+            .collect()
+    }
+
+    pub fn auto_outlet(&self, id: &str) -> Result<Option<crate::discover::AutoOutlet>, StoreError> {
+        self.get(&self.auto_outlets, id.as_bytes())
+    }
+
+    /// Keeps `outlet` unless an auto outlet with its id exists already; returns the one kept, so
+    /// the first placement on a site decides its country and name (two tasks finding pages on
+    /// one site at once agree). Flushed.
+    pub fn keep_auto_outlet(
+        &self,
+        outlet: &crate::discover::AutoOutlet,
+    ) -> Result<crate::discover::AutoOutlet, StoreError> {
+        let key = outlet.id.as_bytes();
+        let bytes = serde_json::to_vec(outlet).expect("store records always serialise");
+        let swapped = self
+            .auto_outlets
+            .compare_and_swap(key, None::<&[u8]>, Some(bytes))
+            .map_err(|e| self.sled_err(e))?;
+        let kept = match swapped {
+            Ok(()) => outlet.clone(),
+            Err(current) => match current.current {
+                Some(v) => self.decode(key, &v)?,
+                None => outlet.clone(),
+            },
+        };
+        self.flush()?;
+        Ok(kept)
+    }
+}
+
 /// robots.txt copies, kept between runs so a run asks each origin for it at most once a day.
 impl crate::crawl::robots::RobotsCache for Store {
     fn load(&self, origin: &str) -> Option<CachedRobots> {
@@ -357,6 +420,7 @@ mod tests {
             first_seen: first_seen.parse().unwrap(),
             evidence: String::new(),
             variants: vec![],
+            team_judgement: false,
         }
     }
 

@@ -146,6 +146,7 @@ fn export_has_exactly_the_design_fields_in_json_and_csv() {
             first_seen: "2021-11-13T00:00:00Z".parse().unwrap(),
             evidence: "No police force can answer a borderless crime on its own.".into(),
             variants: vec![],
+            team_judgement: false,
         };
         store.record_hit(&hit).unwrap();
     }

@@ -7,7 +7,9 @@
 //! so a run killed half-way redoes the unfinished sources next time. Parsing, extraction and
 //! detection run on blocking threads.
 
+mod discovered;
 mod pages;
+mod search;
 mod sources;
 mod summary;
 
@@ -63,6 +65,14 @@ pub(crate) struct Ctx {
     claimed: Mutex<HashSet<String>>,
     tally: Mutex<Tally>,
     progress: Arc<dyn Progress>,
+    /// Asks news search services for pages from outlets nobody listed; `None`: search is off.
+    searcher: Option<crate::discover::search::Searcher>,
+    /// `[discovery] search_days`: how long after its publication an article is searched for.
+    search_days: u32,
+    /// Record placements on unlisted sites under auto outlets.
+    auto_outlets: bool,
+    /// The run's User-Agent, whose product token robots.txt groups are matched against.
+    user_agent: String,
 }
 
 impl Ctx {
@@ -94,6 +104,7 @@ pub async fn run_with(config: &Config, store: &Store, progress: Arc<dyn Progress
         .await
         .map_err(|e| Error::Other(format!("building fingerprints failed: {e}")))?;
     let fetcher = crawl::fetch::for_config(config, Arc::new(store.clone()))?;
+    let searcher = crate::discover::search::Searcher::for_config(config, Arc::new(store.clone())).map_err(Error::Other)?;
     let lookback = TimeDelta::days(i64::from(config.crawl.lookback_days));
     let earliest = config
         .articles
@@ -113,22 +124,28 @@ pub async fn run_with(config: &Config, store: &Store, progress: Arc<dyn Progress
         claimed: Mutex::new(HashSet::new()),
         tally: Mutex::new(Tally::default()),
         progress,
+        searcher,
+        search_days: config.discovery.search_days,
+        auto_outlets: config.discovery.auto_outlets,
+        user_agent: config.crawl.user_agent.clone(),
     });
     ctx.progress
         .start(config.outlets.iter().map(|o| o.sources().count()).sum());
 
     let outlets_in_flight = config.crawl.max_concurrency.max(1) * 2;
-    stream::iter(0..config.outlets.len())
+    let polling = stream::iter(0..config.outlets.len())
         .map(|i| poll_outlet(ctx.clone(), i))
         .buffer_unordered(outlets_in_flight)
-        .collect::<Vec<()>>()
-        .await;
+        .collect::<Vec<()>>();
+    // Search waits seconds between queries (the services' rate rules): it runs beside polling.
+    tokio::join!(polling, search::search_pass(&ctx));
 
     let tally = std::mem::take(&mut *ctx.tally());
     let mut record = tally.record;
     record.started = started;
     record.finished = Utc::now();
-    record.requests = fetcher.requests();
+    record.requests = fetcher.requests() + ctx.searcher.as_ref().map_or(0, |s| s.requests());
+    record.search_queries = ctx.searcher.as_ref().map_or(0, |s| s.queries());
     record.new_hits = tally.new_hits.len();
     store.save_run(&record)?;
     store.flush()?;
@@ -148,8 +165,14 @@ pub async fn run_with(config: &Config, store: &Store, progress: Arc<dyn Progress
 
 async fn poll_outlet(ctx: Arc<Ctx>, index: usize) {
     let outlet = &ctx.outlets[index];
-    for (kind, url) in outlet.sources() {
-        if let Err(e) = sources::poll_source(&ctx, index, kind, url).await {
+    // Configured sources as given; an outlet with a homepage only gets discovered ones.
+    let sources: Vec<(crate::config::SourceKind, url::Url)> = if outlet.needs_discovery() {
+        discovered::sources(&ctx, index).await
+    } else {
+        outlet.sources().map(|(k, u)| (k, u.clone())).collect()
+    };
+    for (kind, url) in &sources {
+        if let Err(e) = sources::poll_source(&ctx, index, *kind, url).await {
             tracing::error!("{}: {e}", outlet.id);
         }
         ctx.progress.source_done();

@@ -36,14 +36,30 @@ pub(super) fn select_candidates(ctx: &Ctx, mut candidates: Vec<Candidate>) -> Re
     Ok(fresh)
 }
 
+/// Who a page is recorded under when no configured outlet owns its site.
+pub(super) enum Fallback {
+    /// The outlet whose source listed it (a feed may link to a page on a relay's host).
+    Outlet(usize),
+    /// An auto outlet made from the page's site ([`crate::discover::AutoOutlet`]), with the
+    /// search service's name for the source's country, if it gave one.
+    Auto { service_country: Option<String> },
+}
+
 /// Fetches, extracts, judges and records one candidate page. Returns false when it should be
 /// tried again next run (a transient failure), true when it is dealt with for good.
-pub(super) async fn process_page(ctx: &Ctx, outlet: usize, (key, cand): (String, Candidate)) -> bool {
+pub(super) async fn process_page(ctx: &Ctx, outlet: usize, candidate: (String, Candidate)) -> bool {
+    process_page_as(ctx, Fallback::Outlet(outlet), candidate).await
+}
+
+/// [`process_page`] for a page that may belong to no configured outlet.
+pub(super) async fn process_page_as(ctx: &Ctx, fallback: Fallback, (key, cand): (String, Candidate)) -> bool {
     let fetched = match ctx.fetcher.get(&cand.url, Want::Page, None).await {
         Ok(f) => f,
         Err(e) => {
             let permanent = matches!(&e, FetchError::Status { status, .. } if (400..500).contains(status) && *status != 429)
-                || matches!(e, FetchError::ContentType { .. });
+                || matches!(e, FetchError::ContentType { .. })
+                // An address pickup may not reach (a search result naming a private host) stays so.
+                || matches!(e, FetchError::Refused { .. } | FetchError::Scheme { .. });
             let robots = matches!(e, FetchError::Robots { .. });
             tracing::info!("{e}");
             let mut t = ctx.tally();
@@ -64,7 +80,6 @@ pub(super) async fn process_page(ctx: &Ctx, outlet: usize, (key, cand): (String,
     };
     ctx.tally().record.pages_fetched += 1;
     ctx.progress.page_done();
-    let owner = ctx.outlet_index.owner(&fetched.url).unwrap_or(outlet);
     let detector = ctx.detector.clone();
     let judged = ctx
         .on_cpu(move || {
@@ -96,9 +111,43 @@ pub(super) async fn process_page(ctx: &Ctx, outlet: usize, (key, cand): (String,
         listed_published: cand.published,
         verdicts: &verdicts,
     };
-    let records = page.records(&ctx.outlets[owner], &ctx.articles, ctx.lookback, now);
+    // A page on a site no configured outlet owns, found by search, goes under an auto outlet.
+    let (configured, auto) = match (ctx.outlet_index.owner(&fetched.url), fallback) {
+        (Some(i), _) | (None, Fallback::Outlet(i)) => (Some(i), None),
+        (None, Fallback::Auto { service_country }) => {
+            let auto = crate::discover::AutoOutlet::for_page(
+                &fetched.url,
+                None,
+                None,
+                service_country.as_deref(),
+                doc.language.as_deref(),
+                now,
+            );
+            (None, Some(auto))
+        }
+    };
+    let outlet = match (configured, &auto) {
+        (Some(i), _) => std::borrow::Cow::Borrowed(&ctx.outlets[i]),
+        (None, Some(auto)) => std::borrow::Cow::Owned(auto.to_outlet()),
+        (None, None) => return true,
+    };
+    let mut records = page.records(&outlet, &ctx.articles, ctx.lookback, now);
     if records.is_empty() {
         tracing::debug!("{}: no placement", fetched.url);
+    } else if let Some(auto) = &auto {
+        match keep_auto_outlet(ctx, &fetched.url, auto) {
+            Ok(Some(kept)) => {
+                for r in &mut records {
+                    r.outlet_name = kept.name.clone();
+                    r.country = kept.country.clone();
+                }
+            }
+            Ok(None) => records.clear(),
+            Err(e) => {
+                tracing::error!("cannot keep the auto outlet for {}: {e}", fetched.url);
+                return false;
+            }
+        }
     }
     for record in records {
         tracing::debug!(
@@ -124,4 +173,22 @@ pub(super) async fn process_page(ctx: &Ctx, outlet: usize, (key, cand): (String,
         }
     }
     true
+}
+
+/// The auto outlet a placement on an unlisted site is recorded under: the one kept for the
+/// site already, else `auto`, kept now. `None` when auto outlets are off (the placement is
+/// logged, not recorded).
+fn keep_auto_outlet(
+    ctx: &Ctx,
+    url: &url::Url,
+    auto: &crate::discover::AutoOutlet,
+) -> Result<Option<crate::discover::AutoOutlet>> {
+    if !ctx.auto_outlets {
+        tracing::warn!(
+            "{url}: a placement on {}, which no configured outlet owns; not recorded (discovery.auto_outlets = false)",
+            auto.name
+        );
+        return Ok(None);
+    }
+    Ok(Some(ctx.store.keep_auto_outlet(auto)?))
 }
