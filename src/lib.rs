@@ -16,6 +16,7 @@
 //! names), [`demo`] and [`localweb`] (the built-in world on 127.0.0.1 the demo and the tests use),
 //! [`error`] (the error type and exit codes) and [`text`] (shortening passages for display).
 
+pub mod add;
 pub mod canon;
 pub mod check;
 pub mod cmd;

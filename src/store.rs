@@ -337,6 +337,12 @@ impl Store {
         self.get(&self.auto_outlets, id.as_bytes())
     }
 
+    /// Saves an auto outlet over the one kept under its id (the team's own name or country).
+    pub fn save_auto_outlet(&self, outlet: &crate::discover::AutoOutlet) -> Result<(), StoreError> {
+        self.put(&self.auto_outlets, outlet.id.as_bytes(), outlet)?;
+        self.flush()
+    }
+
     /// Keeps `outlet` unless an auto outlet with its id exists already; returns the one kept, so
     /// the first placement on a site decides its country and name (two tasks finding pages on
     /// one site at once agree). Flushed.

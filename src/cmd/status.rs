@@ -5,11 +5,20 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::store::Store;
 
-/// Prints the status table of the store `config` names.
+/// Prints the status table of the store `config` names; with `article`, that article's pitch
+/// lists after it.
 ///
 /// # Errors
-/// Store errors (locked by a run, damaged).
-pub fn status(config: &Config) -> Result<(), Error> {
+/// Store errors (locked by a run, damaged); [`Error::Usage`] for an unknown article.
+pub fn status(config: &Config, article: Option<&str>) -> Result<(), Error> {
+    if let Some(id) = article {
+        super::tracked(config, id)?;
+    }
     let store = Store::open(&config.store.path)?;
-    print(&crate::status::render(config, &store)?)
+    let mut text = crate::status::render(config, &store)?;
+    if let Some(id) = article {
+        text.push('\n');
+        text.push_str(&crate::status::render_article(config, &store, id)?);
+    }
+    print(&text)
 }
