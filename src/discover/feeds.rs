@@ -146,9 +146,12 @@ pub fn page_links(html: &str, base: &Url) -> PageLinks {
             .path_segments()
             .map(|s| s.filter(|s| !s.is_empty()).map(|s| s.to_lowercase()).collect())
             .unwrap_or_default();
-        // A section front is one or two segments deep (`/opinion/`, `/news/opinion/`);
-        // deeper links with the word are articles in the section.
-        let opinion = segments.len() <= 2 && segments.iter().any(|s| OPINION_SEGMENTS.contains(&s.as_str()));
+        // A section front ends in the section's name, one or two segments deep (`/opinion/`,
+        // `/news/opinion/`); `/opinion/some-article` is an article in the section.
+        let opinion = segments.len() <= 2
+            && segments
+                .last()
+                .is_some_and(|s| OPINION_SEGMENTS.contains(&s.trim_end_matches(".html")));
         if opinion && section.as_ref().is_none_or(|s| u.path().len() < s.path().len()) {
             section = Some(u);
         }
