@@ -1,6 +1,7 @@
 //! The polite fetcher against local servers: spacing, concurrency, robots.txt, retries,
 //! redirects, limits and address safety, measured by what the servers saw.
 
+mod common;
 mod fetch_support;
 
 use fetch_support::*;
@@ -680,26 +681,10 @@ async fn hanging_host_times_out_without_delaying_others() {
 /// texting_robots against the cases of Google's reference parser (robots_test.cc).
 #[test]
 fn google_robotstxt_cases() {
-    let candidates = [
-        std::env::var("PICKUP_CORPUS")
-            .map(|d| format!("{d}/robotstxt/google_cases.json"))
-            .unwrap_or_default(),
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../shared/corpus/robotstxt/google_cases.json"
-        )
-        .to_string(),
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../shared/corpus/robotstxt/google_cases.json"
-        )
-        .to_string(),
-        "/work/shared/corpus/robotstxt/google_cases.json".to_string(),
-    ];
-    let Some(text) = candidates.iter().find_map(|p| std::fs::read_to_string(p).ok()) else {
-        eprintln!("SKIPPED google_robotstxt_cases: google_cases.json not found (set PICKUP_CORPUS)");
+    let Some(dir) = common::shared_corpus("robotstxt") else {
         return;
     };
+    let text = std::fs::read_to_string(dir.join("google_cases.json")).expect("google_cases.json");
     let cases: serde_json::Value = serde_json::from_str(&text).expect("google_cases.json is JSON");
     let cases = cases["allowed_cases"].as_array().expect("allowed_cases");
     let mut disagree = Vec::new();

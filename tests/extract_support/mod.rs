@@ -30,7 +30,21 @@ pub fn corpus_dir() -> PathBuf {
 }
 
 /// Loads every page, or explains why it cannot (the corpus is optional: callers skip).
+///
+/// # Panics
+/// When the corpus cannot be read and `PICKUP_REQUIRE_SHARED=1` is set (as `.ci/run` sets it).
 pub fn load_corpus() -> Result<Vec<Page>, String> {
+    let loaded = read_corpus();
+    if let Err(why) = &loaded {
+        assert!(
+            std::env::var_os("PICKUP_REQUIRE_SHARED").is_none_or(|v| v != "1"),
+            "the extraction corpus is required (PICKUP_REQUIRE_SHARED=1) but cannot be read: {why}"
+        );
+    }
+    loaded
+}
+
+fn read_corpus() -> Result<Vec<Page>, String> {
     let dir = corpus_dir();
     let truth_path = dir.join("ground-truth.json");
     let truth = std::fs::read_to_string(&truth_path).map_err(|e| format!("{}: {e}", truth_path.display()))?;
