@@ -45,14 +45,15 @@ async fn finds_exactly_the_placements_and_records_each_once() {
             ("capital-tribune", Kind::Verbatim),
             ("diario-del-sur", Kind::Translation),
             ("harbour-herald", Kind::Edited),
+            ("islandpost-com", Kind::Verbatim),
             ("le-courrier", Kind::Translation),
             ("pacific-review", Kind::Excerpt),
             ("relay-wire", Kind::Verbatim),
         ]),
-        "the near-miss (northern-ledger) and the unrelated pages are not hits"
+        "the near-miss (northern-ledger), the news report news search names and the unrelated pages are not hits"
     );
-    assert_eq!(summary.record.new_hits, 6);
-    assert_eq!(summary.new_hits.len(), 6);
+    assert_eq!(summary.record.new_hits, 7);
+    assert_eq!(summary.new_hits.len(), 7);
 
     // Fields as the export carries them.
     let ct = &hits["capital-tribune"];
@@ -107,7 +108,14 @@ async fn finds_exactly_the_placements_and_records_each_once() {
         hh.canonical_url,
         format!("{}/comment/2021/nov/15/cybercrime-taiwan", f.web.base("harbour-herald"))
     );
-    assert_eq!(hits.len(), 6);
+    // News search names a page on an outlet nobody listed: recorded under an auto outlet, with
+    // the search service's country.
+    let island = &hits["islandpost-com"];
+    assert_eq!(
+        (island.country.as_str(), island.outlet_name.as_str()),
+        ("MY", "islandpost.com")
+    );
+    assert_eq!(hits.len(), 7);
 
     // The failing outlet is reported, not fatal.
     assert_eq!(summary.record.sources_failed, 1);
@@ -147,8 +155,13 @@ async fn a_second_run_on_an_unchanged_web_adds_nothing_and_fetches_no_page() {
     assert_eq!(second.record.pages_fetched, 0);
     assert_eq!(store.hits().unwrap(), before, "records are untouched");
     let log = f.web.log();
-    // Every feed, sitemap and listing page, and the sitemap index's two children, once each.
+    // Every feed, sitemap and listing page, and the sitemap index's two children, once each;
+    // and the news search's queries again (its answers are cached for one run only).
     let documents = f.config.outlets.iter().map(|o| o.sources().count()).sum::<usize>() + 2;
+    let searches = second.record.search_queries;
+    assert_eq!(searches, 2);
+    assert_eq!(log.iter().filter(|r| r.host == "gdelt").count(), searches);
+    let log: Vec<_> = log.into_iter().filter(|r| r.host != "gdelt").collect();
     assert!(
         log.iter().all(|r| !r.target.ends_with("robots.txt")),
         "robots.txt is cached in the store"
