@@ -49,6 +49,9 @@ pub struct Config {
     pub outlets: Vec<Outlet>,
     /// Where pages from outlets nobody listed come from (`[discovery]`).
     pub discovery: DiscoveryConfig,
+    /// Article id → ids of the outlets the op-ed was offered to (`pitched` of the article, and
+    /// the `pitched` column of outlets CSV files), each once, in the order first named.
+    pub pitched: std::collections::BTreeMap<String, Vec<String>>,
     /// Problems that did not stop the config from loading: bad rows of an outlets CSV (the
     /// other rows load). Commands show them; the run goes on without those rows.
     pub problems: Vec<ConfigError>,
@@ -125,9 +128,6 @@ pub struct Article {
     /// Plain text, paragraphs separated by blank lines.
     pub text: String,
     pub translations: Vec<Translation>,
-    /// Ids of the outlets the op-ed was offered to (`pitched` of the article, and the
-    /// `pitched` column of outlets CSV files), each once, in the order first named.
-    pub pitched: Vec<String>,
 }
 
 impl Article {
@@ -442,7 +442,7 @@ impl Config {
             let raw: RawOutletFile = sub.parse()?;
             push_outlets(&sub, &raw.outlets, &mut outlets, &mut outlet_ids)?;
         }
-        pitch_lists(&src, &raw.articles, &mut articles, &outlet_ids, csv_pitches)?;
+        let pitched = pitch_lists(&src, &raw.articles, &articles, &outlet_ids, csv_pitches)?;
         let discovery = discovery_config(&src, raw.discovery.as_ref())?;
 
         Ok(Config {
@@ -452,8 +452,14 @@ impl Config {
             articles,
             outlets,
             discovery,
+            pitched,
             problems,
         })
+    }
+
+    /// The ids of the outlets `article` was pitched to (empty when none is listed).
+    pub fn pitched(&self, article: &str) -> &[String] {
+        self.pitched.get(article).map_or(&[], Vec::as_slice)
     }
 
     /// The tracked article with this id.
@@ -628,7 +634,6 @@ fn article(src: &Source, i: usize, a: &RawArticle) -> Result<Article, ConfigErro
         language: language(src, &a.language, &f("language"))?,
         text: read_text(src, &a.text, &f("text"))?,
         translations,
-        pitched: Vec::new(),
     })
 }
 
@@ -691,16 +696,17 @@ fn derived_country(o: &Outlet) -> String {
         .unwrap_or_else(|| UNKNOWN_COUNTRY.to_string())
 }
 
-/// Fills each article's pitch list from its `pitched` key and the CSV `pitched` columns. An
-/// outlet id that no outlet has is an error naming the article's field.
+/// Each article's pitch list, from its `pitched` key and the CSV `pitched` columns. An outlet
+/// id that no outlet has is an error naming the article's field.
 fn pitch_lists(
     src: &Source,
     raw: &[Spanned<RawArticle>],
-    articles: &mut [Article],
+    articles: &[Article],
     outlet_ids: &HashSet<String>,
     csv_pitches: Vec<(String, String)>,
-) -> Result<(), ConfigError> {
-    for (i, (r, a)) in raw.iter().zip(articles.iter_mut()).enumerate() {
+) -> Result<std::collections::BTreeMap<String, Vec<String>>, ConfigError> {
+    let mut lists: std::collections::BTreeMap<String, Vec<String>> = std::collections::BTreeMap::new();
+    for (i, (r, a)) in raw.iter().zip(articles).enumerate() {
         for (j, p) in r.get_ref().pitched.iter().enumerate() {
             let id = p.get_ref().trim();
             if !outlet_ids.contains(id) {
@@ -710,19 +716,19 @@ fn pitch_lists(
                     format!("no outlet has the id {id:?}"),
                 );
             }
-            if !a.pitched.iter().any(|x| x == id) {
-                a.pitched.push(id.to_string());
+            let list = lists.entry(a.id.clone()).or_default();
+            if !list.iter().any(|x| x == id) {
+                list.push(id.to_string());
             }
         }
     }
     for (article, outlet) in csv_pitches {
-        if let Some(a) = articles.iter_mut().find(|a| a.id == article)
-            && !a.pitched.contains(&outlet)
-        {
-            a.pitched.push(outlet);
+        let list = lists.entry(article).or_default();
+        if !list.contains(&outlet) {
+            list.push(outlet);
         }
     }
-    Ok(())
+    Ok(lists)
 }
 
 // ---------------------------------------------------------------------------

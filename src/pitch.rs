@@ -56,7 +56,7 @@ pub fn pitch_lists(config: &Config, article: &str, hits: &[HitRecord]) -> Option
         e.first_ran = e.first_ran.min(Some(day)).or(Some(day));
     }
     let mut lists = PitchLists::default();
-    for id in &a.pitched {
+    for id in config.pitched(&a.id) {
         match ran.remove(id.as_str()) {
             Some(e) => lists.pitched_and_ran.push(e),
             None => lists.pitched_not_yet.push(PitchEntry {

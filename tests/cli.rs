@@ -382,7 +382,8 @@ fn a_killed_run_loses_no_hit_and_the_next_run_completes_the_work() {
     while !(served("/feed/")
         && served("taiwan-can-help-fight-cybercrime")
         && served("taiwan-puede-ayudar")
-        && served("nov/15/cybercrime-taiwan"))
+        && served("nov/15/cybercrime-taiwan")
+        && served("2021/11/15/taiwan-can-help"))
     {
         assert!(std::time::Instant::now() < deadline, "the run never got going");
         std::thread::sleep(std::time::Duration::from_millis(50));
@@ -409,6 +410,7 @@ fn a_killed_run_loses_no_hit_and_the_next_run_completes_the_work() {
                 "capital-tribune",
                 "diario-del-sur",
                 "harbour-herald",
+                "islandpost-com",
                 "le-courrier",
                 "pacific-review"
             ]
@@ -427,6 +429,7 @@ fn a_killed_run_loses_no_hit_and_the_next_run_completes_the_work() {
             "capital-tribune",
             "diario-del-sur",
             "harbour-herald",
+            "islandpost-com",
             "le-courrier",
             "pacific-review",
             "relay-wire"
@@ -456,7 +459,11 @@ fn outlets_in_separate_files_load_and_their_errors_name_that_file() {
 fn the_demo_runs_offline_and_shows_its_placements() {
     let out = pickup().arg("demo").assert().success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
-    assert!(text.contains("Recorded placements (6):"), "{text}");
+    assert!(text.contains("Recorded placements (7):"), "{text}");
+    assert!(
+        text.contains("islandpost-com (auto): country MY from the search service"),
+        "news search finds an outlet nobody listed: {text}"
+    );
     for kind in ["verbatim", "edited", "excerpt", "translation"] {
         assert!(text.contains(kind), "the demo shows a {kind} placement: {text}");
     }

@@ -236,7 +236,7 @@ fn an_outlets_csv_loads_its_good_rows_and_names_file_row_and_column_of_a_bad_one
         "ids from the domain; country given, else from the domain, else unknown"
     );
     assert_eq!(config.outlets[1].feeds[0].as_str(), "https://www.lemonde.fr/rss/une.xml");
-    assert_eq!(config.articles[0].pitched, ["tagesblick-de"]);
+    assert_eq!(config.pitched("cybercrime-2021"), ["tagesblick-de"]);
     assert_eq!(config.problems.len(), 1);
     let problem = config.problems[0].to_string();
     assert!(

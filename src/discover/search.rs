@@ -249,7 +249,6 @@ mod tests {
             language: "en".into(),
             text: text.into(),
             translations: vec![],
-            pitched: vec![],
         }
     }
 
