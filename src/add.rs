@@ -80,11 +80,8 @@ pub async fn add(config: &Config, target: &str, options: &AddOptions) -> Result<
     let (doc, verdicts, page_url, hops) = tokio::task::spawn_blocking({
         let articles = articles.clone();
         move || {
-            let html = crate::crawl::charset::decode_html(
-                &fetched.body,
-                fetched.content_type.as_deref(),
-                Some(&fetched.url),
-            );
+            let html =
+                crate::crawl::charset::decode_html(&fetched.body, fetched.content_type.as_deref(), Some(&fetched.url));
             let doc = crate::extract::extract(&html, Some(&fetched.url));
             let verdicts = Detector::new(&articles).judge(&doc);
             (doc, verdicts, fetched.url, fetched.redirects)
@@ -148,9 +145,21 @@ pub async fn add(config: &Config, target: &str, options: &AddOptions) -> Result<
             // What the team says about the site overrides what was guessed before.
             let kept = if (given_country.is_some() || options.outlet_name.is_some()) && kept != a {
                 let updated = AutoOutlet {
-                    country: if given_country.is_some() { a.country.clone() } else { kept.country.clone() },
-                    country_source: if given_country.is_some() { a.country_source } else { kept.country_source },
-                    name: if options.outlet_name.is_some() { a.name.clone() } else { kept.name.clone() },
+                    country: if given_country.is_some() {
+                        a.country.clone()
+                    } else {
+                        kept.country.clone()
+                    },
+                    country_source: if given_country.is_some() {
+                        a.country_source
+                    } else {
+                        kept.country_source
+                    },
+                    name: if options.outlet_name.is_some() {
+                        a.name.clone()
+                    } else {
+                        kept.name.clone()
+                    },
                     ..kept
                 };
                 store.save_auto_outlet(&updated)?;

@@ -848,7 +848,11 @@ fn discovery_config(src: &Source, raw: Option<&Spanned<RawDiscovery>>) -> Result
     };
     let gdelt_interval = match &raw.gdelt_interval_secs {
         None => d.gdelt_interval,
-        Some(s) if s.get_ref().is_finite() && Duration::from_secs_f64(s.get_ref().max(0.0)) >= floor && *s.get_ref() > 0.0 => {
+        Some(s)
+            if s.get_ref().is_finite()
+                && Duration::from_secs_f64(s.get_ref().max(0.0)) >= floor
+                && *s.get_ref() > 0.0 =>
+        {
             Duration::from_secs_f64(*s.get_ref())
         }
         Some(s) => {

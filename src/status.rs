@@ -126,7 +126,11 @@ fn render_auto_outlets(config: &Config, store: &Store, out: &mut String) -> Resu
         out,
         "\nauto outlets (placements on sites no configured outlet owns; `pickup outlets adopt ID` prints their config):"
     );
-    let _ = writeln!(out, "{:<24} {:<8} {:<9} {:<17} homepage", "outlet", "country", "language", "first seen");
+    let _ = writeln!(
+        out,
+        "{:<24} {:<8} {:<9} {:<17} homepage",
+        "outlet", "country", "language", "first seen"
+    );
     for a in autos {
         let _ = writeln!(
             out,
@@ -147,7 +151,10 @@ fn render_auto_outlets(config: &Config, store: &Store, out: &mut String) -> Resu
 /// Store errors; [`crate::error::Error::Usage`] when no article has that id.
 pub fn render_article(config: &Config, store: &Store, article: &str) -> Result<String> {
     let lists = crate::pitch::pitch_lists(config, article, &store.hits()?).ok_or_else(|| {
-        crate::error::Error::Usage(format!("--article {article}: no such article in {}", config.path.display()))
+        crate::error::Error::Usage(format!(
+            "--article {article}: no such article in {}",
+            config.path.display()
+        ))
     })?;
     Ok(lists.render(article))
 }

@@ -282,6 +282,22 @@ fn the_shipped_config_is_valid() {
     let languages: std::collections::HashSet<_> = config.outlets.iter().map(|o| &o.language).collect();
     assert!(config.outlets.len() >= 15 && countries.len() >= 8 && languages.len() >= 4);
     assert!(
+        config.problems.is_empty(),
+        "every row of config/outlets.csv loads: {:?}",
+        config.problems
+    );
+    let from_csv = config
+        .outlets
+        .iter()
+        .find(|o| o.id == "lanacion-com-ar")
+        .expect("outlets.csv loads");
+    assert_eq!(from_csv.country, "AR", "a country from the domain");
+    assert!(
+        config
+            .pitched("cybercrime-2021")
+            .contains(&"focustaiwan-tw".to_string())
+    );
+    assert!(
         config.store.path.ends_with("config/../data/pickup.sled"),
         "the store stays inside the project"
     );

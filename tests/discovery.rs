@@ -44,14 +44,18 @@ fn rss(items: &[(&str, &str)]) -> String {
     let items: String = items
         .iter()
         .map(|(title, link)| {
-            format!("<item><title>{title}</title><link>{link}</link><pubDate>Fri, 12 Nov 2021 13:00:00 GMT</pubDate></item>")
+            format!(
+                "<item><title>{title}</title><link>{link}</link><pubDate>Fri, 12 Nov 2021 13:00:00 GMT</pubDate></item>"
+            )
         })
         .collect();
     format!("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title>{items}</channel></rss>")
 }
 
 fn files(list: &[(&str, String)]) -> BTreeMap<String, Vec<u8>> {
-    list.iter().map(|(p, b)| (p.to_string(), b.clone().into_bytes())).collect()
+    list.iter()
+        .map(|(p, b)| (p.to_string(), b.clone().into_bytes()))
+        .collect()
 }
 
 const HEAD: &str = r#"
@@ -90,7 +94,12 @@ async fn serve(world: World) -> Fixture {
 }
 
 fn hits_by_outlet(store: &Store) -> BTreeMap<String, HitRecord> {
-    store.hits().unwrap().into_iter().map(|h| (h.outlet.clone(), h)).collect()
+    store
+        .hits()
+        .unwrap()
+        .into_iter()
+        .map(|h| (h.outlet.clone(), h))
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -140,9 +149,13 @@ async fn sources_are_discovered_from_a_homepage_kept_and_not_discovered_again_wi
         files(&[
             (
                 "index.html",
-                r#"<html><body><a href="/columns/taiwan-can-help-fight-cybercrime">Taiwan can help</a></body></html>"#.into(),
+                r#"<html><body><a href="/columns/taiwan-can-help-fight-cybercrime">Taiwan can help</a></body></html>"#
+                    .into(),
             ),
-            ("columns/taiwan-can-help-fight-cybercrime.html", op_ed("2021-11-14T08:00:00+00:00")),
+            (
+                "columns/taiwan-can-help-fight-cybercrime.html",
+                op_ed("2021-11-14T08:00:00+00:00"),
+            ),
         ]),
     );
     world.config = format!(
@@ -160,7 +173,10 @@ async fn sources_are_discovered_from_a_homepage_kept_and_not_discovered_again_wi
     assert_eq!(summary.record.sources_failed, 0, "{summary}");
 
     let base = |h: &str| f.web.base(h);
-    let linked = store.discovered("linked").unwrap().expect("discovery kept in the store");
+    let linked = store
+        .discovered("linked")
+        .unwrap()
+        .expect("discovery kept in the store");
     assert_eq!(
         linked.feeds,
         [
@@ -188,7 +204,10 @@ async fn sources_are_discovered_from_a_homepage_kept_and_not_discovered_again_wi
         status.contains(&format!("{}/opinion/feed.xml  (discovered)", base("linked"))),
         "{status}"
     );
-    assert!(status.contains("linked                   discovery: checked"), "{status}");
+    assert!(
+        status.contains("linked                   discovery: checked"),
+        "{status}"
+    );
 
     // Within the week, the next run polls what was found without reading the homepages again.
     f.web.clear_log();
@@ -200,7 +219,11 @@ async fn sources_are_discovered_from_a_homepage_kept_and_not_discovered_again_wi
             || r.target.starts_with("/feed")
             || r.target.ends_with("robots.txt")
     };
-    assert_eq!(log.iter().filter(discovery_requests).count(), 0, "no discovery request: {log:#?}");
+    assert_eq!(
+        log.iter().filter(discovery_requests).count(),
+        0,
+        "no discovery request: {log:#?}"
+    );
     assert!(log.iter().any(|r| r.target == "/opinion/feed.xml"));
 }
 
@@ -235,7 +258,10 @@ fn an_outlets_csv_loads_its_good_rows_and_names_file_row_and_column_of_a_bad_one
         ],
         "ids from the domain; country given, else from the domain, else unknown"
     );
-    assert_eq!(config.outlets[1].feeds[0].as_str(), "https://www.lemonde.fr/rss/une.xml");
+    assert_eq!(
+        config.outlets[1].feeds[0].as_str(),
+        "https://www.lemonde.fr/rss/une.xml"
+    );
     assert_eq!(config.pitched("cybercrime-2021"), ["tagesblick-de"]);
     assert_eq!(config.problems.len(), 1);
     let problem = config.problems[0].to_string();
@@ -269,7 +295,9 @@ fn search_world() -> World {
         {"url": "{{host:tribune}}/opinion/taiwan-can-help", "title": "Taiwan can help",
          "seendate": "20211112T060000Z", "domain": "tribune", "language": "English", "sourcecountry": "United States"}
     ]}"#;
-    world.hosts.insert("gdelt".into(), files(&[("api/v2/doc/doc", artlist.into())]));
+    world
+        .hosts
+        .insert("gdelt".into(), files(&[("api/v2/doc/doc", artlist.into())]));
     world.hosts.insert(
         "www.islandpost.com".into(),
         files(&[
@@ -333,15 +361,24 @@ async fn news_search_records_a_placement_on_an_unlisted_outlet_with_the_services
         "country from the service's source country"
     );
     assert_eq!(island.url, "http://www.islandpost.com/opinion/taiwan-can-help");
-    assert_eq!(hits["tribune"].country, "US", "a configured outlet keeps its own country");
+    assert_eq!(
+        hits["tribune"].country, "US",
+        "a configured outlet keeps its own country"
+    );
     let autos = store.auto_outlets().unwrap();
     assert_eq!(autos.len(), 1, "no auto outlet for a page that is no placement");
-    assert_eq!((autos[0].id.as_str(), autos[0].language.as_str()), ("islandpost-com", "en"));
+    assert_eq!(
+        (autos[0].id.as_str(), autos[0].language.as_str()),
+        ("islandpost-com", "en")
+    );
     assert!(autos[0].toml().contains("country = \"MY\""));
 
     // The queries: exact phrases, the article's window, GDELT's format, spaced as configured.
     let log = f.web.log();
-    let queries: Vec<_> = log.iter().filter(|r| r.host == "gdelt" && r.target.contains("/doc/doc?")).collect();
+    let queries: Vec<_> = log
+        .iter()
+        .filter(|r| r.host == "gdelt" && r.target.contains("/doc/doc?"))
+        .collect();
     assert_eq!(queries.len(), 3, "queries_per_article = 3: {queries:#?}");
     for q in &queries {
         let u = url::Url::parse(&format!("http://x{}", q.target)).unwrap();
@@ -356,7 +393,10 @@ async fn news_search_records_a_placement_on_an_unlisted_outlet_with_the_services
     assert!(queries[0].target.contains("Post-Pandemic"), "the title is asked first");
     for pair in queries.windows(2) {
         let gap = pair[1].at - pair[0].at;
-        assert!(gap >= std::time::Duration::from_millis(190), "{gap:?}: the service's rate is obeyed");
+        assert!(
+            gap >= std::time::Duration::from_millis(190),
+            "{gap:?}: the service's rate is obeyed"
+        );
     }
     // The private address is refused without a request, and not retried next run.
     assert!(!log.iter().any(|r| r.target.contains("meta-data")));
@@ -389,7 +429,10 @@ async fn news_search_records_a_placement_on_an_unlisted_outlet_with_the_services
     .unwrap()
     .unwrap();
     let a = &f.config.articles[0];
-    let (start, end) = ("2021-10-11T00:00:00Z".parse().unwrap(), "2021-12-01T00:00:00Z".parse().unwrap());
+    let (start, end) = (
+        "2021-10-11T00:00:00Z".parse().unwrap(),
+        "2021-12-01T00:00:00Z".parse().unwrap(),
+    );
     let (first, errors) = searcher.search(a, start, end).await;
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(first.len(), 4, "each page once");
@@ -434,12 +477,20 @@ async fn add_records_a_hit_refuses_a_miss_and_force_records_it_as_the_teams_judg
     )
     .await;
     assert_eq!(hit.status.code(), Some(0), "{}", String::from_utf8_lossy(&hit.stderr));
-    assert!(text(&hit).contains("recorded: cybercrime-2021 verbatim on islandpost-com [SG]"), "{}", text(&hit));
+    assert!(
+        text(&hit).contains("recorded: cybercrime-2021 verbatim on islandpost-com [SG]"),
+        "{}",
+        text(&hit)
+    );
 
     let miss = pickup_cli(&f.path, &["add", "http://www.islandpost.com/news/police-chiefs-meet"]).await;
     assert_eq!(miss.status.code(), Some(0));
     assert!(text(&miss).contains("not recorded"), "{}", text(&miss));
-    assert!(text(&miss).contains("cybercrime-2021: no (score"), "check's reason: {}", text(&miss));
+    assert!(
+        text(&miss).contains("cybercrime-2021: no (score"),
+        "check's reason: {}",
+        text(&miss)
+    );
     {
         let store = Store::open(&f.config.store.path).unwrap();
         assert_eq!(store.hits().unwrap().len(), 1, "the miss is not recorded");
@@ -456,12 +507,19 @@ async fn add_records_a_hit_refuses_a_miss_and_force_records_it_as_the_teams_judg
     let bad = pickup_cli(&f.path, &["add", "not a url"]).await;
     assert_eq!(bad.status.code(), Some(2));
     let gone = pickup_cli(&f.path, &["add", &format!("{}/no-such-page", f.web.base("tribune"))]).await;
-    assert_eq!(gone.status.code(), Some(1), "a page that cannot be fetched is an error, as for check");
+    assert_eq!(
+        gone.status.code(),
+        Some(1),
+        "a page that cannot be fetched is an error, as for check"
+    );
 
     let adopt = pickup_cli(&f.path, &["outlets", "adopt", "islandpost-com"]).await;
     assert_eq!(adopt.status.code(), Some(0));
     let toml = text(&adopt);
-    assert!(toml.contains("id = \"islandpost-com\"") && toml.contains("name = \"Island Post\""), "{toml}");
+    assert!(
+        toml.contains("id = \"islandpost-com\"") && toml.contains("name = \"Island Post\""),
+        "{toml}"
+    );
     assert!(toml.contains("country = \"SG\""), "{toml}");
     let unknown = pickup_cli(&f.path, &["outlets", "adopt", "nope"]).await;
     assert_eq!(unknown.status.code(), Some(2));

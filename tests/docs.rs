@@ -21,7 +21,7 @@ fn help(args: &[&str]) -> String {
 #[test]
 fn the_readme_documents_every_command_and_option() {
     let readme = readme();
-    for command in ["run", "export", "check", "status", "demo"] {
+    for command in ["run", "export", "check", "status", "demo", "add", "outlets"] {
         assert!(help(&[]).contains(command), "--help lists {command}");
         assert!(
             readme.contains(&format!("`pickup {command}")),
@@ -52,7 +52,12 @@ fn accepted_keys(section: &str) -> Vec<String> {
 #[test]
 fn the_readme_documents_every_config_key() {
     let readme = readme();
-    for (section, prefix) in [("[crawl]", "crawl."), ("[store]", "store."), ("", "")] {
+    for (section, prefix) in [
+        ("[crawl]", "crawl."),
+        ("[store]", "store."),
+        ("[discovery]", "discovery."),
+        ("", ""),
+    ] {
         let keys = accepted_keys(section);
         assert!(!keys.is_empty());
         for key in keys {
@@ -68,4 +73,18 @@ fn the_readme_documents_every_config_key() {
             assert!(documented, "README's config reference lacks {section} {key}");
         }
     }
+}
+
+#[test]
+fn the_readme_documents_every_outlets_csv_column_and_the_adopt_command() {
+    let readme = readme();
+    for column in [
+        "name", "homepage", "country", "language", "audience", "feeds", "id", "pitched",
+    ] {
+        assert!(
+            readme.contains(&format!("`{column}`")),
+            "README documents the CSV column {column}"
+        );
+    }
+    assert!(readme.contains("`pickup outlets adopt ID`"));
 }

@@ -22,7 +22,11 @@ pub async fn add(config: &Config, url: &str, options: &AddOptions) -> Result<(),
     } else {
         text.push('\n');
         for r in &added.recorded {
-            let team = if r.team_judgement { " (the team's judgement)" } else { "" };
+            let team = if r.team_judgement {
+                " (the team's judgement)"
+            } else {
+                ""
+            };
             text.push_str(&format!(
                 "recorded: {} {} on {} [{}] {}{team}\n",
                 r.article, r.kind, r.outlet, r.country, r.url

@@ -33,7 +33,9 @@ pub fn adopt(config: &Config, id: &str) -> Result<(), Error> {
             } else {
                 format!("there are: {}", known.join(", "))
             };
-            Err(Error::Usage(format!("outlets adopt {id}: no auto outlet has that id; {hint}")))
+            Err(Error::Usage(format!(
+                "outlets adopt {id}: no auto outlet has that id; {hint}"
+            )))
         }
     }
 }

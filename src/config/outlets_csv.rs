@@ -16,8 +16,14 @@ use url::Url;
 /// and `_` alike).
 const COLUMNS: &[(Field, &[&str])] = &[
     (Field::Id, &["id", "outlet id", "slug"]),
-    (Field::Name, &["name", "outlet", "outlet name", "publication", "media", "title"]),
-    (Field::Homepage, &["homepage", "url", "website", "site", "web", "home page"]),
+    (
+        Field::Name,
+        &["name", "outlet", "outlet name", "publication", "media", "title"],
+    ),
+    (
+        Field::Homepage,
+        &["homepage", "url", "website", "site", "web", "home page"],
+    ),
     (Field::Country, &["country", "country code", "cc"]),
     (Field::Language, &["language", "lang", "language code"]),
     (
@@ -183,7 +189,11 @@ fn row<'a>(
     let feeds = urls(Field::Feeds)?;
     let sitemaps = urls(Field::Sitemaps)?;
     let listings = urls(Field::Listings)?;
-    let site = homepage.as_ref().or(feeds.first()).or(sitemaps.first()).or(listings.first());
+    let site = homepage
+        .as_ref()
+        .or(feeds.first())
+        .or(sitemaps.first())
+        .or(listings.first());
     let name = match (cell(Field::Name), site) {
         (Some((name, _)), _) => name.to_string(),
         (None, Some(site)) => crate::canon::site(site),
@@ -218,7 +228,10 @@ fn row<'a>(
         Some(c) => crate::discover::country_code(c.0).ok_or_else(|| {
             bad(
                 c,
-                format!("{:?} is neither an ISO 3166-1 alpha-2 code (such as \"DE\") nor a country name", c.0),
+                format!(
+                    "{:?} is neither an ISO 3166-1 alpha-2 code (such as \"DE\") nor a country name",
+                    c.0
+                ),
             )
         })?,
         None => site
@@ -229,7 +242,10 @@ fn row<'a>(
         Some(c) => {
             let l = c.0.to_ascii_lowercase();
             if !((l.len() == 2 || l.len() == 3) && l.bytes().all(|b| b.is_ascii_lowercase())) {
-                return Err(bad(c, format!("{:?} is not an ISO 639-1 language code (such as \"en\")", c.0)));
+                return Err(bad(
+                    c,
+                    format!("{:?} is not an ISO 639-1 language code (such as \"en\")", c.0),
+                ));
             }
             l
         }
@@ -237,13 +253,18 @@ fn row<'a>(
     };
     let audience = match cell(Field::Audience) {
         Some(c) => Some(audience(c.0).ok_or_else(|| {
-            bad(c, format!("{:?} is not a number of readers (such as 1200000, 1.2M or 350k)", c.0))
+            bad(
+                c,
+                format!("{:?} is not a number of readers (such as 1200000, 1.2M or 350k)", c.0),
+            )
         })?),
         None => None,
     };
     let mut pitched = Vec::new();
     if let Some(c) = cell(Field::Pitched) {
-        for a in c.0.split(|ch: char| ch.is_whitespace() || ch == ',' || ch == ';' || ch == '|') {
+        for a in
+            c.0.split(|ch: char| ch.is_whitespace() || ch == ',' || ch == ';' || ch == '|')
+        {
             if a.is_empty() {
                 continue;
             }
@@ -300,7 +321,10 @@ fn audience(s: &str) -> Option<u64> {
     .find_map(|(suffix, f)| lower.strip_suffix(suffix).map(|n| (n.trim().to_string(), *f)))
     .unwrap_or((lower.clone(), 1.0));
     if factor == 1.0 {
-        let digits: String = number.chars().filter(|c| !matches!(c, ',' | ' ' | '.' | '\'' | '_')).collect();
+        let digits: String = number
+            .chars()
+            .filter(|c| !matches!(c, ',' | ' ' | '.' | '\'' | '_'))
+            .collect();
         return digits.parse().ok();
     }
     let value: f64 = number.replace(',', ".").parse().ok()?;
@@ -328,7 +352,10 @@ mod tests {
 
     #[test]
     fn web_addresses_without_a_scheme_are_https() {
-        assert_eq!(web_address("www.example.de").unwrap().as_str(), "https://www.example.de/");
+        assert_eq!(
+            web_address("www.example.de").unwrap().as_str(),
+            "https://www.example.de/"
+        );
         assert!(web_address("not a site").is_none());
         assert!(web_address("ftp://example.org/").is_none());
     }

@@ -134,7 +134,9 @@ pub fn country_of_site(url: &Url) -> Option<String> {
     }
     // The one ccTLD that is not its country's ISO code.
     let code = if tld == "uk" { "gb" } else { tld.as_str() };
-    CountryCode::for_alpha2_caseless(code).ok().map(|c| c.alpha2().to_string())
+    CountryCode::for_alpha2_caseless(code)
+        .ok()
+        .map(|c| c.alpha2().to_string())
 }
 
 #[cfg(test)]

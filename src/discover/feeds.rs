@@ -204,7 +204,9 @@ pub async fn discover(
     {
         sitemaps.push(found);
     }
-    if !sitemaps.iter().any(|s| s.as_str().to_ascii_lowercase().contains("news"))
+    if !sitemaps
+        .iter()
+        .any(|s| s.as_str().to_ascii_lowercase().contains("news"))
         && let Some(found) = first_parsing(fetcher, &home.url, NEWS_SITEMAP_PATHS, Kind::Sitemap).await
     {
         sitemaps.push(found);

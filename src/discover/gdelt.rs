@@ -67,14 +67,19 @@ pub fn parse(body: &[u8]) -> Result<Vec<SearchResult>, String> {
     let trimmed = text.trim_start_matches('\u{feff}').trim();
     if !trimmed.starts_with('{') {
         let first_line = trimmed.lines().next().unwrap_or("an empty answer");
-        return Err(format!("the search service said: {}", crate::text::shorten(first_line, 160)));
+        return Err(format!(
+            "the search service said: {}",
+            crate::text::shorten(first_line, 160)
+        ));
     }
     let answer: Answer = serde_json::from_str(trimmed).map_err(|e| format!("unreadable JSON answer: {e}"))?;
     Ok(answer
         .articles
         .into_iter()
         .filter_map(|a| {
-            let url = Url::parse(a.url?.trim()).ok().filter(|u| matches!(u.scheme(), "http" | "https"))?;
+            let url = Url::parse(a.url?.trim())
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https"))?;
             Some(SearchResult {
                 url,
                 title: a.title.map(|t| t.trim().to_string()).filter(|t| !t.is_empty()),

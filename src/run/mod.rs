@@ -104,7 +104,8 @@ pub async fn run_with(config: &Config, store: &Store, progress: Arc<dyn Progress
         .await
         .map_err(|e| Error::Other(format!("building fingerprints failed: {e}")))?;
     let fetcher = crawl::fetch::for_config(config, Arc::new(store.clone()))?;
-    let searcher = crate::discover::search::Searcher::for_config(config, Arc::new(store.clone())).map_err(Error::Other)?;
+    let searcher =
+        crate::discover::search::Searcher::for_config(config, Arc::new(store.clone())).map_err(Error::Other)?;
     let lookback = TimeDelta::days(i64::from(config.crawl.lookback_days));
     let earliest = config
         .articles
