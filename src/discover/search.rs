@@ -138,12 +138,15 @@ pub fn window(
     (now < end && now > start).then_some((start, now))
 }
 
+/// A service's answer to one query: the pages it names, or why it gave none.
+type Answer = Result<Vec<SearchResult>, String>;
+
 /// Asks the configured search services, through a fetcher of its own: the same polite fetcher,
 /// with GDELT's rate rule as its per-host rate. Answers are cached per query for the run.
 pub struct Searcher {
     fetcher: Fetcher,
     config: DiscoveryConfig,
-    cache: Mutex<HashMap<String, Arc<Result<Vec<SearchResult>, String>>>>,
+    cache: Mutex<HashMap<String, Arc<Answer>>>,
     queries: AtomicUsize,
 }
 
@@ -216,7 +219,7 @@ impl Searcher {
     }
 
     /// One query, from the run's cache when it was asked before.
-    async fn ask(&self, url: &url::Url) -> Arc<Result<Vec<SearchResult>, String>> {
+    async fn ask(&self, url: &url::Url) -> Arc<Answer> {
         let key = url.to_string();
         if let Some(hit) = self.cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
             return hit.clone();
