@@ -38,6 +38,9 @@ impl fmt::Display for RunSummary {
             r.requests,
             secs
         )?;
+        if r.search_queries > 0 {
+            writeln!(f, "news search: {} queries", r.search_queries)?;
+        }
         let mut by_article: BTreeMap<&str, usize> = BTreeMap::new();
         for h in &self.new_hits {
             *by_article.entry(&h.article).or_default() += 1;
