@@ -9,7 +9,7 @@ use crate::detect::{Detector, Hit, Judgement, Kind, Verdict};
 use crate::discover::AutoOutlet;
 use crate::error::{Error, Result};
 use crate::placement::{JudgedPage, OutletIndex};
-use crate::store::{HitRecord, Store};
+use crate::store::{FoundVia, HitRecord, Store};
 use chrono::Utc;
 use std::sync::Arc;
 use url::Url;
@@ -77,14 +77,15 @@ pub async fn add(config: &Config, target: &str, options: &AddOptions) -> Result<
         .get(&url, crate::crawl::Want::Page, None)
         .await
         .map_err(|e| Error::Other(e.to_string()))?;
-    let (doc, verdicts, page_url, hops) = tokio::task::spawn_blocking({
+    let (doc, verdicts, credit, page_url, hops) = tokio::task::spawn_blocking({
         let articles = articles.clone();
         move || {
             let html =
                 crate::crawl::charset::decode_html(&fetched.body, fetched.content_type.as_deref(), Some(&fetched.url));
             let doc = crate::extract::extract(&html, Some(&fetched.url));
             let verdicts = Detector::new(&articles).judge(&doc);
-            (doc, verdicts, fetched.url, fetched.redirects)
+            let credit = crate::syndication::credit(&html, &doc.paragraphs, Some(&fetched.url));
+            (doc, verdicts, credit, fetched.url, fetched.redirects)
         }
     })
     .await
@@ -101,6 +102,8 @@ pub async fn add(config: &Config, target: &str, options: &AddOptions) -> Result<
         doc: &doc,
         listed_title: None,
         listed_published: None,
+        found_via: FoundVia::Manual,
+        credit,
         verdicts: judged,
     };
     let owner = OutletIndex::new(&config.outlets).owner(&page_url);
@@ -124,13 +127,7 @@ pub async fn add(config: &Config, target: &str, options: &AddOptions) -> Result<
     {
         outlet.country = c.clone();
     }
-    // A forced record is kept whatever the page's date says: the team has judged it.
-    let lookback = if forced {
-        chrono::TimeDelta::days(365 * 1000)
-    } else {
-        chrono::TimeDelta::days(i64::from(config.crawl.lookback_days))
-    };
-    let mut records = page.records(&outlet, &articles, lookback, now);
+    let mut records = page.records(&outlet, &articles, now);
     let report = Report::new(&doc, verdicts.clone());
     if records.is_empty() {
         return Ok(Added {

@@ -141,6 +141,40 @@ pub fn page_key(url: &Url) -> String {
     }
 }
 
+/// File names a web server answers for a directory: `/index.html` is the home page.
+const INDEX_FILES: &[&str] = &["index.html", "index.htm", "index.php", "default.aspx", "default.htm"];
+
+/// True when `candidate` (a page's `rel=canonical` or `og:url`) cannot stand for the article
+/// page at `page`: a site's home page (path `/` or an index file, no query), or, on the page's
+/// own site, a section front the page sits under (`/opinion/` for `/opinion/2025/06/03/story`).
+/// CMS templates put such URLs on every article; taken at their word, they would fold every
+/// article of an outlet into one. A page of a paginated article (`/story/2`, `/story/page/2`)
+/// is not the case: its canonical is the article. `page` is `None` for a saved file; then
+/// only the home page is recognised.
+pub fn is_front_page(candidate: &Url, page: Option<&Url>) -> bool {
+    let c = canonicalize(candidate);
+    let path = c.path().trim_end_matches('/');
+    if c.query().is_some() {
+        return false;
+    }
+    if path.is_empty() || INDEX_FILES.iter().any(|f| path.strip_prefix('/') == Some(f)) {
+        return true;
+    }
+    let Some(page) = page else { return false };
+    if site(&c) != site(page) {
+        return false;
+    }
+    let page = canonicalize(page);
+    let Some(rest) = page.path().trim_end_matches('/').strip_prefix(path) else {
+        return false;
+    };
+    let Some(rest) = rest.strip_prefix('/') else {
+        return false; // the same path, or a sibling like `/opinion-extra`
+    };
+    let rest = rest.strip_prefix("page/").unwrap_or(rest);
+    !rest.chars().all(|ch| ch.is_ascii_digit())
+}
+
 /// The registrable domain of a URL (`news.bbc.co.uk` → `bbc.co.uk`); for an IP address or a
 /// name with no public suffix, the host itself with its port.
 pub fn site(url: &Url) -> String {
@@ -191,6 +225,45 @@ mod tests {
         assert_eq!(k("https://ex.com/a/amp?utm_medium=rss"), "ex.com/a");
         assert_ne!(k("https://ex.com/a?id=1"), k("https://ex.com/a?id=2"));
         assert_eq!(k("http://127.0.0.1:8080/x"), "127.0.0.1:8080/x");
+    }
+
+    #[test]
+    fn home_pages_and_section_fronts_cannot_stand_for_an_article() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        let page = u("https://www.ex.com/opinion/2025/06/03/story");
+        let front = |c: &str| is_front_page(&u(c), Some(&page));
+        assert!(front("https://ex.com/"));
+        assert!(front("http://www.ex.com/index.html"));
+        assert!(
+            front("https://www.ex.com/?utm_source=x"),
+            "tracking does not make it a page"
+        );
+        assert!(front("https://ex.com/opinion/"));
+        assert!(front("https://ex.com/opinion/2025"));
+        assert!(
+            front("https://other.example/"),
+            "another site's home page is no original"
+        );
+        assert!(!front("https://ex.com/opinion/2025/06/03/story"));
+        assert!(!front("https://ex.com/opinion/2025/06/03/story/amp"));
+        assert!(
+            !front("https://ex.com/world/story"),
+            "another page: a canonical, not a front"
+        );
+        assert!(
+            !front("https://other.example/opinion/"),
+            "another site's path says nothing here"
+        );
+        assert!(!front("https://ex.com/?p=123"), "a query names an article");
+        assert!(!front("https://ex.com/opinion-2025"));
+        let second = u("https://ex.com/story/2");
+        assert!(!is_front_page(&u("https://ex.com/story"), Some(&second)));
+        assert!(!is_front_page(
+            &u("https://ex.com/story"),
+            Some(&u("https://ex.com/story/page/3"))
+        ));
+        assert!(is_front_page(&u("https://ex.com/"), None));
+        assert!(!is_front_page(&u("https://ex.com/opinion/"), None));
     }
 
     #[test]

@@ -154,11 +154,12 @@ pub fn check(
             doc: &doc,
             listed_title: None,
             listed_published: None,
+            found_via: crate::store::FoundVia::Manual,
+            credit: crate::syndication::credit(html, &doc.paragraphs, Some(url)),
             verdicts: &verdicts,
         };
         let now = chrono::Utc::now();
-        let lookback = chrono::TimeDelta::days(i64::from(config.crawl.lookback_days));
-        for hit in page.records(&config.outlets[owner], articles, lookback, now) {
+        for hit in page.records(&config.outlets[owner], articles, now) {
             store.record_hit(&hit)?;
             recorded.push(hit);
         }

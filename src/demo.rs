@@ -62,14 +62,24 @@ pub async fn run() -> Result<String> {
     let first = crate::run::run(&config, &store).await?;
     let _ = writeln!(out, "First run ({} ms):\n{first}", started.elapsed().as_millis());
 
-    let records = report::records(&store.hits()?, &report::Filter::default());
-    let _ = writeln!(out, "Recorded placements ({}):", records.len());
+    let hits = store.hits()?;
+    let records = report::records(&hits, &report::Filter::default());
+    let _ = writeln!(out, "Recorded: {}", report::placements_on_outlets(&hits));
     for r in &records {
         let _ = writeln!(
             out,
-            "  {:<15} {:<11} {:.2}  {} ({}, {})",
-            r.outlet, r.kind, r.score, r.url, r.country, r.language
+            "  {:<15} {:<11} {:.2}  {} ({}, {}, via {})",
+            r.outlet,
+            r.kind,
+            r.score,
+            r.url,
+            r.country,
+            r.language,
+            r.found_via.unwrap_or("?")
         );
+        if let Some(from) = &r.syndicated_from {
+            let _ = writeln!(out, "      syndicated from {from}");
+        }
         let _ = writeln!(out, "      \"{}\"", crate::text::shorten(&r.evidence, 110));
     }
 
@@ -92,7 +102,7 @@ pub async fn run() -> Result<String> {
     let second = crate::run::run(&config, &store).await?;
     let _ = writeln!(
         out,
-        "\nSecond run on the unchanged web ({} ms): {} requests, {} pages fetched, {} new hits.",
+        "\nSecond run on the unchanged web ({} ms): {} requests, {} pages fetched, {} new placements.",
         started.elapsed().as_millis(),
         second.record.requests,
         second.record.pages_fetched,

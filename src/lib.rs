@@ -9,6 +9,7 @@
 //! - [`extract`]: HTML → metadata and main text;
 //! - [`detect`]: main text → verdict per tracked article;
 //! - [`placement`]: a judged page → the outlet it belongs to and its hit records;
+//! - [`syndication`]: whether a page credits another publication as the original;
 //! - [`run`]: one polling pass, wiring the stages together.
 //!
 //! The commands live in [`cmd`], one file each; `main.rs` only parses arguments and maps
@@ -34,4 +35,5 @@ pub mod report;
 pub mod run;
 pub mod status;
 pub mod store;
+pub mod syndication;
 pub mod text;

@@ -13,6 +13,9 @@ struct Cli {
     /// Config file [default: config/pickup.toml]
     #[arg(long, global = true, env = "PICKUP_CONFIG")]
     config: Option<PathBuf>,
+    /// The store to use instead of the config's store.path (one per --shard job)
+    #[arg(long, global = true, value_name = "PATH")]
+    store: Vec<PathBuf>,
     /// Print only errors
     #[arg(long, short, global = true, conflicts_with = "verbose")]
     quiet: bool,
@@ -26,7 +29,12 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Poll every outlet once, record new placements, print a summary (for cron)
-    Run,
+    Run {
+        /// Poll only shard i of n (like 3/8), by a stable hash of the outlet id; each shard
+        /// keeps its own store (give each job its own --config with its own store.path)
+        #[arg(long)]
+        shard: Option<pickup::run::Shard>,
+    },
     /// Print every recorded placement, one record each
     Export {
         #[arg(long, value_enum)]
@@ -143,7 +151,7 @@ async fn tokio_main(cli: Cli) -> Result<(), Error> {
     };
     match cli.command {
         Command::Demo => cmd::output::print(&pickup::demo::run().await?),
-        Command::Run => cmd::run::run(&config()?, cli.quiet).await,
+        Command::Run { shard } => cmd::run::run(&config()?, &pickup::run::RunOptions { shard }, cli.quiet).await,
         Command::Export {
             format,
             article,

@@ -60,15 +60,18 @@ pub fn render(config: &Config, store: &Store) -> Result<String> {
         }
     }
     render_auto_outlets(config, store, &mut out)?;
-    let (hits, seen) = (store.hit_count(), store.seen_count());
+    let (seen, placed) = (
+        store.seen_count(),
+        crate::report::counted(store.hit_count(), store.outlet_count()?),
+    );
     match store.last_run()? {
         None => {
-            let _ = writeln!(out, "\nno run yet; {hits} placements recorded, {seen} pages judged");
+            let _ = writeln!(out, "\nno run yet; {placed} recorded, {seen} pages judged");
         }
         Some(r) => {
             let _ = writeln!(
                 out,
-                "\nlast run {} ({:.1} s): {} sources polled, {} unchanged, {} failed; {} pages fetched, {} failed; {} requests; {} new hits. {} placements recorded in all, {} pages judged.",
+                "\nlast run {} ({:.1} s): {} sources polled, {} unchanged, {} failed; {} pages fetched, {} failed; {} requests; {} new placements. {} recorded in all, {} pages judged.",
                 r.started.format("%Y-%m-%d %H:%M UTC"),
                 (r.finished - r.started).num_milliseconds() as f64 / 1000.0,
                 r.sources_polled,
@@ -78,7 +81,7 @@ pub fn render(config: &Config, store: &Store) -> Result<String> {
                 r.pages_failed,
                 r.requests,
                 r.new_hits,
-                hits,
+                placed,
                 seen
             );
         }

@@ -4,15 +4,18 @@
 //! store and exits with [`StoreError::Locked`]. Every recorded hit is flushed before it is
 //! counted, so a run killed at any point loses nothing it reported.
 
+use crate::canon;
 use crate::crawl::robots::CachedRobots;
 use crate::detect::Kind;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use url::Url;
 
 /// Bumped whenever a tree's key or value layout changes.
-pub const SCHEMA_VERSION: u32 = 1;
+/// 2: placements keyed by article × canonical page key (1: by article × outlet).
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -22,18 +25,73 @@ pub enum StoreError {
     Schema { path: PathBuf, found: u32 },
     #[error("store {}: {source}", .path.display())]
     Sled { path: PathBuf, source: sled::Error },
+    #[error("cannot copy the store {} to {} before migrating it: {source}", .path.display(), .to.display())]
+    Backup {
+        path: PathBuf,
+        to: PathBuf,
+        source: std::io::Error,
+    },
     #[error("store {}: damaged record under {key:?}: {reason}", .path.display())]
     Corrupt { path: PathBuf, key: String, reason: String },
 }
 
-/// One placement: an article found on an outlet. The stored form carries more than the export.
+/// How the page of a placement was found (DESIGN.md, export field `found_via`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FoundVia {
+    /// An RSS, Atom, RDF or JSON feed of the outlet.
+    Feed,
+    /// A sitemap (or a child of a sitemap index).
+    Sitemap,
+    /// A listing page whose links are articles.
+    Listing,
+    /// A search for the article's text.
+    Search,
+    /// Added by hand (`pickup check --record`).
+    Manual,
+}
+
+impl FoundVia {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FoundVia::Feed => "feed",
+            FoundVia::Sitemap => "sitemap",
+            FoundVia::Listing => "listing",
+            FoundVia::Search => "search",
+            FoundVia::Manual => "manual",
+        }
+    }
+}
+
+impl std::fmt::Display for FoundVia {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl From<crate::config::SourceKind> for FoundVia {
+    fn from(kind: crate::config::SourceKind) -> FoundVia {
+        match kind {
+            crate::config::SourceKind::Feed => FoundVia::Feed,
+            crate::config::SourceKind::Sitemap => FoundVia::Sitemap,
+            crate::config::SourceKind::Listing => FoundVia::Listing,
+        }
+    }
+}
+
+/// One placement: one page of one article on an outlet. The stored form carries more than the
+/// export (`variants`). Fields added after schema 1 default when a record lacks them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HitRecord {
     pub article: String,
     pub kind: Kind,
     pub score: f64,
+    /// Share of the article's text found on the page, 0–1.
     #[serde(default)]
     pub coverage: f64,
+    /// 1-based numbers of the article's paragraphs not found on the page.
+    #[serde(default)]
+    pub missing_paragraphs: Vec<usize>,
     /// The page as fetched (after redirects).
     pub url: String,
     pub canonical_url: String,
@@ -41,10 +99,30 @@ pub struct HitRecord {
     pub outlet_name: String,
     pub country: String,
     pub language: String,
+    /// The outlet's monthly readers, as configured when the placement was recorded.
+    #[serde(default)]
+    pub audience: Option<u64>,
     pub title: Option<String>,
-    pub published: Option<DateTime<Utc>>,
+    /// The page's publication time with its own UTC offset (RFC 3339). Schema-1 stores wrote
+    /// UTC strings (`…Z`), which read as offset +00:00.
+    pub published: Option<DateTime<FixedOffset>>,
+    /// Why `published` is not the page's own date, or is missing (e.g. the page's date is
+    /// before the article was written, so the feed's date stands).
+    #[serde(default)]
+    pub date_note: Option<String>,
     pub first_seen: DateTime<Utc>,
     pub evidence: String,
+    /// The original's URL when the page credits another site (a `rel=canonical` or `og:url` on
+    /// another site, or a "first appeared in" line).
+    #[serde(default)]
+    pub syndicated_from: Option<String>,
+    /// Pages with the same normalised text share this id (16 hex digits of an xxh3 hash), so
+    /// copies spread by one syndication network can be told apart from independent runs.
+    #[serde(default)]
+    pub group: Option<String>,
+    /// How the page was found; unknown for records of schema-1 stores.
+    #[serde(default)]
+    pub found_via: Option<FoundVia>,
     /// Every other URL this placement was seen under (AMP, print, tracking variants).
     #[serde(default)]
     pub variants: Vec<String>,
@@ -126,36 +204,49 @@ pub struct Store {
 
 const SCHEMA_KEY: &[u8] = b"schema_version";
 
+/// Opens the sled database at `path`, telling a lock held by another process from other errors.
+fn open_db(path: &Path) -> Result<sled::Db, StoreError> {
+    // No background flusher: pickup flushes after every hit and at the end of a run, and
+    // without that thread the file lock is released the moment the store is dropped (with
+    // it, a moment later), so a command that follows in the same process can open it.
+    sled::Config::new()
+        .path(path)
+        .flush_every_ms(None)
+        .open()
+        .map_err(|e| match e {
+            sled::Error::Io(ref io)
+                if io.kind() == std::io::ErrorKind::WouldBlock || io.to_string().contains("could not acquire lock") =>
+            {
+                StoreError::Locked(path.to_path_buf())
+            }
+            e => StoreError::Sled {
+                path: path.to_path_buf(),
+                source: e,
+            },
+        })
+}
+
 impl Store {
-    /// Opens (creating if needed) the store at `path`, checking its schema version.
+    /// Opens (creating if needed) the store at `path`, checking its schema version. A store of
+    /// schema 1 (pickup before placements were keyed by page) is copied to `<path>.v1-backup`
+    /// and then migrated in place ([`migrate_v1`]); any other version than [`SCHEMA_VERSION`]
+    /// is refused with [`StoreError::Schema`], a newer one included.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        // No background flusher: pickup flushes after every hit and at the end of a run, and
-        // without that thread the file lock is released the moment the store is dropped (with
-        // it, a moment later), so a command that follows in the same process can open it.
-        let db = sled::Config::new()
-            .path(path)
-            .flush_every_ms(None)
-            .open()
-            .map_err(|e| match e {
-                sled::Error::Io(ref io)
-                    if io.kind() == std::io::ErrorKind::WouldBlock
-                        || io.to_string().contains("could not acquire lock") =>
-                {
-                    StoreError::Locked(path.to_path_buf())
-                }
-                e => StoreError::Sled {
-                    path: path.to_path_buf(),
-                    source: e,
-                },
-            })?;
         let sled_err = |source| StoreError::Sled {
             path: path.to_path_buf(),
             source,
         };
+        let mut db = open_db(path)?;
         match db.get(SCHEMA_KEY).map_err(sled_err)? {
             Some(v) => {
                 let found = v.as_ref().try_into().map(u32::from_be_bytes).unwrap_or(0);
-                if found != SCHEMA_VERSION {
+                if found == 1 {
+                    // Copied closed, so the copy is the store exactly as schema 1 left it.
+                    drop(db);
+                    backup(path)?;
+                    db = open_db(path)?;
+                    migrate_v1(path, &db)?;
+                } else if found != SCHEMA_VERSION {
                     return Err(StoreError::Schema {
                         path: path.to_path_buf(),
                         found,
@@ -203,8 +294,7 @@ impl Store {
     }
 
     fn put<T: Serialize>(&self, tree: &sled::Tree, key: &[u8], value: &T) -> Result<(), StoreError> {
-        let bytes = serde_json::to_vec(value).expect("store records always serialise");
-        tree.insert(key, bytes).map_err(|e| self.sled_err(e))?;
+        tree.insert(key, encode(value)).map_err(|e| self.sled_err(e))?;
         Ok(())
     }
 
@@ -216,28 +306,44 @@ impl Store {
 
     // --- hits -------------------------------------------------------------------------------
 
-    fn hit_key(article: &str, outlet: &str) -> Vec<u8> {
-        format!("{article}\0{outlet}").into_bytes()
-    }
-
-    /// Records a placement, one per article and outlet. Returns `true` when it is new. When the
-    /// placement is already known, the better of the two verdicts is kept (with the first
-    /// `first_seen`) and the new URL is remembered as a variant. Flushed before returning.
+    /// Records a placement: one per article and canonical page key ([`hit_key`]). Returns
+    /// `true` when it is new. When the placement is already known, the stronger of the two
+    /// verdicts is kept ([`merge`]) and the other URL is remembered as a variant. The merge is
+    /// one atomic update of the stored record, so two tasks recording the same placement at
+    /// once cannot lose either's URL. Flushed before returning.
     pub fn record_hit(&self, hit: &HitRecord) -> Result<bool, StoreError> {
-        let key = Self::hit_key(&hit.article, &hit.outlet);
-        let new = match self.get::<HitRecord>(&self.hits, &key)? {
-            None => {
-                self.put(&self.hits, &key, hit)?;
-                true
-            }
-            Some(old) => {
-                let merged = merge(old, hit);
-                self.put(&self.hits, &key, &merged)?;
-                false
-            }
-        };
+        let key = hit_key(&hit.article, &hit.canonical_url);
+        let new = std::cell::Cell::new(false);
+        let damaged = std::cell::RefCell::new(None);
+        self.hits
+            .update_and_fetch(&key, |stored| {
+                // sled may call this more than once (when it races another writer): every
+                // call sets both outcomes afresh.
+                new.set(stored.is_none());
+                *damaged.borrow_mut() = None;
+                let bytes = match stored {
+                    None => encode(hit),
+                    Some(bytes) => match serde_json::from_slice::<HitRecord>(bytes) {
+                        Ok(old) => encode(&merge(old, hit)),
+                        Err(e) => {
+                            // A damaged record is left as it is, never overwritten.
+                            *damaged.borrow_mut() = Some(e.to_string());
+                            bytes.to_vec()
+                        }
+                    },
+                };
+                Some(bytes)
+            })
+            .map_err(|e| self.sled_err(e))?;
+        if let Some(reason) = damaged.into_inner() {
+            return Err(StoreError::Corrupt {
+                path: self.path.clone(),
+                key: String::from_utf8_lossy(&key).into_owned(),
+                reason,
+            });
+        }
         self.flush()?;
-        Ok(new)
+        Ok(new.get())
     }
 
     /// How many placements are recorded, without reading them.
@@ -245,7 +351,21 @@ impl Store {
         self.hits.len()
     }
 
-    /// Every recorded hit, ordered by article then outlet.
+    /// How many distinct outlets the recorded placements are on, reading only that field.
+    pub fn outlet_count(&self) -> Result<usize, StoreError> {
+        #[derive(Deserialize)]
+        struct OutletOnly {
+            outlet: String,
+        }
+        let mut outlets = std::collections::HashSet::new();
+        for kv in self.hits.iter() {
+            let (k, v) = kv.map_err(|e| self.sled_err(e))?;
+            outlets.insert(self.decode::<OutletOnly>(&k, &v)?.outlet);
+        }
+        Ok(outlets.len())
+    }
+
+    /// Every recorded hit, ordered by article then page key.
     pub fn hits(&self) -> Result<Vec<HitRecord>, StoreError> {
         self.hits
             .iter()
@@ -382,19 +502,41 @@ impl crate::crawl::robots::RobotsCache for Store {
     }
 }
 
-/// Rank of a kind when two verdicts on one placement disagree: the fuller republication wins.
-fn rank(kind: Kind) -> u8 {
-    match kind {
-        Kind::Verbatim => 3,
-        Kind::Edited | Kind::Translation => 2,
-        Kind::Excerpt => 1,
-    }
+/// The key a placement is stored under: the article id, a NUL, and the page key of its
+/// canonical URL ([`canon::page_key`]: no scheme, no `www.`, no tracking parameters, no AMP or
+/// print suffix), so every URL one page goes by is one placement and two pages are two.
+pub fn hit_key(article: &str, canonical_url: &str) -> Vec<u8> {
+    let page = Url::parse(canonical_url)
+        .map(|u| canon::page_key(&u))
+        .unwrap_or_else(|_| canonical_url.to_string());
+    format!("{article}\0{page}").into_bytes()
 }
 
+fn encode<T: Serialize>(value: &T) -> Vec<u8> {
+    serde_json::to_vec(value).expect("store records always serialise")
+}
+
+/// Two sightings of one placement as one record: the stronger verdict's fields
+/// ([`crate::detect::Strength::beats`]; on a tie, the sighting under the page's own address),
+/// the earliest `first_seen`, the first way it was found,
+/// and every URL either went by (but the kept one) as a variant. Facts only one of them has
+/// (syndication, group, audience) are kept.
 fn merge(old: HitRecord, new: &HitRecord) -> HitRecord {
-    let better = (rank(new.kind), new.score) > (rank(old.kind), old.score);
-    let mut kept = if better { new.clone() } else { old.clone() };
+    // On a tie (the AMP view of a page and the page itself), the page under its own address
+    // stands, whichever was seen first.
+    let own_address = |h: &HitRecord| hit_key(&h.article, &h.url) == hit_key(&h.article, &h.canonical_url);
+    let better = new.strength().beats(&old.strength())
+        || (!old.strength().beats(&new.strength()) && own_address(new) && !own_address(&old));
+    let (mut kept, other) = if better {
+        (new.clone(), old.clone())
+    } else {
+        (old.clone(), new.clone())
+    };
     kept.first_seen = old.first_seen.min(new.first_seen);
+    kept.found_via = old.found_via.or(new.found_via);
+    kept.syndicated_from = kept.syndicated_from.or(other.syndicated_from);
+    kept.group = kept.group.or(other.group);
+    kept.audience = kept.audience.or(other.audience);
     let mut variants = old.variants;
     for u in [&old.url, &new.url].into_iter().chain(new.variants.iter()) {
         if *u != kept.url && !variants.contains(u) {
@@ -403,6 +545,114 @@ fn merge(old: HitRecord, new: &HitRecord) -> HitRecord {
     }
     kept.variants = variants;
     kept
+}
+
+impl HitRecord {
+    /// How fully this placement shows the article, for [`merge`].
+    pub fn strength(&self) -> crate::detect::Strength {
+        crate::detect::Strength {
+            coverage: self.coverage,
+            kind: self.kind,
+            score: self.score,
+        }
+    }
+}
+
+/// `<path>.v1-backup`, or `<path>.v1-backup.2`, `.3` … when an earlier copy is there.
+fn backup_path(path: &Path) -> PathBuf {
+    let named = |suffix: &str| {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        PathBuf::from(p)
+    };
+    let first = named(".v1-backup");
+    if !first.exists() {
+        return first;
+    }
+    (2u32..)
+        .map(|n| named(&format!(".v1-backup.{n}")))
+        .find(|p| !p.exists())
+        .unwrap_or(first)
+}
+
+/// Copies the (closed) store directory beside itself before it is migrated.
+fn backup(path: &Path) -> Result<PathBuf, StoreError> {
+    fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+        std::fs::create_dir_all(to)?;
+        for entry in std::fs::read_dir(from)? {
+            let entry = entry?;
+            let target = to.join(entry.file_name());
+            if entry.file_type()?.is_dir() {
+                copy_dir(&entry.path(), &target)?;
+            } else {
+                std::fs::copy(entry.path(), &target)?;
+            }
+        }
+        Ok(())
+    }
+    let to = backup_path(path);
+    copy_dir(path, &to).map_err(|source| StoreError::Backup {
+        path: path.to_path_buf(),
+        to: to.clone(),
+        source,
+    })?;
+    Ok(to)
+}
+
+/// Schema 1 → 2: placements were keyed by article × outlet; they are re-keyed by article ×
+/// canonical page key ([`hit_key`]). A schema-1 record's variants stay its variants (whether
+/// they were other pages cannot be told now). Fields new in schema 2 read as their defaults.
+/// Every record is read before anything is written, so a damaged one stops the migration with
+/// the store untouched; the new keys and the version are written in one transaction.
+fn migrate_v1(path: &Path, db: &sled::Db) -> Result<(), StoreError> {
+    use sled::Transactional;
+    let sled_err = |source| StoreError::Sled {
+        path: path.to_path_buf(),
+        source,
+    };
+    let hits = db.open_tree("hits").map_err(sled_err)?;
+    let mut old_keys = Vec::new();
+    let mut records: std::collections::BTreeMap<Vec<u8>, HitRecord> = std::collections::BTreeMap::new();
+    for kv in hits.iter() {
+        let (k, v) = kv.map_err(sled_err)?;
+        let record: HitRecord = serde_json::from_slice(&v).map_err(|e| StoreError::Corrupt {
+            path: path.to_path_buf(),
+            key: String::from_utf8_lossy(&k).into_owned(),
+            reason: e.to_string(),
+        })?;
+        let key = hit_key(&record.article, &record.canonical_url);
+        // Two outlets configured on one site could have held one page twice: merged, the
+        // weaker one's URL kept as a variant.
+        let merged = match records.remove(&key) {
+            Some(earlier) => merge(earlier, &record),
+            None => record,
+        };
+        records.insert(key, merged);
+        old_keys.push(k);
+    }
+    let meta: &sled::Tree = db;
+    (meta, &hits)
+        .transaction(|(meta, hits)| {
+            for k in &old_keys {
+                hits.remove(k)?;
+            }
+            for (k, r) in &records {
+                hits.insert(k.as_slice(), encode(r))?;
+            }
+            meta.insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())?;
+            Ok::<(), sled::transaction::ConflictableTransactionError<std::convert::Infallible>>(())
+        })
+        .map_err(|e| match e {
+            sled::transaction::TransactionError::Storage(e) => sled_err(e),
+            sled::transaction::TransactionError::Abort(never) => match never {},
+        })?;
+    db.flush().map_err(sled_err)?;
+    tracing::info!(
+        "store {}: migrated {} placements from schema 1 to {SCHEMA_VERSION}",
+        path.display(),
+        records.len()
+    );
+    Ok(())
 }
 
 #[cfg(test)]
@@ -415,49 +665,111 @@ mod tests {
             kind,
             score,
             coverage: score,
+            missing_paragraphs: vec![],
             url: url.into(),
             canonical_url: url.into(),
             outlet: "o".into(),
             outlet_name: "O".into(),
             country: "US".into(),
             language: "en".into(),
+            audience: None,
             title: None,
             published: None,
+            date_note: None,
             first_seen: first_seen.parse().unwrap(),
             evidence: String::new(),
+            syndicated_from: None,
+            group: None,
+            found_via: Some(FoundVia::Feed),
             variants: vec![],
             team_judgement: false,
         }
     }
 
     #[test]
-    fn one_record_per_article_and_outlet_keeping_the_fullest_version() {
+    fn one_record_per_page_keeping_the_fullest_version_and_every_url() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("s")).unwrap();
-        assert!(
-            store
-                .record_hit(&hit(Kind::Excerpt, 0.4, "https://x/teaser", "2021-11-12T00:00:00Z"))
-                .unwrap()
+        let first = hit(Kind::Excerpt, 0.4, "https://x.example/a", "2021-11-12T00:00:00Z");
+        assert!(store.record_hit(&first).unwrap());
+        // The same page seen again in full, under its AMP URL and a tracking URL.
+        let full = HitRecord {
+            url: "http://www.x.example/a/amp".into(),
+            canonical_url: "http://www.x.example/a/amp".into(),
+            ..hit(Kind::Verbatim, 1.0, "", "2021-11-13T00:00:00Z")
+        };
+        assert!(!store.record_hit(&full).unwrap());
+        let tracked = hit(
+            Kind::Excerpt,
+            0.5,
+            "https://x.example/a?utm_source=rss",
+            "2021-11-14T00:00:00Z",
         );
-        assert!(
-            !store
-                .record_hit(&hit(Kind::Verbatim, 1.0, "https://x/full", "2021-11-13T00:00:00Z"))
-                .unwrap()
-        );
-        assert!(
-            !store
-                .record_hit(&hit(Kind::Excerpt, 0.5, "https://x/amp", "2021-11-14T00:00:00Z"))
-                .unwrap()
-        );
+        assert!(!store.record_hit(&tracked).unwrap());
+        // Another page of the same article on the same outlet is another placement.
+        let rerun = hit(Kind::Verbatim, 1.0, "https://x.example/world/a", "2021-11-15T00:00:00Z");
+        assert!(store.record_hit(&rerun).unwrap());
+        // So is the same page for another article (a digest carrying two).
+        let other = HitRecord {
+            article: "b".into(),
+            ..first.clone()
+        };
+        assert!(store.record_hit(&other).unwrap());
+
         let hits = store.hits().unwrap();
-        assert_eq!(hits.len(), 1);
-        assert_eq!((hits[0].kind, hits[0].url.as_str()), (Kind::Verbatim, "https://x/full"));
+        assert_eq!(hits.len(), 3);
+        let a = hits
+            .iter()
+            .find(|h| h.article == "a" && h.url.contains("/a/amp"))
+            .unwrap();
+        assert_eq!(a.kind, Kind::Verbatim, "the fuller verdict is kept");
         assert_eq!(
-            hits[0].first_seen.to_rfc3339(),
+            a.first_seen.to_rfc3339(),
             "2021-11-12T00:00:00+00:00",
             "first seen is the earliest"
         );
-        assert_eq!(hits[0].variants, ["https://x/teaser", "https://x/amp"]);
+        assert_eq!(
+            a.variants,
+            ["https://x.example/a", "https://x.example/a?utm_source=rss"]
+        );
+        assert!(
+            hits.iter()
+                .any(|h| h.url == "https://x.example/world/a" && h.variants.is_empty())
+        );
+    }
+
+    #[test]
+    fn concurrent_sightings_of_one_placement_lose_no_url() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("s")).unwrap();
+        let threads: Vec<_> = (0..8)
+            .map(|i| {
+                let store = store.clone();
+                std::thread::spawn(move || {
+                    let h = HitRecord {
+                        canonical_url: "https://x.example/a".into(),
+                        ..hit(
+                            Kind::Edited,
+                            0.5 + i as f64 / 100.0,
+                            &format!("https://x.example/a?utm_id={i}"),
+                            "2021-11-12T00:00:00Z",
+                        )
+                    };
+                    store.record_hit(&h).unwrap()
+                })
+            })
+            .collect();
+        let new: Vec<bool> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+        assert_eq!(new.iter().filter(|n| **n).count(), 1, "exactly one sighting is new");
+        let hits = store.hits().unwrap();
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].url, "https://x.example/a?utm_id=7", "the highest score stands");
+        assert_eq!(
+            hits[0].variants.len(),
+            7,
+            "every other URL kept: {:?}",
+            hits[0].variants
+        );
     }
 
     #[test]

@@ -135,16 +135,22 @@ fn export_has_exactly_the_design_fields_in_json_and_csv() {
             kind: pickup::detect::Kind::Edited,
             score: 0.8734,
             coverage: 0.8,
+            missing_paragraphs: vec![2, 5],
             url: "https://example.org/a?id=1".into(),
             canonical_url: "https://example.org/a?id=1".into(),
             outlet: "ex".into(),
             outlet_name: "Example, \"The\" Daily".into(),
             country: "US".into(),
             language: "en".into(),
+            audience: Some(120_000),
             title: Some("Taiwán puede ayudar".into()),
-            published: Some("2021-11-12T13:00:00Z".parse().unwrap()),
+            published: Some("2021-11-12T21:00:00+08:00".parse().unwrap()),
+            date_note: None,
             first_seen: "2021-11-13T00:00:00Z".parse().unwrap(),
             evidence: "No police force can answer a borderless crime on its own.".into(),
+            syndicated_from: Some("https://original.example/a".into()),
+            group: Some("00000000000000ff".into()),
+            found_via: Some(pickup::store::FoundVia::Sitemap),
             variants: vec![],
             team_judgement: false,
         };
@@ -172,6 +178,13 @@ fn export_has_exactly_the_design_fields_in_json_and_csv() {
         "published",
         "first_seen",
         "evidence",
+        "coverage",
+        "missing_paragraphs",
+        "syndicated_from",
+        "group",
+        "found_via",
+        "audience",
+        "date_note",
     ];
     let header = expected.join(",");
     expected.sort();
@@ -180,8 +193,18 @@ fn export_has_exactly_the_design_fields_in_json_and_csv() {
     assert_eq!(sorted, expected);
     assert_eq!(record["kind"], "edited");
     assert_eq!(record["score"], 0.873);
-    assert_eq!(record["published"], "2021-11-12T13:00:00Z");
+    assert_eq!(
+        record["published"], "2021-11-12T21:00:00+08:00",
+        "the page's own offset is kept"
+    );
     assert_eq!(record["first_seen"], "2021-11-13T00:00:00Z");
+    assert_eq!(record["coverage"], 0.8);
+    assert_eq!(record["missing_paragraphs"], serde_json::json!([2, 5]));
+    assert_eq!(record["syndicated_from"], "https://original.example/a");
+    assert_eq!(record["group"], "00000000000000ff");
+    assert_eq!(record["found_via"], "sitemap");
+    assert_eq!(record["audience"], 120_000);
+    assert_eq!(record["date_note"], serde_json::Value::Null);
 
     let out = pickup()
         .args(["export", "--format", "csv", "--config"])
@@ -194,9 +217,11 @@ fn export_has_exactly_the_design_fields_in_json_and_csv() {
         .expect("CSV starts with a BOM for spreadsheets");
     let mut lines = csv.lines();
     assert_eq!(lines.next().unwrap(), header);
+    let row = lines.next().unwrap();
+    assert!(row.contains("\"Example, \"\"The\"\" Daily\""), "quoted when needed");
     assert!(
-        lines.next().unwrap().contains("\"Example, \"\"The\"\" Daily\""),
-        "quoted when needed"
+        row.ends_with(",0.800,\"2,5\",https://original.example/a,00000000000000ff,sitemap,120000,"),
+        "new columns, null as empty: {row}"
     );
 
     let out = pickup()
@@ -206,7 +231,7 @@ fn export_has_exactly_the_design_fields_in_json_and_csv() {
         .success();
     let html = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert!(
-        html.contains("Placed <b>1</b> times in <b>1</b> countries and <b>1</b> languages"),
+        html.contains("<b>1</b> placement on <b>1</b> outlet in <b>1</b> countries and <b>1</b> languages"),
         "{html}"
     );
     assert!(html.contains("Example, &quot;The&quot; Daily"), "escaped: {html}");
@@ -399,6 +424,11 @@ fn a_killed_run_loses_no_hit_and_the_next_run_completes_the_work() {
         && served("taiwan-can-help-fight-cybercrime")
         && served("taiwan-puede-ayudar")
         && served("nov/15/cybercrime-taiwan")
+        && served("taiwan-offers-help-on-cybercrime")
+        && served("taiwan-police-chief-interpol-appeal")
+        && served("news/2021/11/13/taiwan-cybercrime")
+        && served("taiwan-and-cybercrime")
+        && served("taiwan-cybercrime-offer")
         && served("2021/11/15/taiwan-can-help"))
     {
         assert!(std::time::Instant::now() < deadline, "the run never got going");
@@ -424,10 +454,15 @@ fn a_killed_run_loses_no_hit_and_the_next_run_completes_the_work() {
             outlets(&store),
             [
                 "capital-tribune",
+                "capital-tribune",
                 "diario-del-sur",
+                "gulf-chronicle",
                 "harbour-herald",
+                "harbour-herald",
+                "island-times",
                 "islandpost-com",
                 "le-courrier",
+                "metro-daily",
                 "pacific-review"
             ]
         );
@@ -443,10 +478,15 @@ fn a_killed_run_loses_no_hit_and_the_next_run_completes_the_work() {
         outlets(&store),
         [
             "capital-tribune",
+            "capital-tribune",
             "diario-del-sur",
+            "gulf-chronicle",
             "harbour-herald",
+            "harbour-herald",
+            "island-times",
             "islandpost-com",
             "le-courrier",
+            "metro-daily",
             "pacific-review",
             "relay-wire"
         ]
@@ -475,7 +515,7 @@ fn outlets_in_separate_files_load_and_their_errors_name_that_file() {
 fn the_demo_runs_offline_and_shows_its_placements() {
     let out = pickup().arg("demo").assert().success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
-    assert!(text.contains("Recorded placements (7):"), "{text}");
+    assert!(text.contains("Recorded: 12 placements on 10 outlets"), "{text}");
     assert!(
         text.contains("islandpost-com (auto): country MY from the search service"),
         "news search finds an outlet nobody listed: {text}"
@@ -484,7 +524,7 @@ fn the_demo_runs_offline_and_shows_its_placements() {
         assert!(text.contains(kind), "the demo shows a {kind} placement: {text}");
     }
     assert!(
-        text.contains("0 pages fetched, 0 new hits"),
+        text.contains("0 pages fetched, 0 new placements"),
         "the second run changes nothing: {text}"
     );
 }

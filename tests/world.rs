@@ -18,17 +18,31 @@ struct Fixture {
 /// Serves the world and writes its config; `edit` may change the config text first.
 async fn world(edit: impl Fn(String) -> String) -> Fixture {
     let world = World::from_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/world")).expect("fixture world");
-    let web = LocalWeb::start(&world).await.expect("local web");
+    serve(&world, edit).await
+}
+
+async fn world_fixture(world: &World) -> Fixture {
+    serve(world, |c| c).await
+}
+
+async fn serve(world: &World, edit: impl Fn(String) -> String) -> Fixture {
+    let web = LocalWeb::start(world).await.expect("local web");
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = pickup::demo::write_config(&web, &world, dir.path()).expect("config written");
+    let path = pickup::demo::write_config(&web, world, dir.path()).expect("config written");
     let text = edit(std::fs::read_to_string(&path).expect("config"));
     std::fs::write(&path, text).expect("config rewritten");
     let config = Config::load(&path).expect("valid config");
     Fixture { web, config, _dir: dir }
 }
 
-fn by_outlet(hits: Vec<HitRecord>) -> BTreeMap<String, HitRecord> {
-    hits.into_iter().map(|h| (h.outlet.clone(), h)).collect()
+/// The placements keyed by outlet and the path of their URL.
+fn by_page(hits: Vec<HitRecord>) -> BTreeMap<(String, String), HitRecord> {
+    hits.into_iter()
+        .map(|h| {
+            let path = url::Url::parse(&h.url).unwrap().path().to_string();
+            ((h.outlet.clone(), path), h)
+        })
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -37,26 +51,63 @@ async fn finds_exactly_the_placements_and_records_each_once() {
     let store = Store::open(&f.config.store.path).unwrap();
     let summary = pickup::run::run(&f.config, &store).await.unwrap();
 
-    let hits = by_outlet(store.hits().unwrap());
-    let kinds: BTreeMap<&str, Kind> = hits.iter().map(|(o, h)| (o.as_str(), h.kind)).collect();
+    let hits = by_page(store.hits().unwrap());
+    let kinds: Vec<(&str, &str, Kind)> = hits
+        .iter()
+        .map(|((o, p), h)| (o.as_str(), p.as_str(), h.kind))
+        .collect();
     assert_eq!(
         kinds,
-        BTreeMap::from([
-            ("capital-tribune", Kind::Verbatim),
-            ("diario-del-sur", Kind::Translation),
-            ("harbour-herald", Kind::Edited),
-            ("islandpost-com", Kind::Verbatim),
-            ("le-courrier", Kind::Translation),
-            ("pacific-review", Kind::Excerpt),
-            ("relay-wire", Kind::Verbatim),
-        ]),
-        "the near-miss (northern-ledger), the news report news search names and the unrelated pages are not hits"
+        [
+            (
+                "capital-tribune",
+                "/opinion/2021/11/12/taiwan-can-help-fight-cybercrime",
+                Kind::Verbatim
+            ),
+            (
+                "capital-tribune",
+                "/world/2021/11/19/taiwan-offers-help-on-cybercrime",
+                Kind::Verbatim
+            ),
+            ("diario-del-sur", "/opinion/taiwan-puede-ayudar", Kind::Translation),
+            ("gulf-chronicle", "/opinion/taiwan-cybercrime-offer", Kind::Verbatim),
+            ("harbour-herald", "/comment/2021/nov/15/cybercrime-taiwan", Kind::Edited),
+            (
+                "harbour-herald",
+                "/news/2021/nov/17/taiwan-police-chief-interpol-appeal",
+                Kind::Excerpt
+            ),
+            ("island-times", "/news/2021/11/13/taiwan-cybercrime", Kind::Verbatim),
+            (
+                "islandpost-com",
+                "/opinion/2021/11/15/taiwan-can-help",
+                Kind::Verbatim
+            ),
+            ("le-courrier", "/opinion/taiwan-cybercriminalite", Kind::Translation),
+            (
+                "metro-daily",
+                "/opinion/2021/11/14/taiwan-and-cybercrime",
+                Kind::Verbatim
+            ),
+            (
+                "pacific-review",
+                "/2021/11/14/column-scams-know-no-borders",
+                Kind::Excerpt
+            ),
+            ("relay-wire", "/stories/taiwan-cybercrime-interpol", Kind::Verbatim),
+        ],
+        "the near-miss (northern-ledger), the news report news search names and the unrelated pages are not hits; a second page of \
+         the article on one outlet is a second placement"
     );
-    assert_eq!(summary.record.new_hits, 7);
-    assert_eq!(summary.new_hits.len(), 7);
+    assert_eq!(summary.record.new_hits, 12);
+    assert_eq!(summary.new_hits.len(), 12);
+    let hit = |outlet: &str, path: &str| &hits[&(outlet.to_string(), path.to_string())];
 
     // Fields as the export carries them.
-    let ct = &hits["capital-tribune"];
+    let ct = hit(
+        "capital-tribune",
+        "/opinion/2021/11/12/taiwan-can-help-fight-cybercrime",
+    );
     let base = f.web.base("capital-tribune");
     assert_eq!(ct.article, "cybercrime-2021");
     assert_eq!(
@@ -81,7 +132,7 @@ async fn finds_exactly_the_placements_and_records_each_once() {
 
     // Its feed links through a feed proxy on another host that redirects to the article: the
     // placement is the article's, under the outlet that owns it.
-    let es = &hits["diario-del-sur"];
+    let es = hit("diario-del-sur", "/opinion/taiwan-puede-ayudar");
     assert_eq!((es.country.as_str(), es.language.as_str()), ("AR", "es"));
     assert_eq!(
         es.url,
@@ -90,32 +141,38 @@ async fn finds_exactly_the_placements_and_records_each_once() {
     let relay = format!("{}/~r/diario-del-sur/1", f.web.base("feedproxy"));
     assert_eq!(es.variants, [relay], "the feed-proxy link is kept as a variant");
     // The outlet's own French translation (the config has no French text), found on a listing page.
-    let fr = &hits["le-courrier"];
+    let fr = hit("le-courrier", "/opinion/taiwan-cybercriminalite");
     assert_eq!((fr.country.as_str(), fr.language.as_str()), ("FR", "fr"));
     // A column quoting three paragraphs, found through a sitemap index's news sitemap.
-    assert_eq!(hits["pacific-review"].title.as_deref(), Some("Scams know no borders"));
+    assert_eq!(
+        hit("pacific-review", "/2021/11/14/column-scams-know-no-borders")
+            .title
+            .as_deref(),
+        Some("Scams know no borders")
+    );
 
     // The redirected feed link is recorded under the URL that answered.
-    let rw = &hits["relay-wire"];
+    let rw = hit("relay-wire", "/stories/taiwan-cybercrime-interpol");
     assert_eq!(
         rw.url,
         format!("{}/stories/taiwan-cybercrime-interpol", f.web.base("relay-wire"))
     );
 
     // The AMP copy listed beside the article is the same placement, not a second record.
-    let hh = &hits["harbour-herald"];
+    let hh = hit("harbour-herald", "/comment/2021/nov/15/cybercrime-taiwan");
     assert_eq!(
         hh.canonical_url,
         format!("{}/comment/2021/nov/15/cybercrime-taiwan", f.web.base("harbour-herald"))
     );
     // News search names a page on an outlet nobody listed: recorded under an auto outlet, with
     // the search service's country.
-    let island = &hits["islandpost-com"];
+    let island = hit("islandpost-com", "/opinion/2021/11/15/taiwan-can-help");
     assert_eq!(
         (island.country.as_str(), island.outlet_name.as_str()),
         ("MY", "islandpost.com")
     );
-    assert_eq!(hits.len(), 7);
+    assert_eq!(island.found_via, Some(pickup::store::FoundVia::Search));
+    assert_eq!(hits.len(), 12);
 
     // The failing outlet is reported, not fatal.
     assert_eq!(summary.record.sources_failed, 1);
@@ -125,12 +182,23 @@ async fn finds_exactly_the_placements_and_records_each_once() {
     // Duplicates (utm, AMP) and the out-of-window item were never fetched.
     let log = f.web.log();
     let fetched = |needle: &str| log.iter().filter(|r| r.target.contains(needle)).count();
-    assert_eq!(fetched("utm_source"), 0, "the utm duplicate is the same page");
     assert_eq!(
-        fetched("cybercrime-taiwan/amp"),
+        fetched("taiwan-can-help-fight-cybercrime?utm_source"),
+        0,
+        "the utm duplicate is the same page"
+    );
+    let exactly = |target: &str| log.iter().filter(|r| r.target == target).count();
+    assert_eq!(
+        exactly("/comment/2021/nov/15/cybercrime-taiwan/amp"),
         0,
         "the AMP duplicate is the same page"
     );
+    assert_eq!(
+        exactly("/comment/2021/nov/15/cybercrime-taiwan/amp?service=amp&utm_source=feed"),
+        1,
+        "an AMP view under a key of its own is fetched, and folds into its page by its canonical"
+    );
+    assert_eq!(hh.variants.len(), 1, "{:?}", hh.variants);
     assert_eq!(
         fetched("year-in-review"),
         0,
@@ -208,5 +276,84 @@ async fn one_host_is_never_asked_faster_than_its_limit_and_hosts_run_in_parallel
     assert!(
         wall < serial,
         "hosts are crawled in parallel: {wall:?} for {serial:?} of spaced requests"
+    );
+}
+
+/// The export with each host's address written `{{host:NAME}}` and `first_seen` (the time of
+/// the run) checked and then written `FIRST_SEEN`, so it can be compared with a file.
+fn portable_export(
+    web: &LocalWeb,
+    world: &World,
+    hits: &[HitRecord],
+    run_started: chrono::DateTime<chrono::Utc>,
+) -> String {
+    let mut records = pickup::report::records(hits, &pickup::report::Filter::default());
+    for r in &mut records {
+        let seen: chrono::DateTime<chrono::Utc> = r.first_seen.parse().unwrap();
+        assert!(
+            seen >= run_started - chrono::TimeDelta::seconds(1),
+            "first seen during the run"
+        );
+        r.first_seen = "FIRST_SEEN".into();
+    }
+    let mut text = serde_json::to_string_pretty(&records).unwrap() + "\n";
+    for host in world.hosts.keys() {
+        text = text.replace(&web.base(host), &format!("{{{{host:{host}}}}}"));
+    }
+    text
+}
+
+/// Every placement of the fixture world, every field: two pages of the article on one outlet
+/// (a re-run in another section a week later), the outlet's own news report quoting it at
+/// length, a partner whose canonical names the original, a partner crediting it in a line of
+/// text, a page whose template lies (a 2016 published_time, a canonical and og:url to the home
+/// page, the site's name as og:title), and AMP, utm and redirect URLs folded into their page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_export_is_exactly_the_expected_placements() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/world");
+    let world = World::from_dir(&dir).unwrap();
+    let f = world_fixture(&world).await;
+    let store = Store::open(&f.config.store.path).unwrap();
+    let started = chrono::Utc::now();
+    let summary = pickup::run::run(&f.config, &store).await.unwrap();
+    let hits = store.hits().unwrap();
+    let got = portable_export(&f.web, &world, &hits, started);
+    let expected = std::fs::read_to_string(dir.join("expected-export.json")).unwrap();
+    assert_eq!(got, expected, "export of the fixture world");
+
+    assert_eq!(
+        summary.to_string().lines().nth(1),
+        Some("new: 12 placements on 10 outlets (cybercrime-2021 12)")
+    );
+    // The AMP view fetched under a URL of its own is a variant of its page, not a placement.
+    let hh = hits
+        .iter()
+        .find(|h| h.url.ends_with("/comment/2021/nov/15/cybercrime-taiwan"))
+        .unwrap();
+    assert_eq!(
+        hh.variants,
+        [format!(
+            "{}/comment/2021/nov/15/cybercrime-taiwan/amp?service=amp&utm_source=feed",
+            f.web.base("harbour-herald")
+        )]
+    );
+    // Briefing figures: placements apart from outlets; reach once per outlet and article.
+    let mut html = Vec::new();
+    let audience = f
+        .config
+        .outlets
+        .iter()
+        .filter_map(|o| Some((o.id.clone(), o.audience?)))
+        .collect();
+    let records = pickup::report::records(&hits, &pickup::report::Filter::default());
+    pickup::report::html::write(&mut html, &records, &audience).unwrap();
+    let html = String::from_utf8(html).unwrap();
+    assert!(
+        html.contains("<b>12</b> placements on <b>10</b> outlets in <b>10</b> countries and <b>3</b> languages"),
+        "{html}"
+    );
+    assert!(
+        html.contains("est. reach <b>2,840,000</b> monthly readers (audience known for 3 of 10 outlets; reach counts each outlet once per article"),
+        "Capital Tribune's two placements count its readers once: {html}"
     );
 }

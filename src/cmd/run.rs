@@ -11,11 +11,11 @@ use crate::store::Store;
 /// # Errors
 /// The run's own errors ([`Error::NothingFetched`] when every source failed, store errors), and
 /// [`Error::Other`] when interrupted by Ctrl-C (every hit found until then stays recorded).
-pub async fn run(config: &Config, quiet: bool) -> Result<(), Error> {
+pub async fn run(config: &Config, options: &crate::run::RunOptions, quiet: bool) -> Result<(), Error> {
     let store = Store::open(&config.store.path)?;
     let progress = ProgressBar::for_terminal(quiet);
     let summary = tokio::select! {
-        s = crate::run::run_with(config, &store, progress.clone()) => s,
+        s = crate::run::run_with(config, &store, progress.clone(), options) => s,
         _ = tokio::signal::ctrl_c() => {
             store.flush()?;
             progress.finish();

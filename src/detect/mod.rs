@@ -41,6 +41,16 @@ impl Kind {
             Kind::Translation => "translation",
         }
     }
+
+    /// How much of the article the kind says ran: verbatim over edited and translation over
+    /// excerpt.
+    pub fn rank(self) -> u8 {
+        match self {
+            Kind::Verbatim => 3,
+            Kind::Edited | Kind::Translation => 2,
+            Kind::Excerpt => 1,
+        }
+    }
 }
 
 impl std::fmt::Display for Kind {
@@ -234,11 +244,63 @@ impl Detector {
     }
 }
 
-/// Which of two verdicts for one article to keep: a hit over a rejection, then the larger
-/// coverage (a full copy of the original beats an excerpt of a translation).
+/// The id pages with the same text share: 16 hex digits of the xxh3 hash of the page's
+/// normalised tokens (so quotes, dashes, spacing, case and number formats do not split a group).
+/// `None` for a page with no text.
+pub fn text_group<S: AsRef<str>>(paragraphs: &[S]) -> Option<String> {
+    let tokens = normalise::tokenise_paragraphs(paragraphs, MAX_PAGE_TOKENS);
+    if tokens.is_empty() {
+        return None;
+    }
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for t in &tokens {
+        hasher.update(t.norm.as_bytes());
+        hasher.update(b" ");
+    }
+    Some(format!("{:016x}", hasher.digest()))
+}
+
+/// How fully a hit shows the article, for choosing between two hits on one placement: in
+/// detection (the original against its translations on one page) and in the store (the same
+/// page seen again). One rule serves both: [`Strength::beats`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Strength {
+    /// Share of the article found, 0–1.
+    pub coverage: f64,
+    pub kind: Kind,
+    /// Confidence, 0–1.
+    pub score: f64,
+}
+
+impl Strength {
+    /// The fuller republication wins: the larger coverage (a full copy of the original beats
+    /// an excerpt of a translation), then the fuller kind, then the higher score. A tie keeps
+    /// what is there.
+    pub fn beats(&self, other: &Strength) -> bool {
+        let key = |s: &Strength| (s.coverage, s.kind.rank(), s.score);
+        let (a, b) = (key(self), key(other));
+        a.0.total_cmp(&b.0)
+            .then(a.1.cmp(&b.1))
+            .then(a.2.total_cmp(&b.2))
+            .is_gt()
+    }
+}
+
+impl Hit {
+    pub fn strength(&self) -> Strength {
+        Strength {
+            coverage: self.coverage,
+            kind: self.kind,
+            score: self.score,
+        }
+    }
+}
+
+/// Which of two verdicts for one article to keep: a hit over a rejection, then the stronger
+/// hit ([`Strength::beats`]), else the higher-scored rejection.
 fn better(new: &Verdict, old: &Verdict) -> bool {
     match (new, old) {
-        (Verdict::Hit(n), Verdict::Hit(o)) => n.coverage > o.coverage,
+        (Verdict::Hit(n), Verdict::Hit(o)) => n.strength().beats(&o.strength()),
         (Verdict::Hit(_), Verdict::Rejected { .. }) => true,
         (Verdict::Rejected { .. }, Verdict::Hit(_)) => false,
         (Verdict::Rejected { score: n, .. }, Verdict::Rejected { score: o, .. }) => n > o,

@@ -44,22 +44,34 @@ pub fn read(tree: &Tree, page_url: Option<&Url>, ld: Option<&LdArticle>) -> Meta
     let get = |key: &str| metas.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
     let site_name = get("og:site_name").or_else(|| get("application-name"));
 
-    let canonical_url = link_href(tree, "canonical", page_url)
-        .or_else(|| get("og:url").and_then(|u| resolve(u, page_url)))
-        .or_else(|| ld.and_then(|a| a.url.as_deref()).and_then(|u| resolve(u, page_url)));
+    // A home page or section front in these (a CMS template's) cannot stand for the article.
+    let canonical_url = [
+        link_href(tree, "canonical", page_url),
+        get("og:url").and_then(|u| resolve(u, page_url)),
+        ld.and_then(|a| a.url.as_deref()).and_then(|u| resolve(u, page_url)),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|u| !crate::canon::is_front_page(u, page_url));
     let title_host = canonical_url
         .as_ref()
         .or(page_url)
         .and_then(Url::host_str)
         .map(str::to_string);
 
-    let title = get("og:title")
-        .or_else(|| get("twitter:title"))
-        .map(str::to_string)
-        .or_else(|| ld.and_then(|a| a.headline.clone()))
-        .or_else(|| first_text(tree, "h1"))
-        .or_else(|| first_text(tree, "title"))
-        .map(|t| strip_site_suffix(&collapse_spaces(&t), site_name, title_host.as_deref()));
+    // The first candidate that is more than the site's name (templates fill og:title or
+    // <title> with the brand alone).
+    let title = [
+        get("og:title").map(str::to_string),
+        get("twitter:title").map(str::to_string),
+        ld.and_then(|a| a.headline.clone()),
+        first_text(tree, "h1"),
+        first_text(tree, "title"),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|t| strip_site_suffix(&collapse_spaces(&t), site_name, title_host.as_deref()))
+    .find(|t| !t.is_empty() && !names_only_the_site(t, site_name, title_host.as_deref()));
 
     let byline = ld
         .and_then(|a| a.author.clone())
@@ -84,7 +96,7 @@ pub fn read(tree: &Tree, page_url: Option<&Url>, ld: Option<&LdArticle>) -> Meta
     Meta {
         canonical_url,
         amp_url: link_href(tree, "amphtml", page_url),
-        title: title.filter(|t| !t.is_empty()),
+        title,
         byline,
         published,
         language,
@@ -178,12 +190,6 @@ fn strip_site_suffix(title: &str, site_name: Option<&str>, host: Option<&str>) -
     else {
         return title.to_string();
     };
-    let squash = |s: &str| {
-        s.chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect::<String>()
-    };
     let tail_key = squash(tail);
     let names_site = site_name.is_some_and(|s| squash(s) == tail_key)
         || host.is_some_and(|h| host_label(h).is_some_and(|label| tail_key.contains(&label) && label.len() >= 3));
@@ -194,6 +200,30 @@ fn strip_site_suffix(title: &str, site_name: Option<&str>, host: Option<&str>) -
     }
 }
 
+/// True when a title is only the site's name: its `og:site_name`, or its host's label
+/// (`The Herald` on `herald.example`), letters and digits compared without case.
+pub fn names_only_the_site(title: &str, site_name: Option<&str>, host: Option<&str>) -> bool {
+    let t = squash(title);
+    let t = t.strip_prefix("the").filter(|rest| !rest.is_empty()).unwrap_or(&t);
+    let same = |name: &str| {
+        let n = squash(name);
+        let n = n.strip_prefix("the").filter(|rest| !rest.is_empty()).unwrap_or(&n);
+        !n.is_empty() && n == t
+    };
+    site_name.is_some_and(same)
+        || host
+            .and_then(host_label)
+            .is_some_and(|label| label.len() >= 3 && same(&label))
+}
+
+/// Letters and digits only, lower case: `The Harbour-Herald` → `theharbourherald`.
+fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 /// The distinctive label of a host: `www.theguardian.com` → `theguardian`.
 fn host_label(host: &str) -> Option<String> {
     let domain = psl::domain_str(host).unwrap_or(host);
@@ -202,7 +232,43 @@ fn host_label(host: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::strip_site_suffix;
+    use super::{names_only_the_site, strip_site_suffix};
+
+    #[test]
+    fn template_metadata_that_lies_is_not_taken() {
+        let page = url::Url::parse("https://news.example/opinion/2025/06/03/flood-fund").unwrap();
+        let html = r#"<html><head><link rel="canonical" href="/">
+            <meta property="og:url" content="https://news.example/opinion/">
+            <meta property="og:site_name" content="The Coast News">
+            <meta property="og:title" content="The Coast News"><title>Coast News</title></head>
+            <body><h1>Coastal towns need a flood fund</h1><p>Every winter the sea takes more.</p></body></html>"#;
+        let doc = crate::extract::extract(html, Some(&page));
+        assert_eq!(doc.canonical_url, None, "home page and section front are ignored");
+        assert_eq!(doc.title.as_deref(), Some("Coastal towns need a flood fund"));
+        let amp = url::Url::parse("https://news.example/opinion/2025/06/03/flood-fund/amp").unwrap();
+        let html =
+            r#"<link rel="canonical" href="/"><meta property="og:url" content="/opinion/2025/06/03/flood-fund">"#;
+        assert_eq!(
+            crate::extract::extract(html, Some(&amp))
+                .canonical_url
+                .map(String::from),
+            Some(page.to_string()),
+            "og:url stands when the canonical is the home page"
+        );
+    }
+
+    #[test]
+    fn a_title_that_is_only_the_site_name_is_no_title() {
+        assert!(names_only_the_site("The Harbour Herald", Some("Harbour Herald"), None));
+        assert!(names_only_the_site("RELAY WIRE", Some("Relay Wire"), None));
+        assert!(names_only_the_site("Theguardian", None, Some("www.theguardian.com")));
+        assert!(!names_only_the_site(
+            "Harbour Herald backs the fund",
+            Some("Harbour Herald"),
+            None
+        ));
+        assert!(!names_only_the_site("Storm hits coast", None, Some("127.0.0.1")));
+    }
 
     #[test]
     fn strips_only_site_names() {

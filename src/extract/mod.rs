@@ -13,6 +13,7 @@ mod jsonld;
 pub mod lang;
 mod lines;
 mod meta;
+pub use meta::names_only_the_site;
 mod text;
 
 use chrono::{DateTime, Utc};

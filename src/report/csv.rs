@@ -1,5 +1,6 @@
 //! CSV export: the JSON record's columns, UTF-8 with a byte-order mark so spreadsheet programs
-//! read accents and non-Latin scripts right; fields quoted when they need it.
+//! read accents and non-Latin scripts right; fields quoted when they need it. Empty cells stand
+//! for null; `missing_paragraphs` is a comma-separated list (`2,5`).
 
 use super::ExportRecord;
 use std::io::Write;
@@ -21,9 +22,19 @@ pub fn write(out: &mut dyn Write, records: &[ExportRecord]) -> std::io::Result<(
         "published",
         "first_seen",
         "evidence",
+        "coverage",
+        "missing_paragraphs",
+        "syndicated_from",
+        "group",
+        "found_via",
+        "audience",
+        "date_note",
     ])?;
     for r in records {
         let score = format!("{:.3}", r.score);
+        let coverage = format!("{:.3}", r.coverage);
+        let missing: Vec<String> = r.missing_paragraphs.iter().map(usize::to_string).collect();
+        let audience = r.audience.map(|a| a.to_string()).unwrap_or_default();
         w.write_record([
             r.article.as_str(),
             r.kind,
@@ -38,6 +49,13 @@ pub fn write(out: &mut dyn Write, records: &[ExportRecord]) -> std::io::Result<(
             r.published.as_deref().unwrap_or(""),
             &r.first_seen,
             &r.evidence,
+            &coverage,
+            &missing.join(","),
+            r.syndicated_from.as_deref().unwrap_or(""),
+            r.group.as_deref().unwrap_or(""),
+            r.found_via.unwrap_or(""),
+            &audience,
+            r.date_note.as_deref().unwrap_or(""),
         ])?;
     }
     w.flush()

@@ -4,7 +4,7 @@
 //! it opens offline and prints as it shows.
 
 use super::ExportRecord;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::io::Write;
 
@@ -118,10 +118,20 @@ pub fn write(out: &mut dyn Write, records: &[ExportRecord], audience: &HashMap<S
     let languages = counts(records, |r| &r.language);
     let outlets = counts(records, |r| &r.outlet_name);
     let kinds = counts(records, |r| r.kind);
-    let mut placed: Vec<&str> = records.iter().map(|r| r.outlet.as_str()).collect();
-    placed.sort();
-    placed.dedup();
-    let known: Vec<u64> = placed.iter().filter_map(|o| audience.get(*o).copied()).collect();
+    let placed: BTreeSet<&str> = records.iter().map(|r| r.outlet.as_str()).collect();
+    // Reach counts each outlet once per article, however many placements it gave the article.
+    let outlet_audience = |o: &str| {
+        audience
+            .get(o)
+            .copied()
+            .or_else(|| records.iter().find(|r| r.outlet == o).and_then(|r| r.audience))
+    };
+    let per_article: BTreeSet<(&str, &str)> = records
+        .iter()
+        .map(|r| (r.article.as_str(), r.outlet.as_str()))
+        .collect();
+    let reach: u64 = per_article.iter().filter_map(|(_, o)| outlet_audience(o)).sum();
+    let known = placed.iter().filter(|o| outlet_audience(o).is_some()).count();
 
     let mut html = String::from(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Placements — pickup</title><style>\
@@ -134,17 +144,20 @@ pub fn write(out: &mut dyn Write, records: &[ExportRecord], audience: &HashMap<S
     );
     let _ = write!(
         html,
-        "<p class=\"lead\">Placed <b>{}</b> times in <b>{}</b> countries and <b>{}</b> languages",
+        "<p class=\"lead\"><b>{}</b> {} on <b>{}</b> {} in <b>{}</b> countries and <b>{}</b> languages",
         records.len(),
+        if records.len() == 1 { "placement" } else { "placements" },
+        placed.len(),
+        if placed.len() == 1 { "outlet" } else { "outlets" },
         countries.len(),
         languages.len()
     );
-    if !known.is_empty() {
+    if known > 0 {
         let _ = write!(
             html,
-            ", est. reach <b>{}</b> monthly readers (audience known for {} of {} outlets)",
-            thousands(known.iter().sum()),
-            known.len(),
+            ", est. reach <b>{}</b> monthly readers (audience known for {known} of {} outlets; reach counts \
+             each outlet once per article, however many times it ran it)",
+            thousands(reach),
             placed.len()
         );
     }
@@ -199,6 +212,13 @@ mod tests {
             published: Some(format!("{day}T10:00:00Z")),
             first_seen: "2021-11-20T00:00:00Z".into(),
             evidence: "\"quoted\" <b>text</b>".into(),
+            coverage: 1.0,
+            missing_paragraphs: vec![],
+            syndicated_from: None,
+            group: None,
+            found_via: Some("feed"),
+            audience: None,
+            date_note: None,
         }
     }
 
@@ -206,6 +226,7 @@ mod tests {
     fn briefing_has_the_figures_the_counts_and_escaped_links() {
         let records = [
             record("one", "US", "en", "2021-11-12"),
+            record("one", "US", "en", "2021-11-13"),
             record("two", "US", "en", "2021-11-14"),
             record("three", "AR", "es", "2021-11-14"),
         ];
@@ -214,17 +235,20 @@ mod tests {
         write(&mut out, &records, &audience).unwrap();
         let html = String::from_utf8(out).unwrap();
         assert!(
-            html.contains("Placed <b>3</b> times in <b>2</b> countries and <b>2</b> languages"),
+            html.contains("<b>4</b> placements on <b>3</b> outlets in <b>2</b> countries and <b>2</b> languages"),
             "{html}"
         );
-        assert!(html.contains("est. reach <b>3,000,000</b> monthly readers (audience known for 2 of 3 outlets)"));
         assert!(
-            html.contains("<tr><td>United States of America (US)</td><td class=\"n\">2</td></tr>"),
+            html.contains("est. reach <b>3,000,000</b> monthly readers (audience known for 2 of 3 outlets; reach counts each outlet once per article"),
+            "a second placement of one article on one outlet adds no reach: {html}"
+        );
+        assert!(
+            html.contains("<tr><td>United States of America (US)</td><td class=\"n\">3</td></tr>"),
             "{html}"
         );
         assert!(html.contains("href=\"https://one.example/a?x=1&amp;y=2\">Taiwan &amp; the world</a>"));
         assert!(html.contains("one &lt;Daily&gt;") && !html.contains("<b>text</b>"));
-        assert_eq!(html.matches("<rect").count(), 2, "one bar per day with placements");
+        assert_eq!(html.matches("<rect").count(), 3, "one bar per day with placements");
     }
 
     #[test]
@@ -232,6 +256,6 @@ mod tests {
         let mut out = Vec::new();
         write(&mut out, &[], &HashMap::new()).unwrap();
         let html = String::from_utf8(out).unwrap();
-        assert!(html.contains("Placed <b>0</b> times") && html.ends_with("</html>\n"));
+        assert!(html.contains("<b>0</b> placements on <b>0</b> outlets") && html.ends_with("</html>\n"));
     }
 }

@@ -5,7 +5,7 @@ pub mod html;
 pub mod json;
 
 use crate::store::HitRecord;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, TimeZone};
 use serde::Serialize;
 
 /// One placement as exported: exactly DESIGN.md's fields, in its order.
@@ -24,9 +24,25 @@ pub struct ExportRecord {
     pub published: Option<String>,
     pub first_seen: String,
     pub evidence: String,
+    /// Share of the article found, 0–1, to three decimals.
+    pub coverage: f64,
+    /// 1-based numbers of the article's paragraphs not found on the page.
+    pub missing_paragraphs: Vec<usize>,
+    pub syndicated_from: Option<String>,
+    pub group: Option<String>,
+    /// `feed`, `sitemap`, `listing`, `search` or `manual`; null for placements recorded before
+    /// pickup kept it.
+    pub found_via: Option<&'static str>,
+    /// The outlet's monthly readers, if known.
+    pub audience: Option<u64>,
+    pub date_note: Option<String>,
 }
 
-fn rfc3339(t: &DateTime<Utc>) -> String {
+/// RFC 3339 to the second, `Z` for UTC, else the time's own offset (`+08:00`).
+fn rfc3339<Tz: TimeZone>(t: &DateTime<Tz>) -> String
+where
+    Tz::Offset: std::fmt::Display,
+{
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
@@ -47,8 +63,39 @@ impl From<&HitRecord> for ExportRecord {
             first_seen: rfc3339(&h.first_seen),
             // Detection stored the passage already shortened.
             evidence: h.evidence.clone(),
+            coverage: (h.coverage * 1000.0).round() / 1000.0,
+            missing_paragraphs: h.missing_paragraphs.clone(),
+            syndicated_from: h.syndicated_from.clone(),
+            group: h.group.clone(),
+            found_via: h.found_via.map(|v| v.as_str()),
+            audience: h.audience,
+            date_note: h.date_note.clone(),
         }
     }
+}
+
+/// The day a placement counts on: the page's own day (in its own offset), else the day pickup
+/// first saw it.
+fn when(h: &HitRecord) -> DateTime<chrono::FixedOffset> {
+    h.published.unwrap_or_else(|| h.first_seen.fixed_offset())
+}
+
+/// "7 placements on 6 outlets": placements counted apart from the outlets that ran them.
+pub fn placements_on_outlets(hits: &[HitRecord]) -> String {
+    let outlets: std::collections::BTreeSet<&str> = hits.iter().map(|h| h.outlet.as_str()).collect();
+    counted(hits.len(), outlets.len())
+}
+
+/// "1 placement on 1 outlet", "7 placements on 6 outlets".
+pub fn counted(placements: usize, outlets: usize) -> String {
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("{n} {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
+    format!("{} on {}", plural(placements, "placement"), plural(outlets, "outlet"))
 }
 
 /// Which hits an export includes.
@@ -62,9 +109,7 @@ pub struct Filter {
 impl Filter {
     pub fn keeps(&self, h: &HitRecord) -> bool {
         let article_ok = self.article.as_deref().is_none_or(|a| a == h.article);
-        let since_ok = self
-            .since
-            .is_none_or(|d| h.published.unwrap_or(h.first_seen).date_naive() >= d);
+        let since_ok = self.since.is_none_or(|d| when(h).date_naive() >= d);
         article_ok && since_ok
     }
 }
@@ -73,11 +118,11 @@ impl Filter {
 pub fn records(hits: &[HitRecord], filter: &Filter) -> Vec<ExportRecord> {
     let mut kept: Vec<&HitRecord> = hits.iter().filter(|h| filter.keeps(h)).collect();
     kept.sort_by(|a, b| {
-        let when = |h: &HitRecord| h.published.unwrap_or(h.first_seen);
         when(b)
             .cmp(&when(a))
             .then_with(|| a.article.cmp(&b.article))
             .then_with(|| a.outlet.cmp(&b.outlet))
+            .then_with(|| a.canonical_url.cmp(&b.canonical_url))
     });
     kept.into_iter().map(ExportRecord::from).collect()
 }

@@ -10,9 +10,11 @@
 mod discovered;
 mod pages;
 mod search;
+mod shard;
 mod sources;
 mod summary;
 
+pub use shard::Shard;
 pub use summary::{RunSummary, SourceFailure};
 
 use crate::config::{Article, Config, Outlet};
@@ -44,6 +46,14 @@ pub trait Progress: Send + Sync {
     fn page_done(&self) {}
 }
 
+/// How one run is asked to go.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Poll only the outlets of this shard (`--shard i/n`); pages are still attributed to
+    /// whichever configured outlet owns their site.
+    pub shard: Option<Shard>,
+}
+
 /// No progress reports: for cron, pipes, tests and the demo.
 pub struct Silent;
 
@@ -60,7 +70,6 @@ pub(crate) struct Ctx {
     outlet_index: OutletIndex,
     /// Candidates older than this are out of every article's window.
     earliest: DateTime<Utc>,
-    lookback: TimeDelta,
     /// Page keys claimed by some task this run, so two outlets never fetch one page twice.
     claimed: Mutex<HashSet<String>>,
     tally: Mutex<Tally>,
@@ -69,6 +78,8 @@ pub(crate) struct Ctx {
     searcher: Option<crate::discover::search::Searcher>,
     /// `[discovery] search_days`: how long after its publication an article is searched for.
     search_days: u32,
+    /// `crawl.lookback_days`: an article's search window starts this long before it.
+    lookback: TimeDelta,
     /// Record placements on unlisted sites under auto outlets.
     auto_outlets: bool,
     /// The run's User-Agent, whose product token robots.txt groups are matched against.
@@ -93,11 +104,16 @@ impl Ctx {
 
 /// One polling pass over every outlet.
 pub async fn run(config: &Config, store: &Store) -> Result<RunSummary> {
-    run_with(config, store, Arc::new(Silent)).await
+    run_with(config, store, Arc::new(Silent), &RunOptions::default()).await
 }
 
-/// [`run`], reporting progress as it goes.
-pub async fn run_with(config: &Config, store: &Store, progress: Arc<dyn Progress>) -> Result<RunSummary> {
+/// [`run`] as `options` ask, reporting progress as it goes.
+pub async fn run_with(
+    config: &Config,
+    store: &Store,
+    progress: Arc<dyn Progress>,
+    options: &RunOptions,
+) -> Result<RunSummary> {
     let started = Utc::now();
     let articles = config.articles.clone();
     let detector = tokio::task::spawn_blocking(move || Detector::new(&articles))
@@ -121,25 +137,34 @@ pub async fn run_with(config: &Config, store: &Store, progress: Arc<dyn Progress
         outlets: config.outlets.clone(),
         outlet_index: OutletIndex::new(&config.outlets),
         earliest,
-        lookback,
         claimed: Mutex::new(HashSet::new()),
         tally: Mutex::new(Tally::default()),
         progress,
         searcher,
         search_days: config.discovery.search_days,
+        lookback,
         auto_outlets: config.discovery.auto_outlets,
         user_agent: config.crawl.user_agent.clone(),
     });
+    let polled: Vec<usize> = (0..config.outlets.len())
+        .filter(|&i| options.shard.is_none_or(|s| s.contains(&config.outlets[i].id)))
+        .collect();
     ctx.progress
-        .start(config.outlets.iter().map(|o| o.sources().count()).sum());
+        .start(polled.iter().map(|&i| config.outlets[i].sources().count()).sum());
 
     let outlets_in_flight = config.crawl.max_concurrency.max(1) * 2;
-    let polling = stream::iter(0..config.outlets.len())
+    let polling = stream::iter(polled)
         .map(|i| poll_outlet(ctx.clone(), i))
         .buffer_unordered(outlets_in_flight)
         .collect::<Vec<()>>();
     // Search waits seconds between queries (the services' rate rules): it runs beside polling.
-    tokio::join!(polling, search::search_pass(&ctx));
+    // With --shard, only the first shard's job searches.
+    let search = async {
+        if options.shard.is_none_or(|s| s.is_first()) {
+            search::search_pass(&ctx).await;
+        }
+    };
+    tokio::join!(polling, search);
 
     let tally = std::mem::take(&mut *ctx.tally());
     let mut record = tally.record;

@@ -6,6 +6,7 @@ use crate::crawl::{self, Candidate, FetchError, Want};
 use crate::error::Result;
 use crate::extract;
 use crate::placement::JudgedPage;
+use crate::store::FoundVia;
 use chrono::Utc;
 
 /// Drops candidates already seen, already claimed this run, or older than every article's window;
@@ -47,12 +48,22 @@ pub(super) enum Fallback {
 
 /// Fetches, extracts, judges and records one candidate page. Returns false when it should be
 /// tried again next run (a transient failure), true when it is dealt with for good.
-pub(super) async fn process_page(ctx: &Ctx, outlet: usize, candidate: (String, Candidate)) -> bool {
-    process_page_as(ctx, Fallback::Outlet(outlet), candidate).await
+pub(super) async fn process_page(
+    ctx: &Ctx,
+    outlet: usize,
+    found_via: FoundVia,
+    candidate: (String, Candidate),
+) -> bool {
+    process_page_as(ctx, Fallback::Outlet(outlet), found_via, candidate).await
 }
 
 /// [`process_page`] for a page that may belong to no configured outlet.
-pub(super) async fn process_page_as(ctx: &Ctx, fallback: Fallback, (key, cand): (String, Candidate)) -> bool {
+pub(super) async fn process_page_as(
+    ctx: &Ctx,
+    fallback: Fallback,
+    found_via: FoundVia,
+    (key, cand): (String, Candidate),
+) -> bool {
     let fetched = match ctx.fetcher.get(&cand.url, Want::Page, None).await {
         Ok(f) => f,
         Err(e) => {
@@ -86,6 +97,14 @@ pub(super) async fn process_page_as(ctx: &Ctx, fallback: Fallback, (key, cand): 
             let html = crawl::charset::decode_html(&fetched.body, fetched.content_type.as_deref(), Some(&fetched.url));
             let doc = extract::extract(&html, Some(&fetched.url));
             let verdicts = detector.judge(&doc);
+            let hit = verdicts
+                .iter()
+                .any(|j| matches!(j.verdict, crate::detect::Verdict::Hit(_)));
+            let credit = if hit {
+                crate::syndication::credit(&html, &doc.paragraphs, Some(&fetched.url))
+            } else {
+                None
+            };
             // The body is done with: dropped here, not carried while the hits are recorded.
             (
                 crawl::Fetched {
@@ -94,10 +113,11 @@ pub(super) async fn process_page_as(ctx: &Ctx, fallback: Fallback, (key, cand): 
                 },
                 doc,
                 verdicts,
+                credit,
             )
         })
         .await;
-    let Some((fetched, doc, verdicts)) = judged else {
+    let Some((fetched, doc, verdicts, credit)) = judged else {
         tracing::error!("{}: extraction or detection crashed", cand.url);
         return true;
     };
@@ -109,6 +129,8 @@ pub(super) async fn process_page_as(ctx: &Ctx, fallback: Fallback, (key, cand): 
         doc: &doc,
         listed_title: cand.title.as_deref(),
         listed_published: cand.published,
+        found_via,
+        credit,
         verdicts: &verdicts,
     };
     // A page on a site no configured outlet owns, found by search, goes under an auto outlet.
@@ -131,7 +153,7 @@ pub(super) async fn process_page_as(ctx: &Ctx, fallback: Fallback, (key, cand): 
         (None, Some(auto)) => std::borrow::Cow::Owned(auto.to_outlet()),
         (None, None) => return true,
     };
-    let mut records = page.records(&outlet, &ctx.articles, ctx.lookback, now);
+    let mut records = page.records(&outlet, &ctx.articles, now);
     if records.is_empty() {
         tracing::debug!("{}: no placement", fetched.url);
     } else if let Some(auto) = &auto {

@@ -7,6 +7,7 @@ use super::pages::{self, Fallback};
 use super::summary::SourceFailure;
 use crate::canon;
 use crate::crawl::Candidate;
+use crate::store::FoundVia;
 use chrono::Utc;
 use futures_util::{StreamExt, stream};
 use std::collections::HashMap;
@@ -57,7 +58,7 @@ pub(super) async fn search_pass(ctx: &Ctx) {
         stream::iter(fresh)
             .map(|(key, cand)| {
                 let service_country = countries.get(&key).cloned().flatten();
-                pages::process_page_as(ctx, Fallback::Auto { service_country }, (key, cand))
+                pages::process_page_as(ctx, Fallback::Auto { service_country }, FoundVia::Search, (key, cand))
             })
             .buffer_unordered(PAGES_IN_FLIGHT)
             .collect::<Vec<bool>>()

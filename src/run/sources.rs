@@ -73,7 +73,7 @@ pub(super) async fn poll_source(ctx: &Ctx, outlet: usize, kind: SourceKind, url:
         Ok(Poll::Items(items)) => {
             tracing::debug!("{}: {url} lists {} candidates", o.id, items.candidates.len());
             note_success(&mut state, &items.fetched, "ok", now);
-            process_items(ctx, outlet, key, state, items).await
+            process_items(ctx, outlet, kind, key, state, items).await
         }
     }
 }
@@ -81,7 +81,14 @@ pub(super) async fn poll_source(ctx: &Ctx, outlet: usize, kind: SourceKind, url:
 /// Fetches and judges a changed source's new candidates, then saves the source's validators
 /// and hash, and its sitemap children's, only if every candidate is dealt with: until then a
 /// run killed half-way, or a page that failed for now, makes the next run poll it in full again.
-async fn process_items(ctx: &Ctx, outlet: usize, key: &str, mut state: SourceState, items: Items) -> Result<()> {
+async fn process_items(
+    ctx: &Ctx,
+    outlet: usize,
+    kind: SourceKind,
+    key: &str,
+    mut state: SourceState,
+    items: Items,
+) -> Result<()> {
     state.items_last_poll = items.candidates.len();
     state.children = items.children;
     let previous = Validators {
@@ -93,7 +100,7 @@ async fn process_items(ctx: &Ctx, outlet: usize, key: &str, mut state: SourceSta
 
     let fresh = pages::select_candidates(ctx, items.candidates)?;
     let outcomes: Vec<bool> = stream::iter(fresh)
-        .map(|c| pages::process_page(ctx, outlet, c))
+        .map(|c| pages::process_page(ctx, outlet, kind.into(), c))
         .buffer_unordered(PAGES_IN_FLIGHT_PER_OUTLET)
         .collect()
         .await;

@@ -38,18 +38,20 @@ impl fmt::Display for RunSummary {
             r.requests,
             secs
         )?;
-        if r.search_queries > 0 {
-            writeln!(f, "news search: {} queries", r.search_queries)?;
-        }
         let mut by_article: BTreeMap<&str, usize> = BTreeMap::new();
         for h in &self.new_hits {
             *by_article.entry(&h.article).or_default() += 1;
         }
         if by_article.is_empty() {
-            writeln!(f, "new hits: none")?;
+            writeln!(f, "new placements: none")?;
         } else {
             let parts: Vec<String> = by_article.iter().map(|(a, n)| format!("{a} {n}")).collect();
-            writeln!(f, "new hits: {} ({})", r.new_hits, parts.join(", "))?;
+            writeln!(
+                f,
+                "new: {} ({})",
+                crate::report::placements_on_outlets(&self.new_hits),
+                parts.join(", ")
+            )?;
             for h in &self.new_hits {
                 writeln!(
                     f,
@@ -68,6 +70,9 @@ impl fmt::Display for RunSummary {
             for s in &self.failures {
                 writeln!(f, "  {} ({}): {}", s.outlet, s.class, s.error)?;
             }
+        }
+        if r.search_queries > 0 {
+            writeln!(f, "news search: {} queries", r.search_queries)?;
         }
         Ok(())
     }
