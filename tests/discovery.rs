@@ -531,5 +531,23 @@ async fn add_records_a_hit_refuses_a_miss_and_force_records_it_as_the_teams_judg
     assert_eq!(team.len(), 1);
     assert_eq!(team[0].url, "http://www.islandpost.com/news/police-chiefs-meet");
     assert_eq!(team[0].country, "SG", "the auto outlet's country, as the team gave it");
+    assert_eq!(team[0].found_via, Some(pickup::store::FoundVia::Manual));
+    drop(store);
+    let export = pickup_cli(&f.path, &["export", "--format", "json"]).await;
+    let json: serde_json::Value = serde_json::from_slice(&export.stdout).unwrap();
+    let judgements: Vec<(&str, &str)> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["canonical_url"].as_str().unwrap(), r["judgement"].as_str().unwrap()))
+        .collect();
+    assert!(
+        judgements.contains(&("http://www.islandpost.com/news/police-chiefs-meet", "team")),
+        "{judgements:?}"
+    );
+    assert!(
+        judgements.contains(&("http://www.islandpost.com/opinion/taiwan-can-help", "pickup")),
+        "{judgements:?}"
+    );
     drop(f.dir);
 }

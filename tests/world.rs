@@ -78,11 +78,7 @@ async fn finds_exactly_the_placements_and_records_each_once() {
                 Kind::Excerpt
             ),
             ("island-times", "/news/2021/11/13/taiwan-cybercrime", Kind::Verbatim),
-            (
-                "islandpost-com",
-                "/opinion/2021/11/15/taiwan-can-help",
-                Kind::Verbatim
-            ),
+            ("islandpost-com", "/opinion/2021/11/15/taiwan-can-help", Kind::Verbatim),
             ("le-courrier", "/opinion/taiwan-cybercriminalite", Kind::Translation),
             (
                 "metro-daily",
