@@ -219,6 +219,7 @@ mod tests {
             found_via: Some("feed"),
             audience: None,
             date_note: None,
+            judgement: "pickup",
         }
     }
 
