@@ -13,7 +13,8 @@ struct Cli {
     /// Config file [default: config/pickup.toml]
     #[arg(long, global = true, env = "PICKUP_CONFIG")]
     config: Option<PathBuf>,
-    /// The store to use instead of the config's store.path (one per --shard job)
+    /// The store to use instead of the config's store.path (one per --shard job); export takes
+    /// it more than once and merges the stores by placement
     #[arg(long, global = true, value_name = "PATH")]
     store: Vec<PathBuf>,
     /// Print only errors
@@ -137,8 +138,9 @@ fn init_logging(quiet: bool, verbose: bool) {
 
 #[tokio::main]
 async fn tokio_main(cli: Cli) -> Result<(), Error> {
+    let merges_stores = matches!(cli.command, Command::Export { .. });
     let config = || {
-        let config = Config::load(
+        let mut config = Config::load(
             &cli.config
                 .clone()
                 .unwrap_or_else(|| PathBuf::from("config/pickup.toml")),
@@ -146,6 +148,12 @@ async fn tokio_main(cli: Cli) -> Result<(), Error> {
         // Bad rows of an outlets CSV: the other rows loaded, and the command goes on.
         for problem in &config.problems {
             tracing::error!("{problem}");
+        }
+        match cli.store.as_slice() {
+            [] => {}
+            [one] => config.store.path = one.clone(),
+            [_, _, ..] if merges_stores => {}
+            [..] => return Err(Error::Usage("--store: this command takes one store".into())),
         }
         Ok::<_, Error>(config)
     };
@@ -164,6 +172,7 @@ async fn tokio_main(cli: Cli) -> Result<(), Error> {
                 article,
                 since,
                 output,
+                stores: cli.store.clone(),
             },
         ),
         Command::Check {

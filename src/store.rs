@@ -502,6 +502,27 @@ impl crate::crawl::robots::RobotsCache for Store {
     }
 }
 
+/// Every placement in several stores (one per `--shard` job), merged by placement key as one
+/// store would have merged them ([`hit_key`], the same better-verdict rule as
+/// [`Store::record_hit`]), ordered by article then page key. Stores are opened one at a time.
+///
+/// # Errors
+/// The first store that cannot be opened or read ([`StoreError`] naming its path).
+pub fn merged_hits(paths: &[PathBuf]) -> Result<Vec<HitRecord>, StoreError> {
+    let mut merged: std::collections::BTreeMap<Vec<u8>, HitRecord> = std::collections::BTreeMap::new();
+    for path in paths {
+        for hit in Store::open(path)?.hits()? {
+            let key = hit_key(&hit.article, &hit.canonical_url);
+            let kept = match merged.remove(&key) {
+                Some(old) => merge(old, &hit),
+                None => hit,
+            };
+            merged.insert(key, kept);
+        }
+    }
+    Ok(merged.into_values().collect())
+}
+
 /// The key a placement is stored under: the article id, a NUL, and the page key of its
 /// canonical URL ([`canon::page_key`]: no scheme, no `www.`, no tracking parameters, no AMP or
 /// print suffix), so every URL one page goes by is one placement and two pages are two.

@@ -321,6 +321,11 @@ async fn the_export_is_exactly_the_expected_placements() {
         summary.to_string().lines().nth(1),
         Some("new: 12 placements on 10 outlets (cybercrime-2021 12)")
     );
+    let status = pickup::status::render(&f.config, &store).unwrap();
+    assert!(
+        status.contains("11 new placements. 11 placements on 9 outlets recorded in all"),
+        "{status}"
+    );
     // The AMP view fetched under a URL of its own is a variant of its page, not a placement.
     let hh = hits
         .iter()
@@ -352,4 +357,43 @@ async fn the_export_is_exactly_the_expected_placements() {
         html.contains("est. reach <b>2,840,000</b> monthly readers (audience known for 3 of 10 outlets; reach counts each outlet once per article"),
         "Capital Tribune's two placements count its readers once: {html}"
     );
+}
+
+/// `--shard 1/2` and `--shard 2/2`, each into its own store, merged as `export --store A
+/// --store B` merges them, give exactly the placements one whole run gives.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_shards_merged_give_exactly_the_records_of_one_run() {
+    let f = world(|c| c).await;
+    let whole = f.config.store.path.clone();
+    let stores: Vec<_> = (1..=2).map(|i| whole.with_extension(format!("shard{i}"))).collect();
+    {
+        let store = Store::open(&whole).unwrap();
+        pickup::run::run(&f.config, &store).await.unwrap();
+    }
+    for (i, path) in stores.iter().enumerate() {
+        let mut config = f.config.clone();
+        config.store.path = path.clone();
+        let store = Store::open(path).unwrap();
+        let options = pickup::run::RunOptions {
+            shard: Some(format!("{}/2", i + 1).parse().unwrap()),
+        };
+        let summary = pickup::run::run_with(&config, &store, std::sync::Arc::new(pickup::run::Silent), &options)
+            .await
+            .unwrap();
+        assert!(summary.record.sources_polled > 0, "shard {} polls some outlets", i + 1);
+    }
+    let comparable = |hits: Vec<HitRecord>| -> Vec<String> {
+        hits.into_iter()
+            .map(|h| {
+                format!(
+                    "{} {} {} {:?} {} {:?}",
+                    h.article, h.outlet, h.canonical_url, h.kind, h.url, h.published
+                )
+            })
+            .collect()
+    };
+    let one = comparable(pickup::store::merged_hits(std::slice::from_ref(&whole)).unwrap());
+    let merged = comparable(pickup::store::merged_hits(&stores).unwrap());
+    assert!(!one.is_empty());
+    assert_eq!(merged, one);
 }

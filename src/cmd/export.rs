@@ -4,7 +4,6 @@ use super::output::write_to;
 use crate::config::Config;
 use crate::error::Error;
 use crate::report;
-use crate::store::Store;
 use chrono::NaiveDate;
 use std::path::PathBuf;
 
@@ -29,6 +28,8 @@ pub struct ExportArgs {
     pub since: Option<NaiveDate>,
     /// Write here instead of standard output.
     pub output: Option<PathBuf>,
+    /// The stores to read and merge by placement (one per `--shard` job); empty: the config's.
+    pub stores: Vec<PathBuf>,
 }
 
 /// Writes the export.
@@ -39,12 +40,15 @@ pub fn export(config: &Config, args: &ExportArgs) -> Result<(), Error> {
     if let Some(id) = &args.article {
         super::tracked(config, id)?;
     }
-    let store = Store::open(&config.store.path)?;
+    let stores = match args.stores.as_slice() {
+        [] => std::slice::from_ref(&config.store.path),
+        some => some,
+    };
     let filter = report::Filter {
         article: args.article.clone(),
         since: args.since,
     };
-    let records = report::records(&store.hits()?, &filter);
+    let records = report::records(&crate::store::merged_hits(stores)?, &filter);
     let mut buf = Vec::new();
     match args.format {
         Format::Json => report::json::write(&mut buf, &records),
