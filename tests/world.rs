@@ -323,7 +323,7 @@ async fn the_export_is_exactly_the_expected_placements() {
     );
     let status = pickup::status::render(&f.config, &store).unwrap();
     assert!(
-        status.contains("11 new placements. 11 placements on 9 outlets recorded in all"),
+        status.contains("12 new placements. 12 placements on 10 outlets recorded in all"),
         "{status}"
     );
     // The AMP view fetched under a URL of its own is a variant of its page, not a placement.
