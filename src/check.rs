@@ -132,21 +132,21 @@ pub fn recording_outlet<'a>(config: &Config, target: Option<&'a Url>) -> Result<
     Ok((owner, url))
 }
 
-/// Judges one page; with `record`, stores its hits under the outlet that serves its URL.
+/// Judges one page; given the open `record` store, stores its hits under the outlet that serves
+/// its URL. (The caller opens the store before fetching, so a run holding it is found first.)
 pub fn check(
     config: &Config,
     articles: &[crate::config::Article],
     url: Option<&Url>,
     html: &str,
-    record: bool,
+    record: Option<&crate::store::Store>,
 ) -> Result<(Report, Vec<crate::store::HitRecord>)> {
     let detector = Detector::new(articles);
     let doc = extract::extract(html, url);
     let verdicts = detector.judge(&doc);
     let mut recorded = Vec::new();
-    if record {
+    if let Some(store) = record {
         let (owner, url) = recording_outlet(config, url)?;
-        let store = crate::store::Store::open(&config.store.path)?;
         let page = crate::placement::JudgedPage {
             url,
             listed_as: None,

@@ -55,6 +55,22 @@ pub struct Config {
     /// Problems that did not stop the config from loading: bad rows of an outlets CSV (the
     /// other rows load). Commands show them; the run goes on without those rows.
     pub problems: Vec<ConfigError>,
+    /// Where news of new placements goes (`[alerts]`); none by default.
+    pub alerts: AlertsConfig,
+}
+
+/// `[alerts]`: each channel set gets every new placement once, as a JSON array of export
+/// records (see [`crate::alerts`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AlertsConfig {
+    /// A shell command (`sh -c`), given the records on standard input.
+    pub command: Option<String>,
+    /// An http(s) URL the records are POSTed to.
+    pub webhook: Option<Url>,
+    /// An address mailed through the local `sendmail -t`.
+    pub email: Option<String>,
+    /// How long one delivery may take before it counts as failed.
+    pub timeout: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -91,6 +107,9 @@ pub struct CrawlConfig {
     pub host_budget: Duration,
     /// Longest a cached robots.txt is trusted.
     pub robots_max_age: Duration,
+    /// Origins besides the outlets' own that may be at private or loopback addresses (a feed
+    /// relay on the local network). Only their scheme, host and port count.
+    pub private_origins: Vec<Url>,
 }
 
 impl Default for CrawlConfig {
@@ -112,6 +131,7 @@ impl Default for CrawlConfig {
             max_redirects: 10,
             host_budget: Duration::from_secs(600),
             robots_max_age: Duration::from_secs(24 * 3600),
+            private_origins: Vec::new(),
         }
     }
 }
@@ -229,6 +249,16 @@ struct RawConfig {
     outlet_files: Vec<Spanned<String>>,
     #[serde(default)]
     discovery: Option<Spanned<RawDiscovery>>,
+    alerts: Option<Spanned<RawAlerts>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawAlerts {
+    command: Option<Spanned<String>>,
+    webhook: Option<Spanned<String>>,
+    email: Option<Spanned<String>>,
+    timeout_secs: Option<Spanned<f64>>,
 }
 
 #[derive(Deserialize)]
@@ -254,15 +284,17 @@ struct RawCrawl {
     timeout_secs: Option<Spanned<f64>>,
     connect_timeout_secs: Option<Spanned<f64>>,
     max_page_bytes: Option<Spanned<u64>>,
-    lookback_days: Option<u32>,
+    lookback_days: Option<Spanned<u32>>,
     respect_robots: Option<bool>,
     proxy: Option<Spanned<String>>,
-    retries: Option<u32>,
-    retry_base_ms: Option<u64>,
-    max_retry_after_secs: Option<u64>,
-    max_redirects: Option<usize>,
+    retries: Option<Spanned<u32>>,
+    retry_base_ms: Option<Spanned<u64>>,
+    max_retry_after_secs: Option<Spanned<u64>>,
+    max_redirects: Option<Spanned<usize>>,
     host_budget_secs: Option<Spanned<f64>>,
-    robots_max_age_hours: Option<u64>,
+    robots_max_age_hours: Option<Spanned<u64>>,
+    #[serde(default)]
+    private_origins: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -302,7 +334,7 @@ struct RawOutlet {
     sitemaps: Vec<Spanned<String>>,
     #[serde(default)]
     listings: Vec<Spanned<String>>,
-    audience: Option<u64>,
+    audience: Option<Spanned<u64>>,
 }
 
 // ---------------------------------------------------------------------------
@@ -340,9 +372,58 @@ impl Source<'_> {
         toml::from_str(self.text).map_err(|e| ConfigError {
             file: self.path.to_path_buf(),
             line: e.span().map(|s| self.line_of(s.start)),
-            field: String::new(),
+            field: e.span().map(|s| self.field_at(s.start)).unwrap_or_default(),
             message: e.message().trim().to_string(),
         })
+    }
+
+    /// The dotted field a byte offset falls in, read from the text itself, for errors the TOML
+    /// parser reports only by position (a value of the wrong type, an integer out of its type's
+    /// range): the `key =` on that line or the nearest one above it, under the nearest table
+    /// header above, with the index of an array of tables (`outlets[2].audience`).
+    fn field_at(&self, offset: usize) -> String {
+        let before = &self.text[..offset.min(self.text.len())];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let line_end = self.text[line_start..]
+            .find('\n')
+            .map_or(self.text.len(), |i| line_start + i);
+        let mut lines = self.text[..line_end].lines().rev();
+        let mut key = None;
+        let mut header = None;
+        let mut headers_above = Vec::new();
+        for line in lines.by_ref() {
+            let t = line.trim();
+            if t.starts_with('[') {
+                header = Some(t.to_string());
+                break;
+            }
+            if key.is_none()
+                && let Some((k, _)) = t.split_once('=')
+                && !t.starts_with('#')
+            {
+                key = Some(k.trim().trim_matches('"').to_string());
+            }
+        }
+        for line in lines {
+            let t = line.trim();
+            if t.starts_with("[[") {
+                headers_above.push(t.to_string());
+            }
+        }
+        let section = match header {
+            None => String::new(),
+            Some(h) if h.starts_with("[[") => {
+                let name = h.trim_matches(|c| c == '[' || c == ']').trim().to_string();
+                let index = headers_above.iter().filter(|o| **o == h).count();
+                format!("{name}[{index}]")
+            }
+            Some(h) => h.trim_matches(|c| c == '[' || c == ']').trim().to_string(),
+        };
+        match (section.is_empty(), key) {
+            (_, None) => section,
+            (true, Some(k)) => k,
+            (false, Some(k)) => format!("{section}.{k}"),
+        }
     }
 }
 
@@ -365,11 +446,24 @@ impl Config {
     /// Validates config text as if read from `path` (relative paths resolve against its folder).
     pub fn from_str(text: &str, path: &Path) -> Result<Config, ConfigError> {
         let src = Source { path, text };
+        if text
+            .lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+        {
+            return Err(ConfigError {
+                file: path.to_path_buf(),
+                line: None,
+                field: String::new(),
+                message: "the config is empty: it needs [[articles]] to look for and [[outlets]] to poll \
+                          (config/pickup.toml is a commented example; README's Configuration lists every key)"
+                    .into(),
+            });
+        }
         let raw: RawConfig = src.parse()?;
 
         let store = match &raw.store {
             Some(s) => StoreConfig {
-                path: src.dir().join(s.get_ref().path.get_ref()),
+                path: store_path(&src, &s.get_ref().path)?,
             },
             None => StoreConfig {
                 path: src.dir().join("../data/pickup.sled"),
@@ -445,6 +539,7 @@ impl Config {
         let pitched = pitch_lists(&src, &raw.articles, &articles, &outlet_ids, csv_pitches)?;
         let discovery = discovery_config(&src, raw.discovery.as_ref())?;
 
+        let alerts = alerts_config(&src, raw.alerts.as_ref().map(|a| a.get_ref()))?;
         Ok(Config {
             path: path.to_path_buf(),
             store,
@@ -454,12 +549,40 @@ impl Config {
             discovery,
             pitched,
             problems,
+            alerts,
         })
     }
 
     /// The ids of the outlets `article` was pitched to (empty when none is listed).
     pub fn pitched(&self, article: &str) -> &[String] {
         self.pitched.get(article).map_or(&[], Vec::as_slice)
+    }
+
+    /// For `pickup run`: a config with nothing to look for, or nowhere to look, is a mistake
+    /// (a run would poll nothing and exit 0 in silence).
+    ///
+    /// # Errors
+    /// A [`ConfigError`] naming the missing table, with a hint.
+    pub fn require_work(&self) -> Result<(), ConfigError> {
+        let missing = |field: &str, message: &str| ConfigError {
+            file: self.path.clone(),
+            line: None,
+            field: field.into(),
+            message: message.into(),
+        };
+        if self.articles.is_empty() {
+            return Err(missing(
+                "articles",
+                "no [[articles]]: nothing to look for; add the op-ed to track (README, Configuration)",
+            ));
+        }
+        if self.outlets.is_empty() {
+            return Err(missing(
+                "outlets",
+                "no [[outlets]] (nor outlet_files): nothing to poll; add an outlet with a feed, sitemap or listing page (README, Configuration)",
+            ));
+        }
+        Ok(())
     }
 
     /// The tracked article with this id.
@@ -476,52 +599,129 @@ impl Config {
     }
 }
 
-fn secs(src: &Source, v: &Option<Spanned<f64>>, field: &str, default: Duration) -> Result<Duration, ConfigError> {
-    match v {
-        None => Ok(default),
-        Some(s) if *s.get_ref() > 0.0 && s.get_ref().is_finite() => Ok(Duration::from_secs_f64(*s.get_ref())),
-        Some(s) => src.err(
-            s.span(),
-            format!("crawl.{field}"),
-            "must be a number of seconds above 0",
-        ),
+/// The range each number in the config may take, checked at load. A value outside its range is
+/// a config error (exit 2) naming the file, line and field; README's Configuration table shows
+/// the same ranges. The bounds keep every derived quantity representable (governor's rate
+/// limiter needs a period under about 584 years; dates must stay within chrono's range) and
+/// reject values that can only be typing mistakes.
+pub mod limits {
+    use std::ops::RangeInclusive;
+
+    /// One request per 1000 s at the slowest; 1000 a second at most (a politeness cap).
+    pub const PER_HOST_RPS: RangeInclusive<f64> = 0.001..=1000.0;
+    pub const PER_HOST_BURST: RangeInclusive<u32> = 1..=1000;
+    pub const MAX_CONCURRENCY: RangeInclusive<usize> = 1..=1024;
+    /// Seconds: from 10 ms (tests on 127.0.0.1) to an hour.
+    pub const TIMEOUT_SECS: RangeInclusive<f64> = 0.01..=3600.0;
+    pub const CONNECT_TIMEOUT_SECS: RangeInclusive<f64> = 0.01..=3600.0;
+    /// 1 KiB to 1 GiB.
+    pub const MAX_PAGE_BYTES: RangeInclusive<u64> = 1024..=1 << 30;
+    /// Up to 100 years: far enough back for any archive, and within chrono's dates.
+    pub const LOOKBACK_DAYS: RangeInclusive<u32> = 0..=36_500;
+    pub const RETRIES: RangeInclusive<u32> = 0..=10;
+    /// Up to a minute; ten doublings of it stay within a day.
+    pub const RETRY_BASE_MS: RangeInclusive<u64> = 0..=60_000;
+    /// Up to a day.
+    pub const MAX_RETRY_AFTER_SECS: RangeInclusive<u64> = 0..=86_400;
+    pub const MAX_REDIRECTS: RangeInclusive<usize> = 0..=50;
+    /// 10 ms to a day.
+    pub const HOST_BUDGET_SECS: RangeInclusive<f64> = 0.01..=86_400.0;
+    /// Up to a year.
+    pub const ROBOTS_MAX_AGE_HOURS: RangeInclusive<u64> = 0..=8_760;
+    /// Monthly readers: up to ten billion (more than the world's population).
+    pub const AUDIENCE: RangeInclusive<u64> = 0..=10_000_000_000;
+    /// One alert delivery: a second to ten minutes.
+    pub const ALERT_TIMEOUT_SECS: RangeInclusive<f64> = 1.0..=600.0;
+}
+
+/// A number checked against its documented range (NaN is outside every range).
+fn in_range<T>(src: &Source, v: &Spanned<T>, field: &str, range: &std::ops::RangeInclusive<T>) -> Result<T, ConfigError>
+where
+    T: PartialOrd + Copy + fmt::Display,
+{
+    let x = *v.get_ref();
+    if range.contains(&x) {
+        Ok(x)
+    } else {
+        src.err(
+            v.span(),
+            field,
+            format!(
+                "{x} is out of range: it must be from {} to {}",
+                range.start(),
+                range.end()
+            ),
+        )
     }
 }
 
+/// An optional number: its default when absent, else checked against its range.
+fn ranged<T>(
+    src: &Source,
+    v: &Option<Spanned<T>>,
+    field: &str,
+    range: &std::ops::RangeInclusive<T>,
+    default: T,
+) -> Result<T, ConfigError>
+where
+    T: PartialOrd + Copy + fmt::Display,
+{
+    v.as_ref().map_or(Ok(default), |v| in_range(src, v, field, range))
+}
+
+fn secs(
+    src: &Source,
+    v: &Option<Spanned<f64>>,
+    field: &str,
+    range: &std::ops::RangeInclusive<f64>,
+    default: Duration,
+) -> Result<Duration, ConfigError> {
+    ranged(src, v, &format!("crawl.{field}"), range, default.as_secs_f64()).map(Duration::from_secs_f64)
+}
+
 fn crawl_config(src: &Source, raw: Option<&RawCrawl>) -> Result<CrawlConfig, ConfigError> {
+    use limits::*;
     let d = CrawlConfig::default();
     let empty = RawCrawl::default();
     let raw = raw.unwrap_or(&empty);
-    let per_host_rps = match &raw.per_host_rps {
-        None => d.per_host_rps,
-        Some(s) if *s.get_ref() > 0.0 && s.get_ref().is_finite() => *s.get_ref(),
-        Some(s) => {
-            return src.err(
-                s.span(),
-                "crawl.per_host_rps",
-                "must be above 0 (requests per second to one host)",
-            );
-        }
-    };
-    let per_host_burst = match &raw.per_host_burst {
-        None => d.per_host_burst,
-        Some(s) => match NonZeroU32::new(*s.get_ref()) {
-            Some(n) => n,
-            None => return src.err(s.span(), "crawl.per_host_burst", "must be at least 1"),
-        },
-    };
-    let max_concurrency = match &raw.max_concurrency {
-        None => d.max_concurrency,
-        Some(s) if *s.get_ref() > 0 => *s.get_ref(),
-        Some(s) => return src.err(s.span(), "crawl.max_concurrency", "must be at least 1"),
-    };
-    let max_page_bytes = match &raw.max_page_bytes {
-        None => d.max_page_bytes,
-        Some(s) if *s.get_ref() >= 1024 => *s.get_ref(),
-        Some(s) => return src.err(s.span(), "crawl.max_page_bytes", "must be at least 1024"),
-    };
+    let per_host_rps = ranged(
+        src,
+        &raw.per_host_rps,
+        "crawl.per_host_rps",
+        &PER_HOST_RPS,
+        d.per_host_rps,
+    )?;
+    let burst = ranged(
+        src,
+        &raw.per_host_burst,
+        "crawl.per_host_burst",
+        &PER_HOST_BURST,
+        d.per_host_burst.get(),
+    )?;
+    let per_host_burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
+    let max_concurrency = ranged(
+        src,
+        &raw.max_concurrency,
+        "crawl.max_concurrency",
+        &MAX_CONCURRENCY,
+        d.max_concurrency,
+    )?;
+    let max_page_bytes = ranged(
+        src,
+        &raw.max_page_bytes,
+        "crawl.max_page_bytes",
+        &MAX_PAGE_BYTES,
+        d.max_page_bytes,
+    )?;
     let user_agent = match &raw.user_agent {
         None => d.user_agent,
+        Some(s) if s.get_ref().chars().any(char::is_control) => {
+            return src.err(
+                s.span(),
+                "crawl.user_agent",
+                "must be one line of text: it holds a newline or another control character, which an HTTP header cannot carry",
+            );
+        }
         Some(s) if !s.get_ref().trim().is_empty() => s.get_ref().trim().to_string(),
         Some(s) => return src.err(s.span(), "crawl.user_agent", "must not be empty"),
     };
@@ -534,29 +734,158 @@ fn crawl_config(src: &Source, raw: Option<&RawCrawl>) -> Result<CrawlConfig, Con
         per_host_rps,
         per_host_burst,
         max_concurrency,
-        timeout: secs(src, &raw.timeout_secs, "timeout_secs", d.timeout)?,
+        timeout: secs(src, &raw.timeout_secs, "timeout_secs", &TIMEOUT_SECS, d.timeout)?,
         connect_timeout: secs(
             src,
             &raw.connect_timeout_secs,
             "connect_timeout_secs",
+            &CONNECT_TIMEOUT_SECS,
             d.connect_timeout,
         )?,
         max_page_bytes,
-        lookback_days: raw.lookback_days.unwrap_or(d.lookback_days),
+        lookback_days: ranged(
+            src,
+            &raw.lookback_days,
+            "crawl.lookback_days",
+            &LOOKBACK_DAYS,
+            d.lookback_days,
+        )?,
         respect_robots: raw.respect_robots.unwrap_or(d.respect_robots),
         proxy,
-        retries: raw.retries.unwrap_or(d.retries),
-        retry_base: raw.retry_base_ms.map(Duration::from_millis).unwrap_or(d.retry_base),
-        max_retry_after: raw
-            .max_retry_after_secs
-            .map(Duration::from_secs)
-            .unwrap_or(d.max_retry_after),
-        max_redirects: raw.max_redirects.unwrap_or(d.max_redirects),
-        host_budget: secs(src, &raw.host_budget_secs, "host_budget_secs", d.host_budget)?,
-        robots_max_age: raw
-            .robots_max_age_hours
-            .map(|h| Duration::from_secs(h * 3600))
-            .unwrap_or(d.robots_max_age),
+        retries: ranged(src, &raw.retries, "crawl.retries", &RETRIES, d.retries)?,
+        retry_base: Duration::from_millis(ranged(
+            src,
+            &raw.retry_base_ms,
+            "crawl.retry_base_ms",
+            &RETRY_BASE_MS,
+            d.retry_base.as_millis() as u64,
+        )?),
+        max_retry_after: Duration::from_secs(ranged(
+            src,
+            &raw.max_retry_after_secs,
+            "crawl.max_retry_after_secs",
+            &MAX_RETRY_AFTER_SECS,
+            d.max_retry_after.as_secs(),
+        )?),
+        max_redirects: ranged(
+            src,
+            &raw.max_redirects,
+            "crawl.max_redirects",
+            &MAX_REDIRECTS,
+            d.max_redirects,
+        )?,
+        host_budget: secs(
+            src,
+            &raw.host_budget_secs,
+            "host_budget_secs",
+            &HOST_BUDGET_SECS,
+            d.host_budget,
+        )?,
+        robots_max_age: Duration::from_secs(
+            3600 * ranged(
+                src,
+                &raw.robots_max_age_hours,
+                "crawl.robots_max_age_hours",
+                &ROBOTS_MAX_AGE_HOURS,
+                d.robots_max_age.as_secs() / 3600,
+            )?,
+        ),
+        private_origins: raw
+            .private_origins
+            .iter()
+            .enumerate()
+            .map(|(i, s)| parse_url(src, s, &format!("crawl.private_origins[{i}]")))
+            .collect::<Result<_, _>>()?,
+    })
+}
+
+/// `store.path`, resolved against the config's folder. It must name a folder pickup can write:
+/// not empty (that would be the config's own folder), not a file, and inside a folder that
+/// exists and takes new files (probed by creating and removing a temporary file, the only test
+/// that holds for every user, root included, and every file system).
+fn store_path(src: &Source, s: &Spanned<String>) -> Result<PathBuf, ConfigError> {
+    let field = "store.path";
+    if s.get_ref().trim().is_empty() {
+        return src.err(
+            s.span(),
+            field,
+            "must not be empty: name the store's folder, such as \"../data/pickup.sled\"",
+        );
+    }
+    if s.get_ref().chars().any(char::is_control) {
+        return src.err(s.span(), field, "holds a newline or another control character");
+    }
+    let path = src.dir().join(s.get_ref());
+    if path.exists() && !path.is_dir() {
+        return src.err(
+            s.span(),
+            field,
+            format!("{} is a file, not a store folder", path.display()),
+        );
+    }
+    // The folder itself when it exists, else the nearest folder above it that does.
+    let existing = path.ancestors().find(|p| p.as_os_str().is_empty() || p.exists());
+    let probe_dir = match existing {
+        Some(p) if p.as_os_str().is_empty() => Path::new("."),
+        Some(p) => p,
+        None => Path::new("."),
+    };
+    if !probe_dir.is_dir() {
+        return src.err(
+            s.span(),
+            field,
+            format!(
+                "{} is a file, so {} cannot be made",
+                probe_dir.display(),
+                path.display()
+            ),
+        );
+    }
+    if let Err(e) = tempfile::tempfile_in(probe_dir) {
+        return src.err(s.span(), field, format!("cannot write in {}: {e}", probe_dir.display()));
+    }
+    Ok(path)
+}
+
+/// How long one alert delivery may take by default.
+const ALERT_TIMEOUT: Duration = Duration::from_secs(30);
+
+fn alerts_config(src: &Source, raw: Option<&RawAlerts>) -> Result<AlertsConfig, ConfigError> {
+    let empty = RawAlerts::default();
+    let raw = raw.unwrap_or(&empty);
+    let command = raw
+        .command
+        .as_ref()
+        .map(|c| non_empty(src, c, "alerts.command"))
+        .transpose()?;
+    let webhook = raw
+        .webhook
+        .as_ref()
+        .map(|w| parse_url(src, w, "alerts.webhook"))
+        .transpose()?;
+    let email = match &raw.email {
+        None => None,
+        Some(e) => {
+            let v = e.get_ref().trim();
+            let one_address = v.contains('@') && !v.chars().any(|c| c.is_whitespace() || c.is_control() || c == ',');
+            if !one_address {
+                return src.err(e.span(), "alerts.email", format!("{v:?} is not one e-mail address"));
+            }
+            Some(v.to_string())
+        }
+    };
+    let timeout = ranged(
+        src,
+        &raw.timeout_secs,
+        "alerts.timeout_secs",
+        &limits::ALERT_TIMEOUT_SECS,
+        ALERT_TIMEOUT.as_secs_f64(),
+    )?;
+    Ok(AlertsConfig {
+        command,
+        webhook,
+        email,
+        timeout: Duration::from_secs_f64(timeout),
     })
 }
 
@@ -678,7 +1007,11 @@ fn outlet(src: &Source, i: usize, o: &RawOutlet) -> Result<Outlet, ConfigError> 
         feeds: urls(&o.feeds, "feeds")?,
         sitemaps: urls(&o.sitemaps, "sitemaps")?,
         listings: urls(&o.listings, "listings")?,
-        audience: o.audience,
+        audience: o
+            .audience
+            .as_ref()
+            .map(|a| in_range(src, a, &f("audience"), &limits::AUDIENCE))
+            .transpose()?,
     };
     if outlet.country.is_empty() {
         outlet.country = derived_country(&outlet);

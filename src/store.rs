@@ -31,8 +31,32 @@ pub enum StoreError {
         to: PathBuf,
         source: std::io::Error,
     },
-    #[error("store {}: damaged record under {key:?}: {reason}", .path.display())]
+    #[error("store {}: damaged record under {key:?}: {reason}; run `pickup db check` for how to recover", .path.display())]
     Corrupt { path: PathBuf, key: String, reason: String },
+    /// The store as a whole is damaged (see [`crate::store_guard`]).
+    #[error("the store {} is damaged: {reason}; run `pickup db check` for how to recover", .path.display())]
+    Damaged { path: PathBuf, reason: String },
+    /// A file of the store other than sled's own (the record-count witness, a dump).
+    #[error("{}: {source}", .path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+impl StoreError {
+    /// A storage-engine error on the store at `path`: [`StoreError::Damaged`] when the engine
+    /// found corrupted data (so the message leads to `pickup db check`), else
+    /// [`StoreError::Sled`] (a full disk, a read-only file system, …), naming the path either way.
+    pub fn from_engine(path: &Path, source: sled::Error) -> StoreError {
+        match source {
+            sled::Error::Corruption { .. } => StoreError::Damaged {
+                path: path.to_path_buf(),
+                reason: source.to_string(),
+            },
+            source => StoreError::Sled {
+                path: path.to_path_buf(),
+                source,
+            },
+        }
+    }
 }
 
 /// How the page of a placement was found (DESIGN.md, export field `found_via`).
@@ -184,6 +208,9 @@ pub struct RunRecord {
     /// Queries asked of news search services (`[discovery] search`).
     #[serde(default)]
     pub search_queries: usize,
+    /// Stopped by SIGTERM or Ctrl-C before every source was done.
+    #[serde(default)]
+    pub interrupted: bool,
 }
 
 /// A handle on the open store. Cheap to clone; clones share one sled database.
@@ -272,10 +299,7 @@ impl Store {
     }
 
     fn sled_err(&self, source: sled::Error) -> StoreError {
-        StoreError::Sled {
-            path: self.path.clone(),
-            source,
-        }
+        StoreError::from_engine(&self.path, source)
     }
 
     fn get<T: DeserializeOwned>(&self, tree: &sled::Tree, key: &[u8]) -> Result<Option<T>, StoreError> {
@@ -485,6 +509,41 @@ impl Store {
         };
         self.flush()?;
         Ok(kept)
+    }
+
+    /// A tree of the store by name, for modules keeping their own records (alerts, marks).
+    pub(crate) fn tree(&self, name: &str) -> Result<sled::Tree, StoreError> {
+        self.db.open_tree(name).map_err(|e| self.sled_err(e))
+    }
+}
+
+/// Access for the modules that work on the store as a whole (its guard, dump and restore).
+impl Store {
+    /// The store's folder.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The sled database, every tree of it.
+    pub(crate) fn db(&self) -> &sled::Db {
+        &self.db
+    }
+
+    /// A storage-engine error, naming the store.
+    pub(crate) fn engine_error(&self, source: sled::Error) -> StoreError {
+        self.sled_err(source)
+    }
+
+    /// Every recorded hit with the key it is stored under (the placement's identity), in key
+    /// order: for alerts and export marks, which remember placements by key.
+    pub fn hit_entries(&self) -> Result<Vec<(Vec<u8>, HitRecord)>, StoreError> {
+        self.hits
+            .iter()
+            .map(|kv| {
+                let (k, v) = kv.map_err(|e| self.sled_err(e))?;
+                Ok((k.to_vec(), self.decode(&k, &v)?))
+            })
+            .collect()
     }
 }
 

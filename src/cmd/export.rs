@@ -28,9 +28,16 @@ pub struct ExportArgs {
     pub since: Option<NaiveDate>,
     /// Write here instead of standard output.
     pub output: Option<PathBuf>,
+    /// Only placements not exported with `mark` before.
+    pub new: bool,
+    /// Remember the placements exported now, for a later `new`.
+    pub mark: bool,
     /// The stores to read and merge by placement (one per `--shard` job); empty: the config's.
     pub stores: Vec<PathBuf>,
 }
+
+/// The store tree holding the keys of placements exported with `--mark`.
+pub const MARKS_TREE: &str = "exported";
 
 /// Writes the export.
 ///
@@ -48,7 +55,29 @@ pub fn export(config: &Config, args: &ExportArgs) -> Result<(), Error> {
         article: args.article.clone(),
         since: args.since,
     };
-    let records = report::records(&crate::store::merged_hits(stores)?, &filter);
+    // --new and --mark keep their marks in the one store read; several are merged read-only.
+    let (records, marking) = match stores {
+        [path] => {
+            let store = crate::store_guard::open_checked(path)?;
+            let marks = store.tree(MARKS_TREE)?;
+            let mut hits = Vec::new();
+            let mut keys = Vec::new();
+            for (key, hit) in store.hit_entries()? {
+                let marked = marks.contains_key(&key).map_err(|e| store.engine_error(e))?;
+                if filter.keeps(&hit) && !(args.new && marked) {
+                    keys.push(key);
+                    hits.push(hit);
+                }
+            }
+            (report::records(&hits, &filter), Some((store, marks, keys)))
+        }
+        _ if args.new || args.mark => {
+            return Err(Error::Usage(
+                "--new and --mark keep their marks in one store: give at most one --store".into(),
+            ));
+        }
+        _ => (report::records(&crate::store::merged_hits(stores)?, &filter), None),
+    };
     let mut buf = Vec::new();
     match args.format {
         Format::Json => report::json::write(&mut buf, &records),
@@ -56,5 +85,15 @@ pub fn export(config: &Config, args: &ExportArgs) -> Result<(), Error> {
         Format::Html => report::html::write(&mut buf, &records, &config.audiences()),
     }
     .map_err(|e| Error::Other(format!("cannot write export: {e}")))?;
-    write_to(args.output.as_deref(), &buf)
+    write_to(args.output.as_deref(), &buf)?;
+    if args.mark
+        && let Some((store, marks, keys)) = marking
+    {
+        // Marked only once written: an export that failed is not "seen".
+        for key in keys {
+            marks.insert(key, &[]).map_err(|e| store.engine_error(e))?;
+        }
+        store.flush()?;
+    }
+    Ok(())
 }

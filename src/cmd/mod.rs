@@ -4,6 +4,7 @@
 
 pub mod add;
 pub mod check;
+pub mod db;
 pub mod export;
 pub mod outlets;
 pub mod output;

@@ -8,13 +8,16 @@
 //! detection run on blocking threads.
 
 mod discovered;
+mod outage;
 mod pages;
 mod search;
 mod shard;
 mod sources;
+mod stop;
 mod summary;
 
 pub use shard::Shard;
+pub use stop::{GRACE, Stop};
 pub use summary::{RunSummary, SourceFailure};
 
 use crate::config::{Article, Config, Outlet};
@@ -84,6 +87,8 @@ pub(crate) struct Ctx {
     auto_outlets: bool,
     /// The run's User-Agent, whose product token robots.txt groups are matched against.
     user_agent: String,
+    /// Asked on SIGTERM or Ctrl-C: no new source or page is started once it is.
+    stop: Arc<Stop>,
 }
 
 impl Ctx {
@@ -113,6 +118,18 @@ pub async fn run_with(
     store: &Store,
     progress: Arc<dyn Progress>,
     options: &RunOptions,
+) -> Result<RunSummary> {
+    run_until(config, store, progress, options, Arc::new(Stop::default())).await
+}
+
+/// [`run_with`], stopping cleanly when `stop` is asked ([`stop`]): the summary then says
+/// `interrupted`, and sources not finished are left for the next run.
+pub async fn run_until(
+    config: &Config,
+    store: &Store,
+    progress: Arc<dyn Progress>,
+    options: &RunOptions,
+    stop: Arc<Stop>,
 ) -> Result<RunSummary> {
     let started = Utc::now();
     let articles = config.articles.clone();
@@ -145,6 +162,7 @@ pub async fn run_with(
         lookback,
         auto_outlets: config.discovery.auto_outlets,
         user_agent: config.crawl.user_agent.clone(),
+        stop: stop.clone(),
     });
     let polled: Vec<usize> = (0..config.outlets.len())
         .filter(|&i| options.shard.is_none_or(|s| s.contains(&config.outlets[i].id)))
@@ -153,18 +171,23 @@ pub async fn run_with(
         .start(polled.iter().map(|&i| config.outlets[i].sources().count()).sum());
 
     let outlets_in_flight = config.crawl.max_concurrency.max(1) * 2;
-    let polling = stream::iter(polled)
+    let outlets = stream::iter(polled)
         .map(|i| poll_outlet(ctx.clone(), i))
         .buffer_unordered(outlets_in_flight)
         .collect::<Vec<()>>();
     // Search waits seconds between queries (the services' rate rules): it runs beside polling.
-    // With --shard, only the first shard's job searches.
+    // With --shard, only the first shard's job searches; after a stop it starts nothing new.
     let search = async {
-        if options.shard.is_none_or(|s| s.is_first()) {
+        if options.shard.is_none_or(|s| s.is_first()) && !ctx.stop.asked() {
             search::search_pass(&ctx).await;
         }
     };
-    tokio::join!(polling, search);
+    // After a stop, work in flight gets its grace period; what is still running then is
+    // dropped (its sources keep their old state, so the next run redoes them).
+    let cut_short = tokio::select! {
+        _ = async { tokio::join!(outlets, search) } => false,
+        _ = stop.grace_over() => true,
+    };
 
     let tally = std::mem::take(&mut *ctx.tally());
     let mut record = tally.record;
@@ -173,14 +196,16 @@ pub async fn run_with(
     record.requests = fetcher.requests() + ctx.searcher.as_ref().map_or(0, |s| s.requests());
     record.search_queries = ctx.searcher.as_ref().map_or(0, |s| s.queries());
     record.new_hits = tally.new_hits.len();
+    record.interrupted = stop.asked();
+    if cut_short {
+        tracing::info!("requests still in flight after {:?} were dropped", stop.grace());
+    }
     store.save_run(&record)?;
     store.flush()?;
-    if record.sources_polled > 0 && record.sources_failed == record.sources_polled {
-        let example = tally.failures.first().map(|f| f.error.clone()).unwrap_or_default();
-        return Err(Error::NothingFetched {
-            sources: record.sources_polled,
-            example,
-        });
+    if !record.interrupted
+        && let Some(e) = outage::total_failure(config, store, &record, &tally.failures, Utc::now())?
+    {
+        return Err(e);
     }
     Ok(RunSummary {
         record,
@@ -198,6 +223,9 @@ async fn poll_outlet(ctx: Arc<Ctx>, index: usize) {
         outlet.sources().map(|(k, u)| (k, u.clone())).collect()
     };
     for (kind, url) in &sources {
+        if ctx.stop.asked() {
+            break;
+        }
         if let Err(e) = sources::poll_source(&ctx, index, *kind, url).await {
             tracing::error!("{}: {e}", outlet.id);
         }

@@ -100,7 +100,10 @@ async fn process_items(
 
     let fresh = pages::select_candidates(ctx, items.candidates)?;
     let outcomes: Vec<bool> = stream::iter(fresh)
-        .map(|c| pages::process_page(ctx, outlet, kind.into(), c))
+        .map(|c| async move {
+            // Once a stop is asked no new page starts; the source stays unfinished.
+            !ctx.stop.asked() && pages::process_page(ctx, outlet, kind.into(), c).await
+        })
         .buffer_unordered(PAGES_IN_FLIGHT_PER_OUTLET)
         .collect()
         .await;

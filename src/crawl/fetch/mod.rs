@@ -190,7 +190,7 @@ impl Fetcher {
 
     /// Everything decided before a request: scheme and literal address, host budget, robots.txt.
     async fn check(&self, url: &Url, purpose: Purpose) -> Result<(), FetchError> {
-        match address::check_url(url, &self.inner.policy) {
+        match address::check_target(url, &self.inner.policy).await {
             Ok(()) => {}
             Err(Refusal::Scheme) => return Err(FetchError::Scheme { url: url.clone() }),
             Err(Refusal::Address(reason)) => {
