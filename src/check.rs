@@ -140,7 +140,7 @@ pub fn recording_outlet<'a>(config: &Config, target: Option<&'a Url>) -> Result<
         .owner(url)
         .ok_or_else(|| {
             Error::Usage(format!(
-                "--record: no outlet in {} serves {url}; add it first",
+                "--record: no outlet in {} serves {url}; `pickup add {url}` records it under an auto outlet",
                 config.path.display()
             ))
         })?;

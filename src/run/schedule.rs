@@ -150,10 +150,9 @@ pub fn boost_until(config: &Config, hits: &[HitRecord], now: DateTime<Utc>) -> O
         .articles
         .iter()
         .map(|a| a.published.and_time(chrono::NaiveTime::MIN).and_utc());
-    let from_pitches = hits.iter().filter_map(|h| {
-        let article = config.articles.iter().find(|a| a.id == h.article)?;
-        article.pitched.contains(&h.outlet).then_some(h.first_seen)
-    });
+    let from_pitches = hits
+        .iter()
+        .filter_map(|h| config.pitched(&h.article).contains(&h.outlet).then_some(h.first_seen));
     from_articles
         .chain(from_pitches)
         .filter(|start| *start <= now)

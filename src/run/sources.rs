@@ -133,7 +133,7 @@ async fn process_items(
     ctx.store.save_source(key, &state)?;
     state.last_polled = polled;
 
-    let fresh = pages::select_candidates(ctx, outlet, items.candidates)?;
+    let fresh = pages::select_candidates(ctx, Some(outlet), items.candidates)?;
     if !fresh.is_empty() {
         state.last_new = Some(ctx.now);
     }
