@@ -449,7 +449,8 @@ async fn a_source_not_yet_due_is_skipped_and_run_all_polls_it() {
     assert_eq!(early.record.sources_polled, 1);
     assert_eq!(early.record.sources_failed, 1);
     assert_eq!(early.record.sources_not_due, sources - 1);
-    let log = f.web.log();
+    // News search is not a source and keeps its own pace; of the sources, only the dead feed.
+    let log: Vec<_> = f.web.log().into_iter().filter(|r| r.host != "gdelt").collect();
     assert!(log.len() == 1 && log[0].status == 404, "only the dead feed: {log:#?}");
 
     // `run --all` polls every source at the same moment.
