@@ -21,7 +21,10 @@ pub struct Report {
     pub amp_url: Option<String>,
     pub title: Option<String>,
     pub byline: Option<String>,
+    /// RFC 3339 in the page's own offset.
     pub published: Option<String>,
+    /// Which source gave the date: jsonld, meta, time, text, url or modified.
+    pub published_from: Option<String>,
     pub language: Option<String>,
     pub paragraphs: usize,
     pub words: usize,
@@ -42,6 +45,7 @@ impl Report {
             published: doc
                 .published
                 .map(|p| p.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+            published_from: doc.published_from.map(|s| s.name().to_string()),
             language: doc.language.clone(),
             paragraphs: doc.paragraphs.len(),
             words: text.split_whitespace().count(),
@@ -58,7 +62,10 @@ impl fmt::Display for Report {
         writeln!(f, "canonical:  {}", show(&self.canonical_url))?;
         writeln!(f, "title:      {}", show(&self.title))?;
         writeln!(f, "byline:     {}", show(&self.byline))?;
-        writeln!(f, "published:  {}", show(&self.published))?;
+        match &self.published_from {
+            Some(from) => writeln!(f, "published:  {} (from {from})", show(&self.published))?,
+            None => writeln!(f, "published:  {}", show(&self.published))?,
+        }
         writeln!(f, "language:   {}", show(&self.language))?;
         writeln!(f, "main text:  {} paragraphs, {} words", self.paragraphs, self.words)?;
         let opening = crate::text::shorten(&self.text, 200);
@@ -104,8 +111,7 @@ pub async fn load(config: &Config, target: &str) -> Result<(Option<Url>, String)
             .get(&url, Want::Page, None)
             .await
             .map_err(|e| Error::Other(e.to_string()))?;
-        let html = charset::decode_html(&fetched.body, fetched.content_type.as_deref(), Some(&fetched.url));
-        return Ok((Some(fetched.url), html));
+        return Ok((Some(fetched.url.clone()), fetched.html()));
     }
     let path = Path::new(target);
     let bytes = std::fs::read(path).map_err(|source| Error::Io {
@@ -132,21 +138,21 @@ pub fn recording_outlet<'a>(config: &Config, target: Option<&'a Url>) -> Result<
     Ok((owner, url))
 }
 
-/// Judges one page; with `record`, stores its hits under the outlet that serves its URL.
+/// Judges one page; given the open `record` store, stores its hits under the outlet that serves
+/// its URL. (The caller opens the store before fetching, so a run holding it is found first.)
 pub fn check(
     config: &Config,
     articles: &[crate::config::Article],
     url: Option<&Url>,
     html: &str,
-    record: bool,
+    record: Option<&crate::store::Store>,
 ) -> Result<(Report, Vec<crate::store::HitRecord>)> {
     let detector = Detector::new(articles);
     let doc = extract::extract(html, url);
     let verdicts = detector.judge(&doc);
     let mut recorded = Vec::new();
-    if record {
+    if let Some(store) = record {
         let (owner, url) = recording_outlet(config, url)?;
-        let store = crate::store::Store::open(&config.store.path)?;
         let page = crate::placement::JudgedPage {
             url,
             listed_as: None,

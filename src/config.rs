@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use serde::Deserialize;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
@@ -45,6 +45,24 @@ pub struct Config {
     pub crawl: CrawlConfig,
     pub articles: Vec<Article>,
     pub outlets: Vec<Outlet>,
+    /// Where news of new placements goes (`[alerts]`); none by default.
+    pub alerts: AlertsConfig,
+    /// How the briefing names and brands things (`[report]`).
+    pub report: ReportConfig,
+}
+
+/// `[alerts]`: each channel set gets every new placement once, as a JSON array of export
+/// records (see [`crate::alerts`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AlertsConfig {
+    /// A shell command (`sh -c`), given the records on standard input.
+    pub command: Option<String>,
+    /// An http(s) URL the records are POSTed to.
+    pub webhook: Option<Url>,
+    /// An address mailed through the local `sendmail -t`.
+    pub email: Option<String>,
+    /// How long one delivery may take before it counts as failed.
+    pub timeout: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -81,6 +99,9 @@ pub struct CrawlConfig {
     pub host_budget: Duration,
     /// Longest a cached robots.txt is trusted.
     pub robots_max_age: Duration,
+    /// Origins besides the outlets' own that may be at private or loopback addresses (a feed
+    /// relay on the local network). Only their scheme, host and port count.
+    pub private_origins: Vec<Url>,
 }
 
 impl Default for CrawlConfig {
@@ -102,9 +123,60 @@ impl Default for CrawlConfig {
             max_redirects: 10,
             host_budget: Duration::from_secs(600),
             robots_max_age: Duration::from_secs(24 * 3600),
+            private_origins: Vec::new(),
         }
     }
 }
+
+/// How the briefing (`pickup report`) presents itself: its title, a logo, and the display names
+/// of countries and languages where the common English short name is not what the office uses.
+#[derive(Debug, Clone, Default)]
+pub struct ReportConfig {
+    /// The report's title, above the article's; the report says "Op-ed placements" without it.
+    pub title: Option<String>,
+    /// A logo image, read at load time and embedded in the page.
+    pub logo: Option<Logo>,
+    /// ISO 3166-1 alpha-2 code (upper case) → display name.
+    pub country_names: BTreeMap<String, String>,
+    /// ISO 639 code (lower case) → display name.
+    pub language_names: BTreeMap<String, String>,
+    /// The paper `pickup report --format pdf` prints on.
+    pub paper: Paper,
+}
+
+/// A paper size for the PDF briefing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Paper {
+    /// 210 × 297 mm.
+    #[default]
+    A4,
+    /// 8.5 × 11 in.
+    Letter,
+}
+
+impl Paper {
+    /// The CSS `@page` size keyword.
+    pub fn css(self) -> &'static str {
+        match self {
+            Paper::A4 => "A4",
+            Paper::Letter => "letter",
+        }
+    }
+}
+
+/// An image file embedded in the briefing as a `data:` URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Logo {
+    pub path: PathBuf,
+    /// The MIME type its extension names (`image/png`, `image/jpeg`, `image/gif`, `image/svg+xml`,
+    /// `image/webp`).
+    pub mime: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+/// The largest logo embedded: a letterhead mark, not a photograph, and every copy of the report
+/// carries it.
+pub const MAX_LOGO_BYTES: u64 = 1_000_000;
 
 /// A tracked op-ed, with its text loaded.
 #[derive(Debug, Clone)]
@@ -202,6 +274,30 @@ struct RawConfig {
     outlets: Vec<Spanned<RawOutlet>>,
     #[serde(default)]
     outlet_files: Vec<Spanned<String>>,
+    #[serde(default)]
+    alerts: Option<Spanned<RawAlerts>>,
+    report: Option<Spanned<RawReport>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawAlerts {
+    command: Option<Spanned<String>>,
+    webhook: Option<Spanned<String>>,
+    email: Option<Spanned<String>>,
+    timeout_secs: Option<Spanned<f64>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawReport {
+    title: Option<Spanned<String>>,
+    logo: Option<Spanned<String>>,
+    #[serde(default)]
+    country_names: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    language_names: BTreeMap<Spanned<String>, Spanned<String>>,
+    paper: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -227,15 +323,17 @@ struct RawCrawl {
     timeout_secs: Option<Spanned<f64>>,
     connect_timeout_secs: Option<Spanned<f64>>,
     max_page_bytes: Option<Spanned<u64>>,
-    lookback_days: Option<u32>,
+    lookback_days: Option<Spanned<u32>>,
     respect_robots: Option<bool>,
     proxy: Option<Spanned<String>>,
-    retries: Option<u32>,
-    retry_base_ms: Option<u64>,
-    max_retry_after_secs: Option<u64>,
-    max_redirects: Option<usize>,
+    retries: Option<Spanned<u32>>,
+    retry_base_ms: Option<Spanned<u64>>,
+    max_retry_after_secs: Option<Spanned<u64>>,
+    max_redirects: Option<Spanned<usize>>,
     host_budget_secs: Option<Spanned<f64>>,
-    robots_max_age_hours: Option<u64>,
+    robots_max_age_hours: Option<Spanned<u64>>,
+    #[serde(default)]
+    private_origins: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -273,7 +371,7 @@ struct RawOutlet {
     sitemaps: Vec<Spanned<String>>,
     #[serde(default)]
     listings: Vec<Spanned<String>>,
-    audience: Option<u64>,
+    audience: Option<Spanned<u64>>,
 }
 
 // ---------------------------------------------------------------------------
@@ -311,9 +409,58 @@ impl Source<'_> {
         toml::from_str(self.text).map_err(|e| ConfigError {
             file: self.path.to_path_buf(),
             line: e.span().map(|s| self.line_of(s.start)),
-            field: String::new(),
+            field: e.span().map(|s| self.field_at(s.start)).unwrap_or_default(),
             message: e.message().trim().to_string(),
         })
+    }
+
+    /// The dotted field a byte offset falls in, read from the text itself, for errors the TOML
+    /// parser reports only by position (a value of the wrong type, an integer out of its type's
+    /// range): the `key =` on that line or the nearest one above it, under the nearest table
+    /// header above, with the index of an array of tables (`outlets[2].audience`).
+    fn field_at(&self, offset: usize) -> String {
+        let before = &self.text[..offset.min(self.text.len())];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let line_end = self.text[line_start..]
+            .find('\n')
+            .map_or(self.text.len(), |i| line_start + i);
+        let mut lines = self.text[..line_end].lines().rev();
+        let mut key = None;
+        let mut header = None;
+        let mut headers_above = Vec::new();
+        for line in lines.by_ref() {
+            let t = line.trim();
+            if t.starts_with('[') {
+                header = Some(t.to_string());
+                break;
+            }
+            if key.is_none()
+                && let Some((k, _)) = t.split_once('=')
+                && !t.starts_with('#')
+            {
+                key = Some(k.trim().trim_matches('"').to_string());
+            }
+        }
+        for line in lines {
+            let t = line.trim();
+            if t.starts_with("[[") {
+                headers_above.push(t.to_string());
+            }
+        }
+        let section = match header {
+            None => String::new(),
+            Some(h) if h.starts_with("[[") => {
+                let name = h.trim_matches(|c| c == '[' || c == ']').trim().to_string();
+                let index = headers_above.iter().filter(|o| **o == h).count();
+                format!("{name}[{index}]")
+            }
+            Some(h) => h.trim_matches(|c| c == '[' || c == ']').trim().to_string(),
+        };
+        match (section.is_empty(), key) {
+            (_, None) => section,
+            (true, Some(k)) => k,
+            (false, Some(k)) => format!("{section}.{k}"),
+        }
     }
 }
 
@@ -336,11 +483,24 @@ impl Config {
     /// Validates config text as if read from `path` (relative paths resolve against its folder).
     pub fn from_str(text: &str, path: &Path) -> Result<Config, ConfigError> {
         let src = Source { path, text };
+        if text
+            .lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+        {
+            return Err(ConfigError {
+                file: path.to_path_buf(),
+                line: None,
+                field: String::new(),
+                message: "the config is empty: it needs [[articles]] to look for and [[outlets]] to poll \
+                          (config/pickup.toml is a commented example; README's Configuration lists every key)"
+                    .into(),
+            });
+        }
         let raw: RawConfig = src.parse()?;
 
         let store = match &raw.store {
             Some(s) => StoreConfig {
-                path: src.dir().join(s.get_ref().path.get_ref()),
+                path: store_path(&src, &s.get_ref().path)?,
             },
             None => StoreConfig {
                 path: src.dir().join("../data/pickup.sled"),
@@ -398,13 +558,44 @@ impl Config {
             push_outlets(&sub, &raw.outlets)?;
         }
 
+        let alerts = alerts_config(&src, raw.alerts.as_ref().map(|a| a.get_ref()))?;
+        let report = report_config(&src, raw.report.as_ref().map(|r| r.get_ref()))?;
         Ok(Config {
             path: path.to_path_buf(),
             store,
             crawl,
             articles,
             outlets,
+            alerts,
+            report,
         })
+    }
+
+    /// For `pickup run`: a config with nothing to look for, or nowhere to look, is a mistake
+    /// (a run would poll nothing and exit 0 in silence).
+    ///
+    /// # Errors
+    /// A [`ConfigError`] naming the missing table, with a hint.
+    pub fn require_work(&self) -> Result<(), ConfigError> {
+        let missing = |field: &str, message: &str| ConfigError {
+            file: self.path.clone(),
+            line: None,
+            field: field.into(),
+            message: message.into(),
+        };
+        if self.articles.is_empty() {
+            return Err(missing(
+                "articles",
+                "no [[articles]]: nothing to look for; add the op-ed to track (README, Configuration)",
+            ));
+        }
+        if self.outlets.is_empty() {
+            return Err(missing(
+                "outlets",
+                "no [[outlets]] (nor outlet_files): nothing to poll; add an outlet with a feed, sitemap or listing page (README, Configuration)",
+            ));
+        }
+        Ok(())
     }
 
     /// The tracked article with this id.
@@ -421,52 +612,129 @@ impl Config {
     }
 }
 
-fn secs(src: &Source, v: &Option<Spanned<f64>>, field: &str, default: Duration) -> Result<Duration, ConfigError> {
-    match v {
-        None => Ok(default),
-        Some(s) if *s.get_ref() > 0.0 && s.get_ref().is_finite() => Ok(Duration::from_secs_f64(*s.get_ref())),
-        Some(s) => src.err(
-            s.span(),
-            format!("crawl.{field}"),
-            "must be a number of seconds above 0",
-        ),
+/// The range each number in the config may take, checked at load. A value outside its range is
+/// a config error (exit 2) naming the file, line and field; README's Configuration table shows
+/// the same ranges. The bounds keep every derived quantity representable (governor's rate
+/// limiter needs a period under about 584 years; dates must stay within chrono's range) and
+/// reject values that can only be typing mistakes.
+pub mod limits {
+    use std::ops::RangeInclusive;
+
+    /// One request per 1000 s at the slowest; 1000 a second at most (a politeness cap).
+    pub const PER_HOST_RPS: RangeInclusive<f64> = 0.001..=1000.0;
+    pub const PER_HOST_BURST: RangeInclusive<u32> = 1..=1000;
+    pub const MAX_CONCURRENCY: RangeInclusive<usize> = 1..=1024;
+    /// Seconds: from 10 ms (tests on 127.0.0.1) to an hour.
+    pub const TIMEOUT_SECS: RangeInclusive<f64> = 0.01..=3600.0;
+    pub const CONNECT_TIMEOUT_SECS: RangeInclusive<f64> = 0.01..=3600.0;
+    /// 1 KiB to 1 GiB.
+    pub const MAX_PAGE_BYTES: RangeInclusive<u64> = 1024..=1 << 30;
+    /// Up to 100 years: far enough back for any archive, and within chrono's dates.
+    pub const LOOKBACK_DAYS: RangeInclusive<u32> = 0..=36_500;
+    pub const RETRIES: RangeInclusive<u32> = 0..=10;
+    /// Up to a minute; ten doublings of it stay within a day.
+    pub const RETRY_BASE_MS: RangeInclusive<u64> = 0..=60_000;
+    /// Up to a day.
+    pub const MAX_RETRY_AFTER_SECS: RangeInclusive<u64> = 0..=86_400;
+    pub const MAX_REDIRECTS: RangeInclusive<usize> = 0..=50;
+    /// 10 ms to a day.
+    pub const HOST_BUDGET_SECS: RangeInclusive<f64> = 0.01..=86_400.0;
+    /// Up to a year.
+    pub const ROBOTS_MAX_AGE_HOURS: RangeInclusive<u64> = 0..=8_760;
+    /// Monthly readers: up to ten billion (more than the world's population).
+    pub const AUDIENCE: RangeInclusive<u64> = 0..=10_000_000_000;
+    /// One alert delivery: a second to ten minutes.
+    pub const ALERT_TIMEOUT_SECS: RangeInclusive<f64> = 1.0..=600.0;
+}
+
+/// A number checked against its documented range (NaN is outside every range).
+fn in_range<T>(src: &Source, v: &Spanned<T>, field: &str, range: &std::ops::RangeInclusive<T>) -> Result<T, ConfigError>
+where
+    T: PartialOrd + Copy + fmt::Display,
+{
+    let x = *v.get_ref();
+    if range.contains(&x) {
+        Ok(x)
+    } else {
+        src.err(
+            v.span(),
+            field,
+            format!(
+                "{x} is out of range: it must be from {} to {}",
+                range.start(),
+                range.end()
+            ),
+        )
     }
 }
 
+/// An optional number: its default when absent, else checked against its range.
+fn ranged<T>(
+    src: &Source,
+    v: &Option<Spanned<T>>,
+    field: &str,
+    range: &std::ops::RangeInclusive<T>,
+    default: T,
+) -> Result<T, ConfigError>
+where
+    T: PartialOrd + Copy + fmt::Display,
+{
+    v.as_ref().map_or(Ok(default), |v| in_range(src, v, field, range))
+}
+
+fn secs(
+    src: &Source,
+    v: &Option<Spanned<f64>>,
+    field: &str,
+    range: &std::ops::RangeInclusive<f64>,
+    default: Duration,
+) -> Result<Duration, ConfigError> {
+    ranged(src, v, &format!("crawl.{field}"), range, default.as_secs_f64()).map(Duration::from_secs_f64)
+}
+
 fn crawl_config(src: &Source, raw: Option<&RawCrawl>) -> Result<CrawlConfig, ConfigError> {
+    use limits::*;
     let d = CrawlConfig::default();
     let empty = RawCrawl::default();
     let raw = raw.unwrap_or(&empty);
-    let per_host_rps = match &raw.per_host_rps {
-        None => d.per_host_rps,
-        Some(s) if *s.get_ref() > 0.0 && s.get_ref().is_finite() => *s.get_ref(),
-        Some(s) => {
-            return src.err(
-                s.span(),
-                "crawl.per_host_rps",
-                "must be above 0 (requests per second to one host)",
-            );
-        }
-    };
-    let per_host_burst = match &raw.per_host_burst {
-        None => d.per_host_burst,
-        Some(s) => match NonZeroU32::new(*s.get_ref()) {
-            Some(n) => n,
-            None => return src.err(s.span(), "crawl.per_host_burst", "must be at least 1"),
-        },
-    };
-    let max_concurrency = match &raw.max_concurrency {
-        None => d.max_concurrency,
-        Some(s) if *s.get_ref() > 0 => *s.get_ref(),
-        Some(s) => return src.err(s.span(), "crawl.max_concurrency", "must be at least 1"),
-    };
-    let max_page_bytes = match &raw.max_page_bytes {
-        None => d.max_page_bytes,
-        Some(s) if *s.get_ref() >= 1024 => *s.get_ref(),
-        Some(s) => return src.err(s.span(), "crawl.max_page_bytes", "must be at least 1024"),
-    };
+    let per_host_rps = ranged(
+        src,
+        &raw.per_host_rps,
+        "crawl.per_host_rps",
+        &PER_HOST_RPS,
+        d.per_host_rps,
+    )?;
+    let burst = ranged(
+        src,
+        &raw.per_host_burst,
+        "crawl.per_host_burst",
+        &PER_HOST_BURST,
+        d.per_host_burst.get(),
+    )?;
+    let per_host_burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
+    let max_concurrency = ranged(
+        src,
+        &raw.max_concurrency,
+        "crawl.max_concurrency",
+        &MAX_CONCURRENCY,
+        d.max_concurrency,
+    )?;
+    let max_page_bytes = ranged(
+        src,
+        &raw.max_page_bytes,
+        "crawl.max_page_bytes",
+        &MAX_PAGE_BYTES,
+        d.max_page_bytes,
+    )?;
     let user_agent = match &raw.user_agent {
         None => d.user_agent,
+        Some(s) if s.get_ref().chars().any(char::is_control) => {
+            return src.err(
+                s.span(),
+                "crawl.user_agent",
+                "must be one line of text: it holds a newline or another control character, which an HTTP header cannot carry",
+            );
+        }
         Some(s) if !s.get_ref().trim().is_empty() => s.get_ref().trim().to_string(),
         Some(s) => return src.err(s.span(), "crawl.user_agent", "must not be empty"),
     };
@@ -479,30 +747,252 @@ fn crawl_config(src: &Source, raw: Option<&RawCrawl>) -> Result<CrawlConfig, Con
         per_host_rps,
         per_host_burst,
         max_concurrency,
-        timeout: secs(src, &raw.timeout_secs, "timeout_secs", d.timeout)?,
+        timeout: secs(src, &raw.timeout_secs, "timeout_secs", &TIMEOUT_SECS, d.timeout)?,
         connect_timeout: secs(
             src,
             &raw.connect_timeout_secs,
             "connect_timeout_secs",
+            &CONNECT_TIMEOUT_SECS,
             d.connect_timeout,
         )?,
         max_page_bytes,
-        lookback_days: raw.lookback_days.unwrap_or(d.lookback_days),
+        lookback_days: ranged(
+            src,
+            &raw.lookback_days,
+            "crawl.lookback_days",
+            &LOOKBACK_DAYS,
+            d.lookback_days,
+        )?,
         respect_robots: raw.respect_robots.unwrap_or(d.respect_robots),
         proxy,
-        retries: raw.retries.unwrap_or(d.retries),
-        retry_base: raw.retry_base_ms.map(Duration::from_millis).unwrap_or(d.retry_base),
-        max_retry_after: raw
-            .max_retry_after_secs
-            .map(Duration::from_secs)
-            .unwrap_or(d.max_retry_after),
-        max_redirects: raw.max_redirects.unwrap_or(d.max_redirects),
-        host_budget: secs(src, &raw.host_budget_secs, "host_budget_secs", d.host_budget)?,
-        robots_max_age: raw
-            .robots_max_age_hours
-            .map(|h| Duration::from_secs(h * 3600))
-            .unwrap_or(d.robots_max_age),
+        retries: ranged(src, &raw.retries, "crawl.retries", &RETRIES, d.retries)?,
+        retry_base: Duration::from_millis(ranged(
+            src,
+            &raw.retry_base_ms,
+            "crawl.retry_base_ms",
+            &RETRY_BASE_MS,
+            d.retry_base.as_millis() as u64,
+        )?),
+        max_retry_after: Duration::from_secs(ranged(
+            src,
+            &raw.max_retry_after_secs,
+            "crawl.max_retry_after_secs",
+            &MAX_RETRY_AFTER_SECS,
+            d.max_retry_after.as_secs(),
+        )?),
+        max_redirects: ranged(
+            src,
+            &raw.max_redirects,
+            "crawl.max_redirects",
+            &MAX_REDIRECTS,
+            d.max_redirects,
+        )?,
+        host_budget: secs(
+            src,
+            &raw.host_budget_secs,
+            "host_budget_secs",
+            &HOST_BUDGET_SECS,
+            d.host_budget,
+        )?,
+        robots_max_age: Duration::from_secs(
+            3600 * ranged(
+                src,
+                &raw.robots_max_age_hours,
+                "crawl.robots_max_age_hours",
+                &ROBOTS_MAX_AGE_HOURS,
+                d.robots_max_age.as_secs() / 3600,
+            )?,
+        ),
+        private_origins: raw
+            .private_origins
+            .iter()
+            .enumerate()
+            .map(|(i, s)| parse_url(src, s, &format!("crawl.private_origins[{i}]")))
+            .collect::<Result<_, _>>()?,
     })
+}
+
+/// `store.path`, resolved against the config's folder. It must name a folder pickup can write:
+/// not empty (that would be the config's own folder), not a file, and inside a folder that
+/// exists and takes new files (probed by creating and removing a temporary file, the only test
+/// that holds for every user, root included, and every file system).
+fn store_path(src: &Source, s: &Spanned<String>) -> Result<PathBuf, ConfigError> {
+    let field = "store.path";
+    if s.get_ref().trim().is_empty() {
+        return src.err(
+            s.span(),
+            field,
+            "must not be empty: name the store's folder, such as \"../data/pickup.sled\"",
+        );
+    }
+    if s.get_ref().chars().any(char::is_control) {
+        return src.err(s.span(), field, "holds a newline or another control character");
+    }
+    let path = src.dir().join(s.get_ref());
+    if path.exists() && !path.is_dir() {
+        return src.err(
+            s.span(),
+            field,
+            format!("{} is a file, not a store folder", path.display()),
+        );
+    }
+    // The folder itself when it exists, else the nearest folder above it that does.
+    let existing = path.ancestors().find(|p| p.as_os_str().is_empty() || p.exists());
+    let probe_dir = match existing {
+        Some(p) if p.as_os_str().is_empty() => Path::new("."),
+        Some(p) => p,
+        None => Path::new("."),
+    };
+    if !probe_dir.is_dir() {
+        return src.err(
+            s.span(),
+            field,
+            format!(
+                "{} is a file, so {} cannot be made",
+                probe_dir.display(),
+                path.display()
+            ),
+        );
+    }
+    if let Err(e) = tempfile::tempfile_in(probe_dir) {
+        return src.err(s.span(), field, format!("cannot write in {}: {e}", probe_dir.display()));
+    }
+    Ok(path)
+}
+
+/// How long one alert delivery may take by default.
+const ALERT_TIMEOUT: Duration = Duration::from_secs(30);
+
+fn alerts_config(src: &Source, raw: Option<&RawAlerts>) -> Result<AlertsConfig, ConfigError> {
+    let empty = RawAlerts::default();
+    let raw = raw.unwrap_or(&empty);
+    let command = raw
+        .command
+        .as_ref()
+        .map(|c| non_empty(src, c, "alerts.command"))
+        .transpose()?;
+    let webhook = raw
+        .webhook
+        .as_ref()
+        .map(|w| parse_url(src, w, "alerts.webhook"))
+        .transpose()?;
+    let email = match &raw.email {
+        None => None,
+        Some(e) => {
+            let v = e.get_ref().trim();
+            let one_address = v.contains('@') && !v.chars().any(|c| c.is_whitespace() || c.is_control() || c == ',');
+            if !one_address {
+                return src.err(e.span(), "alerts.email", format!("{v:?} is not one e-mail address"));
+            }
+            Some(v.to_string())
+        }
+    };
+    let timeout = ranged(
+        src,
+        &raw.timeout_secs,
+        "alerts.timeout_secs",
+        &limits::ALERT_TIMEOUT_SECS,
+        ALERT_TIMEOUT.as_secs_f64(),
+    )?;
+    Ok(AlertsConfig {
+        command,
+        webhook,
+        email,
+        timeout: Duration::from_secs_f64(timeout),
+    })
+}
+
+fn report_config(src: &Source, raw: Option<&RawReport>) -> Result<ReportConfig, ConfigError> {
+    let Some(raw) = raw else {
+        return Ok(ReportConfig::default());
+    };
+    let title = raw
+        .title
+        .as_ref()
+        .map(|t| non_empty(src, t, "report.title"))
+        .transpose()?;
+    let logo = raw.logo.as_ref().map(|l| logo(src, l)).transpose()?;
+    let mut country_names = BTreeMap::new();
+    for (code, name) in &raw.country_names {
+        let field = format!("report.country_names.{}", code.get_ref());
+        let upper = code.get_ref().trim().to_ascii_uppercase();
+        if isocountry::CountryCode::for_alpha2(&upper).is_err() {
+            return src.err(
+                code.span(),
+                field,
+                format!(
+                    "{:?} is not an ISO 3166-1 alpha-2 country code (such as \"TW\")",
+                    code.get_ref()
+                ),
+            );
+        }
+        country_names.insert(upper, non_empty(src, name, &field)?);
+    }
+    let mut language_names = BTreeMap::new();
+    for (code, name) in &raw.language_names {
+        let field = format!("report.language_names.{}", code.get_ref());
+        let code = language(src, code, &field)?;
+        language_names.insert(code, non_empty(src, name, &field)?);
+    }
+    let paper = match &raw.paper {
+        None => Paper::default(),
+        Some(p) => match p.get_ref().trim().to_ascii_lowercase().as_str() {
+            "a4" => Paper::A4,
+            "letter" => Paper::Letter,
+            _ => {
+                return src.err(
+                    p.span(),
+                    "report.paper",
+                    format!("{:?} is not a paper size: \"a4\" or \"letter\"", p.get_ref()),
+                );
+            }
+        },
+    };
+    Ok(ReportConfig {
+        title,
+        logo,
+        country_names,
+        language_names,
+        paper,
+    })
+}
+
+fn logo(src: &Source, s: &Spanned<String>) -> Result<Logo, ConfigError> {
+    let path = src.dir().join(s.get_ref().trim());
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let mime = match extension.as_str() {
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "svg" => "image/svg+xml",
+        "webp" => "image/webp",
+        _ => {
+            return src.err(
+                s.span(),
+                "report.logo",
+                format!("{} is not a .png, .jpg, .gif, .svg or .webp image", path.display()),
+            );
+        }
+    };
+    let size = std::fs::metadata(&path)
+        .map(|m| m.len())
+        .or_else(|e| src.err(s.span(), "report.logo", format!("cannot read {}: {e}", path.display())))?;
+    if size > MAX_LOGO_BYTES {
+        return src.err(
+            s.span(),
+            "report.logo",
+            format!(
+                "{} is {size} bytes; a logo may have at most {MAX_LOGO_BYTES}",
+                path.display()
+            ),
+        );
+    }
+    let bytes = std::fs::read(&path)
+        .or_else(|e| src.err(s.span(), "report.logo", format!("cannot read {}: {e}", path.display())))?;
+    Ok(Logo { path, mime, bytes })
 }
 
 fn non_empty(src: &Source, s: &Spanned<String>, field: &str) -> Result<String, ConfigError> {
@@ -614,6 +1104,10 @@ fn outlet(src: &Source, i: usize, o: &RawOutlet) -> Result<Outlet, ConfigError> 
         feeds: urls(&o.feeds, "feeds")?,
         sitemaps: urls(&o.sitemaps, "sitemaps")?,
         listings: urls(&o.listings, "listings")?,
-        audience: o.audience,
+        audience: o
+            .audience
+            .as_ref()
+            .map(|a| in_range(src, a, &f("audience"), &limits::AUDIENCE))
+            .transpose()?,
     })
 }

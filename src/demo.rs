@@ -95,7 +95,7 @@ pub async fn run() -> Result<String> {
     );
     let _ = writeln!(
         out,
-        "\nNext: edit config/pickup.toml (articles to track, outlets with their feeds), then\n  cargo run --release -- run\n  cargo run --release -- export --format csv -o placements.csv\n  cargo run --release -- export --format html -o briefing.html\n  cargo run --release -- check https://example.com/some-article\n"
+        "\nNext: edit config/pickup.toml (articles to track, outlets with their feeds), then\n  cargo run --release -- run\n  cargo run --release -- export --format csv -o placements.csv\n  cargo run --release -- report -o briefing.html\n  cargo run --release -- report --format xlsx -o briefing.xlsx\n  cargo run --release -- check https://example.com/some-article\n"
     );
     Ok(out)
 }

@@ -1,7 +1,13 @@
 //! The `pickup` command: parses arguments, calls the library, maps the outcome to an exit code.
 
 use clap::{Parser, Subcommand};
-use pickup::cmd::{self, check::CheckArgs, export::ExportArgs, export::Format};
+use pickup::cmd::{
+    self,
+    check::CheckArgs,
+    db::DbArgs,
+    export::{ExportArgs, Format},
+    report::{ReportArgs, ReportFormat},
+};
 use pickup::config::Config;
 use pickup::error::{Error, ExitCode};
 use std::path::PathBuf;
@@ -23,8 +29,20 @@ struct Cli {
     /// Print what happens to every source and page
     #[arg(long, short, global = true)]
     verbose: bool,
+    /// Log lines as text, or as one JSON object per event (for log shippers)
+    #[arg(long, value_enum, global = true, default_value = "text")]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+/// How log events are written to standard error.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    /// One line of text per event
+    Text,
+    /// One JSON object per event: timestamp, level, fields (with the message)
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -49,6 +67,30 @@ enum Command {
         /// Write to this file instead of standard output
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// Only placements not exported with --mark before (for scripts that poll)
+        #[arg(long)]
+        new: bool,
+        /// Remember the placements exported now, so a later --new leaves them out
+        #[arg(long)]
+        mark: bool,
+    },
+    /// Write the briefing: title block, headline figures, charts, top outlets, every placement
+    Report {
+        /// html (default), pdf (printed by headless Chromium or Chrome), xlsx or md
+        #[arg(long, value_enum, default_value = "html")]
+        format: ReportFormat,
+        /// Only this article (default: a section per tracked article, with a combined headline)
+        #[arg(long)]
+        article: Option<String>,
+        /// Only placements published on or after this day (YYYY-MM-DD)
+        #[arg(long, value_parser = cmd::parse_day)]
+        since: Option<chrono::NaiveDate>,
+        /// Only placements published on or before this day (YYYY-MM-DD)
+        #[arg(long, value_parser = cmd::parse_day)]
+        until: Option<chrono::NaiveDate>,
+        /// Write to this file instead of standard output
+        #[arg(short, long)]
+        output: Option<PathBuf>,
     },
     /// Extract and judge one page (a URL or a saved HTML file); records nothing unless --record
     Check {
@@ -68,22 +110,51 @@ enum Command {
     Status,
     /// Serve a small built-in world on 127.0.0.1 and run the whole pipeline on it
     Demo,
+    /// Back up, restore and check the store
+    Db {
+        #[command(subcommand)]
+        action: DbAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum DbAction {
+    /// Write every record of the store as JSON Lines
+    Dump {
+        /// Write to this file instead of standard output
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Restore a dump into the config's store, which must be empty
+    Restore {
+        /// A file written by `pickup db dump`
+        file: PathBuf,
+    },
+    /// Read every record, compare with the last run's counts, and say how to recover
+    Check,
 }
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    init_logging(cli.quiet, cli.verbose);
+    let format = cli.log_format;
+    init_logging(cli.quiet, cli.verbose, format);
     let code = match tokio_main(cli) {
         Ok(()) => ExitCode::Ok,
         Err(e) => {
-            eprintln!("pickup: {e}");
-            e.exit_code()
+            let code = e.exit_code();
+            if format == LogFormat::Json {
+                // The last event too is one JSON object, with the exit code as a field.
+                tracing::error!(exit_code = code as u8, "{e}");
+            } else {
+                eprintln!("pickup: {e}");
+            }
+            code
         }
     };
     std::process::ExitCode::from(code as u8)
 }
 
-fn init_logging(quiet: bool, verbose: bool) {
+fn init_logging(quiet: bool, verbose: bool, format: LogFormat) {
     let level = if quiet {
         "error"
     } else if verbose {
@@ -92,6 +163,16 @@ fn init_logging(quiet: bool, verbose: bool) {
         "pickup=warn"
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("PICKUP_LOG").unwrap_or_else(|_| level.into());
+    if format == LogFormat::Json {
+        // Shippers want the time and the level of every event, and no colour codes.
+        tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .with_target(false)
+            .init();
+        return;
+    }
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -126,6 +207,8 @@ async fn tokio_main(cli: Cli) -> Result<(), Error> {
             article,
             since,
             output,
+            new,
+            mark,
         } => cmd::export::export(
             &config()?,
             &ExportArgs {
@@ -133,7 +216,25 @@ async fn tokio_main(cli: Cli) -> Result<(), Error> {
                 article,
                 since,
                 output,
+                new,
+                mark,
                 stores: cli.store.clone(),
+            },
+        ),
+        Command::Report {
+            format,
+            article,
+            since,
+            until,
+            output,
+        } => cmd::report::report(
+            &config()?,
+            &ReportArgs {
+                format,
+                article,
+                since,
+                until,
+                output,
             },
         ),
         Command::Check {
@@ -154,5 +255,13 @@ async fn tokio_main(cli: Cli) -> Result<(), Error> {
             .await
         }
         Command::Status => cmd::status::status(&config()?),
+        Command::Db { action } => {
+            let args = match action {
+                DbAction::Dump { output } => DbArgs::Dump { output },
+                DbAction::Restore { file } => DbArgs::Restore { input: file },
+                DbAction::Check => DbArgs::Check,
+            };
+            cmd::db::db(&config()?, &args)
+        }
     }
 }

@@ -99,7 +99,7 @@ impl JudgedPage<'_> {
     pub fn published_for(&self, article: &Article) -> (Option<DateTime<FixedOffset>>, Option<String>) {
         let earliest = article.published.and_time(NaiveTime::MIN).and_utc() - TimeDelta::hours(DATE_SLACK_HOURS);
         let credible = |d: &DateTime<FixedOffset>| d.to_utc() >= earliest;
-        let own = self.doc.published.map(|d| d.fixed_offset());
+        let own = self.doc.published;
         let listed = self.listed_published.map(|d| d.fixed_offset());
         let source = match self.found_via {
             FoundVia::Feed => "the feed's date",

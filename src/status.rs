@@ -1,6 +1,9 @@
-//! `pickup status`: every source's health as kept in the store, and the last run's figures.
+//! `pickup status`: every source's health as kept in the store (with the reason when it was read
+//! only in part), the hosts that asked to be left alone, the article pages that keep failing,
+//! and the last run's figures.
 
 use crate::config::Config;
+use crate::crawl::SourceStatus;
 use crate::error::Result;
 use crate::store::Store;
 use std::fmt::Write;
@@ -36,11 +39,58 @@ pub fn render(config: &Config, store: &Store) -> Result<String> {
                     );
                     if let Some(e) = &s.last_error {
                         let _ = write!(line, "\n{:>26}{}", "", crate::text::shorten(e, 100));
+                    } else if let Some(reason) = s.partial.as_ref().filter(|_| s.last_status == SourceStatus::Partial) {
+                        let _ = write!(line, "\n{:>26}partly read: {}", "", crate::text::shorten(reason, 200));
                     }
                     line
                 }
             };
             let _ = writeln!(out, "{line}");
+        }
+    }
+    let now = chrono::Utc::now();
+    let pauses: Vec<_> = store.host_pauses()?.into_iter().filter(|p| p.until > now).collect();
+    if !pauses.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nhosts that asked to be left alone (Retry-After); their sources and pages wait:"
+        );
+        for p in pauses {
+            let _ = writeln!(
+                out,
+                "  {:<40} deferred until {}",
+                p.host,
+                p.until.format("%Y-%m-%d %H:%M UTC")
+            );
+        }
+    }
+    let failures = store.page_failures()?;
+    let (given_up, resting): (Vec<_>, Vec<_>) = failures.iter().partition(|(_, f)| f.given_up);
+    if !resting.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{} article pages failed and rest before another try (the earliest {}).",
+            resting.len(),
+            resting
+                .iter()
+                .map(|(_, f)| f.next_try)
+                .min()
+                .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+                .unwrap_or_default()
+        );
+    }
+    if !given_up.is_empty() {
+        let _ = writeln!(out, "\narticle pages given up ({}):", given_up.len());
+        for (_, f) in &given_up {
+            let _ = writeln!(
+                out,
+                "  {:<24} {:<18} {:>2} tries, last {}  {}",
+                f.outlet,
+                f.class,
+                f.failures,
+                f.last_tried.format("%Y-%m-%d %H:%M"),
+                f.url
+            );
         }
     }
     let (seen, placed) = (
@@ -54,14 +104,19 @@ pub fn render(config: &Config, store: &Store) -> Result<String> {
         Some(r) => {
             let _ = writeln!(
                 out,
-                "\nlast run {} ({:.1} s): {} sources polled, {} unchanged, {} failed; {} pages fetched, {} failed; {} requests; {} new placements. {} recorded in all, {} pages judged.",
+                "\nlast run {} ({:.1} s): {} sources polled, {} unchanged, {} partly read, {} failed; {} pages fetched, {} failed, {} given up, {} deferred, {} cut at max_page_bytes; {} hosts deferred; {} requests; {} new placements. {} recorded in all, {} pages judged.",
                 r.started.format("%Y-%m-%d %H:%M UTC"),
                 (r.finished - r.started).num_milliseconds() as f64 / 1000.0,
                 r.sources_polled,
                 r.sources_unchanged,
+                r.sources_partial,
                 r.sources_failed,
                 r.pages_fetched,
                 r.pages_failed,
+                r.pages_given_up,
+                r.pages_deferred,
+                r.pages_cut,
+                r.hosts_deferred,
                 r.requests,
                 r.new_hits,
                 placed,

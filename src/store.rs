@@ -6,7 +6,10 @@
 //! it reported.
 
 use crate::canon;
+use crate::config::SourceKind;
+use crate::crawl::fetch::HostPause;
 use crate::crawl::robots::CachedRobots;
+use crate::crawl::{Failure, SourceStatus, Validators};
 use crate::detect::Kind;
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::de::DeserializeOwned;
@@ -32,8 +35,32 @@ pub enum StoreError {
         to: PathBuf,
         source: std::io::Error,
     },
-    #[error("store {}: damaged record under {key:?}: {reason}", .path.display())]
+    #[error("store {}: damaged record under {key:?}: {reason}; run `pickup db check` for how to recover", .path.display())]
     Corrupt { path: PathBuf, key: String, reason: String },
+    /// The store as a whole is damaged (see [`crate::store_guard`]).
+    #[error("the store {} is damaged: {reason}; run `pickup db check` for how to recover", .path.display())]
+    Damaged { path: PathBuf, reason: String },
+    /// A file of the store other than sled's own (the record-count witness, a dump).
+    #[error("{}: {source}", .path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+impl StoreError {
+    /// A storage-engine error on the store at `path`: [`StoreError::Damaged`] when the engine
+    /// found corrupted data (so the message leads to `pickup db check`), else
+    /// [`StoreError::Sled`] (a full disk, a read-only file system, …), naming the path either way.
+    pub fn from_engine(path: &Path, source: sled::Error) -> StoreError {
+        match source {
+            sled::Error::Corruption { .. } => StoreError::Damaged {
+                path: path.to_path_buf(),
+                reason: source.to_string(),
+            },
+            source => StoreError::Sled {
+                path: path.to_path_buf(),
+                source,
+            },
+        }
+    }
 }
 
 /// How the page of a placement was found (DESIGN.md, export field `found_via`).
@@ -130,36 +157,95 @@ pub struct HitRecord {
 }
 
 /// What pickup remembers of a source between runs: conditional-GET validators and health.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+///
+/// Stored as JSON; fields added since the first version have defaults, and the validators are
+/// flattened, so records written by earlier versions read back unchanged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SourceState {
     pub outlet: String,
-    pub kind: String,
-    pub etag: Option<String>,
-    pub last_modified: Option<String>,
+    pub kind: SourceKind,
+    /// From the last response that carried them, sent back on the next poll.
+    #[serde(flatten)]
+    pub validators: Validators,
     /// xxh3 of the last body parsed: some servers send the same ETag for a changed feed, and
     /// many send none, so an unchanged hash is what proves the feed unchanged.
     pub body_hash: Option<u64>,
     pub last_polled: Option<DateTime<Utc>>,
     pub last_success: Option<DateTime<Utc>>,
-    /// "ok", "unchanged", or the failure class ("timeout", "http 503", "malformed feed", ...).
-    pub last_status: String,
+    pub last_status: SourceStatus,
+    /// The message of the last failure (with its URL).
     pub last_error: Option<String>,
+    /// Why the last poll read the source only in part (with [`SourceStatus::Partial`]).
+    #[serde(default)]
+    pub partial: Option<String>,
     pub consecutive_failures: u32,
     /// Exponential moving average of response times, in milliseconds.
     pub avg_latency_ms: Option<f64>,
     pub items_last_poll: usize,
-    /// A sitemap index's children as last read, so an unchanged index still leads to them.
+    /// A sitemap index's children as last read, newest first, so an unchanged index still
+    /// leads to them.
     #[serde(default)]
     pub children: Vec<String>,
+    /// For a sitemap index's child: its `<lastmod>` in the index when it was last read. While
+    /// the index lists the same lastmod, the child is not fetched again.
+    #[serde(default)]
+    pub listed_lastmod: Option<DateTime<Utc>>,
 }
 
 impl SourceState {
     /// Failures in a row after which a source is flagged and polled less often.
     pub const FAILING_AFTER: u32 = 3;
 
+    /// A source never polled.
+    pub fn new(outlet: &str, kind: SourceKind) -> SourceState {
+        SourceState {
+            outlet: outlet.to_string(),
+            kind,
+            validators: Validators::default(),
+            body_hash: None,
+            last_polled: None,
+            last_success: None,
+            last_status: SourceStatus::Never,
+            last_error: None,
+            partial: None,
+            consecutive_failures: 0,
+            avg_latency_ms: None,
+            items_last_poll: 0,
+            children: Vec::new(),
+            listed_lastmod: None,
+        }
+    }
+
     pub fn is_failing(&self) -> bool {
         self.consecutive_failures >= Self::FAILING_AFTER
     }
+}
+
+/// An article page that failed, and when it is worth another try: pages that keep failing are
+/// rested like sources, not fetched every run. Kept until the page is judged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PageFailure {
+    /// The page as the source listed it.
+    pub url: String,
+    /// The outlet whose source listed it.
+    pub outlet: String,
+    /// The title and date the source gave, for when it is tried again on its own.
+    pub title: Option<String>,
+    pub published: Option<DateTime<Utc>>,
+    /// How the page was found, for its placement when it is judged at last.
+    #[serde(default)]
+    pub found_via: Option<FoundVia>,
+    /// The last failure's class and message.
+    pub class: Failure,
+    pub error: String,
+    /// Failures counted against the page ("not now" answers, such as a deferred host, are not).
+    pub failures: u32,
+    pub first_failed: DateTime<Utc>,
+    pub last_tried: DateTime<Utc>,
+    /// Not tried before this.
+    pub next_try: DateTime<Utc>,
+    /// No more tries: listed by `pickup status` as given up.
+    pub given_up: bool,
 }
 
 /// What one run did, kept for `pickup status`.
@@ -179,6 +265,24 @@ pub struct RunRecord {
     pub skipped_robots: usize,
     pub new_hits: usize,
     pub requests: usize,
+    /// Stopped by SIGTERM or Ctrl-C before every source was done.
+    #[serde(default)]
+    pub interrupted: bool,
+    /// Sources read only in part (status `partial`).
+    #[serde(default)]
+    pub sources_partial: usize,
+    /// Article pages whose body was cut at `max_page_bytes`: judged on what came.
+    #[serde(default)]
+    pub pages_cut: usize,
+    /// Pages that failed again and were given up this run.
+    #[serde(default)]
+    pub pages_given_up: usize,
+    /// Pages not fetched because their host asked to be left alone (`Retry-After`).
+    #[serde(default)]
+    pub pages_deferred: usize,
+    /// Hosts that asked to be left alone past `max_retry_after_secs`.
+    #[serde(default)]
+    pub hosts_deferred: usize,
 }
 
 /// A handle on the open store. Cheap to clone; clones share one sled database.
@@ -191,6 +295,10 @@ pub struct Store {
     sources: sled::Tree,
     robots: sled::Tree,
     runs: sled::Tree,
+    /// Failed article pages, keyed `outlet \0 page key`: see [`PageFailure`].
+    page_failures: sled::Tree,
+    /// Hosts deferred by a long `Retry-After`, keyed by host key: see [`HostPause`].
+    host_pauses: sled::Tree,
 }
 
 const SCHEMA_KEY: &[u8] = b"schema_version";
@@ -262,16 +370,15 @@ impl Store {
             sources: tree("sources")?,
             robots: tree("robots")?,
             runs: tree("runs")?,
+            page_failures: tree("page_failures")?,
+            host_pauses: tree("host_pauses")?,
             db,
             path: path.to_path_buf(),
         })
     }
 
     fn sled_err(&self, source: sled::Error) -> StoreError {
-        StoreError::Sled {
-            path: self.path.clone(),
-            source,
-        }
+        StoreError::from_engine(&self.path, source)
     }
 
     fn get<T: DeserializeOwned>(&self, tree: &sled::Tree, key: &[u8]) -> Result<Option<T>, StoreError> {
@@ -430,6 +537,77 @@ impl Store {
             .collect()
     }
 
+    // --- failed pages -----------------------------------------------------------------------
+
+    fn page_failure_key(outlet: &str, page_key: &str) -> Vec<u8> {
+        format!("{outlet}\0{page_key}").into_bytes()
+    }
+
+    /// The failure record of a page listed by `outlet`, if it failed before.
+    pub fn page_failure(&self, outlet: &str, page_key: &str) -> Result<Option<PageFailure>, StoreError> {
+        self.get(&self.page_failures, &Self::page_failure_key(outlet, page_key))
+    }
+
+    pub fn save_page_failure(&self, page_key: &str, failure: &PageFailure) -> Result<(), StoreError> {
+        self.put(
+            &self.page_failures,
+            &Self::page_failure_key(&failure.outlet, page_key),
+            failure,
+        )
+    }
+
+    /// Forgets a page's failures (it has been judged).
+    pub fn clear_page_failure(&self, outlet: &str, page_key: &str) -> Result<(), StoreError> {
+        self.page_failures
+            .remove(Self::page_failure_key(outlet, page_key))
+            .map_err(|e| self.sled_err(e))?;
+        Ok(())
+    }
+
+    /// The failed pages listed by `outlet`, with their page keys.
+    pub fn page_failures_of(&self, outlet: &str) -> Result<Vec<(String, PageFailure)>, StoreError> {
+        self.page_failures_under(format!("{outlet}\0").as_bytes())
+    }
+
+    /// Every failed page, with its page key, ordered by outlet.
+    pub fn page_failures(&self) -> Result<Vec<(String, PageFailure)>, StoreError> {
+        self.page_failures_under(b"")
+    }
+
+    fn page_failures_under(&self, prefix: &[u8]) -> Result<Vec<(String, PageFailure)>, StoreError> {
+        self.page_failures
+            .scan_prefix(prefix)
+            .map(|kv| {
+                let (k, v) = kv.map_err(|e| self.sled_err(e))?;
+                let key = String::from_utf8_lossy(&k);
+                let page_key = key.split_once('\0').map_or(&*key, |(_, p)| p).to_string();
+                Ok((page_key, self.decode(&k, &v)?))
+            })
+            .collect()
+    }
+
+    // --- deferred hosts ---------------------------------------------------------------------
+
+    /// Hosts that asked to be left alone, as the last run left them (some may have expired).
+    pub fn host_pauses(&self) -> Result<Vec<HostPause>, StoreError> {
+        self.host_pauses
+            .iter()
+            .map(|kv| {
+                let (k, v) = kv.map_err(|e| self.sled_err(e))?;
+                self.decode(&k, &v)
+            })
+            .collect()
+    }
+
+    /// Replaces the deferred hosts with `pauses`.
+    pub fn save_host_pauses(&self, pauses: &[HostPause]) -> Result<(), StoreError> {
+        self.host_pauses.clear().map_err(|e| self.sled_err(e))?;
+        for p in pauses {
+            self.put(&self.host_pauses, p.host.as_bytes(), p)?;
+        }
+        Ok(())
+    }
+
     // --- runs -------------------------------------------------------------------------------
 
     pub fn save_run(&self, run: &RunRecord) -> Result<(), StoreError> {
@@ -443,6 +621,41 @@ impl Store {
             None => Ok(None),
             Some((k, v)) => self.decode(&k, &v).map(Some),
         }
+    }
+}
+
+/// Access for the modules that work on the store as a whole (its guard, dump and restore).
+impl Store {
+    /// The store's folder.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The sled database, every tree of it.
+    pub(crate) fn db(&self) -> &sled::Db {
+        &self.db
+    }
+
+    /// A storage-engine error, naming the store.
+    pub(crate) fn engine_error(&self, source: sled::Error) -> StoreError {
+        self.sled_err(source)
+    }
+
+    /// Every recorded hit with the key it is stored under (the placement's identity), in key
+    /// order: for alerts and export marks, which remember placements by key.
+    pub fn hit_entries(&self) -> Result<Vec<(Vec<u8>, HitRecord)>, StoreError> {
+        self.hits
+            .iter()
+            .map(|kv| {
+                let (k, v) = kv.map_err(|e| self.sled_err(e))?;
+                Ok((k.to_vec(), self.decode(&k, &v)?))
+            })
+            .collect()
+    }
+
+    /// A tree of the store by name, for modules keeping their own records (alerts, marks).
+    pub(crate) fn tree(&self, name: &str) -> Result<sled::Tree, StoreError> {
+        self.db.open_tree(name).map_err(|e| self.sled_err(e))
     }
 }
 
@@ -763,6 +976,21 @@ mod tests {
             Err(StoreError::Schema { found: 99, .. }) => {}
             other => panic!("{:?}", other.map(|_| ())),
         }
+    }
+
+    #[test]
+    fn source_states_written_before_the_enums_read_back() {
+        let old = r#"{"outlet":"o","kind":"sitemap","etag":"\"x\"","last_modified":null,"body_hash":7,
+            "last_polled":null,"last_success":null,"last_status":"malformed feed","last_error":"e",
+            "consecutive_failures":2,"avg_latency_ms":null,"items_last_poll":3}"#;
+        let state: SourceState = serde_json::from_str(old).unwrap();
+        assert_eq!(state.kind, SourceKind::Sitemap);
+        assert_eq!(state.validators.etag.as_deref(), Some("\"x\""));
+        assert_eq!(state.last_status, SourceStatus::Failed(Failure::MalformedFeed));
+        assert_eq!((state.partial.as_deref(), state.listed_lastmod), (None, None));
+        let again: serde_json::Value = serde_json::to_value(&state).unwrap();
+        assert_eq!(again["etag"], "\"x\"", "validators stay flat in the stored form");
+        assert_eq!(again["last_status"], "malformed feed");
     }
 
     #[test]

@@ -44,16 +44,32 @@ fn declared_in_the_page() {
 }
 
 #[test]
-fn http_header_beats_the_page() {
-    // An explicit legacy charset in the header wins over `<meta>` (HTML's rule), even when wrong:
-    // only a UTF-8 header contradicted by the bytes is passed over.
+fn when_header_and_page_disagree_the_bytes_decide() {
+    // A legacy charset in the header over a page that declares another: the bytes (through the
+    // detector) pick the one that reads them.
     let d = charset::decode(
         &fixture("koi8-r.html"),
         Some("text/html; charset=windows-1251"),
         Kind::Html,
         None,
     );
-    assert_eq!((d.encoding, d.source), ("windows-1251", Source::HttpHeader));
+    assert_eq!((d.encoding, d.source), ("KOI8-R", Source::Declaration));
+    assert!(d.text.contains("Колонка: изменение климата"));
+    let d = charset::decode(
+        &fixture("windows-1251.html"),
+        Some("text/html; charset=koi8-r"),
+        Kind::Html,
+        None,
+    );
+    assert_eq!(d.encoding, "windows-1251");
+    // With no declaration in the page, an explicit header is followed (HTML's rule).
+    let d = charset::decode(
+        "<p>\u{41a}\u{43e}\u{43b}</p>".as_bytes(),
+        Some("text/html; charset=utf-8"),
+        Kind::Html,
+        None,
+    );
+    assert_eq!((d.encoding, d.source), ("UTF-8", Source::HttpHeader));
     // A BOM beats both.
     let mut bom = vec![0xEF, 0xBB, 0xBF];
     bom.extend_from_slice("<meta charset=\"koi8-r\"><p>Колонка</p>".as_bytes());
@@ -128,4 +144,72 @@ fn an_undeclared_page_is_guessed_with_its_country_domain() {
     let url = url::Url::parse("https://gazeta.example.ru/2021/11/article").unwrap();
     let text = charset::decode_html(&fixture("sniff_windows-1251.html"), None, Some(&url));
     assert!(text.contains("Министр заявил"), "{text}");
+}
+
+/// A UTF-8 page with a few windows-1252 bytes pasted in is UTF-8 with replacement characters,
+/// not windows-1252 throughout, whether or not anything declares it.
+#[test]
+fn utf8_with_stray_bytes_stays_utf8() {
+    for (file, ct, text, stray) in [
+        (
+            "utf8_stray_quotes.html",
+            Some("text/html; charset=utf-8"),
+            "Por qué los pueblos costeros necesitan un fondo común",
+            2,
+        ),
+        (
+            "utf8_stray_quotes.html",
+            None,
+            "Las inundaciones de la última década",
+            2,
+        ),
+        (
+            "utf8_stray_byte_undeclared.html",
+            None,
+            "communes côtières : déjà été",
+            1,
+        ),
+        (
+            "utf8_stray_byte_undeclared.html",
+            Some("text/html"),
+            "Les élus réclament",
+            1,
+        ),
+    ] {
+        let d = charset::decode(&fixture(file), ct, Kind::Html, Some("com"));
+        assert_eq!(d.encoding, "UTF-8", "{file} {ct:?}");
+        assert!(d.text.contains(text), "{file}: {}", d.text);
+        assert_eq!(d.text.matches('\u{fffd}').count(), stray, "{file}");
+        assert!(!d.text.contains("Ã"), "{file}: mojibake");
+    }
+    // A legacy page is not mistaken for UTF-8 with stray bytes.
+    let d = charset::decode(&fixture("windows-1252.html"), None, Kind::Html, None);
+    assert_eq!(d.encoding, "windows-1252");
+}
+
+/// A header saying ISO-8859-1 over UTF-8 bytes whose `<meta>` says UTF-8 is wrong: the bytes win.
+#[test]
+fn a_latin1_header_over_utf8_bytes_is_overruled() {
+    for ct in [
+        "text/html; charset=ISO-8859-1",
+        "text/html; charset=windows-1252",
+        "text/html; charset=iso-8859-15",
+    ] {
+        let d = charset::decode(&fixture("utf8_under_latin1_header.html"), Some(ct), Kind::Html, None);
+        assert_eq!(d.encoding, "UTF-8", "{ct}");
+        assert!(
+            d.text.contains("„Wir können das nicht allein tragen“"),
+            "{ct}: {}",
+            d.text
+        );
+    }
+    // The same for XML: a feed whose declaration and bytes say UTF-8.
+    let feed = "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss><channel><title>Küste</title></channel></rss>";
+    let d = charset::decode(
+        feed.as_bytes(),
+        Some("application/rss+xml; charset=iso-8859-1"),
+        Kind::Xml,
+        None,
+    );
+    assert!(d.text.contains("Küste"));
 }

@@ -1,7 +1,9 @@
 //! pickup on the real pages of the article-extraction-benchmark corpus (181 news pages):
 //! main-text quality with the benchmark's own metric, and detection with every page's gold text
-//! tracked at once. Skips, saying so, when `../shared/corpus/` is absent.
+//! tracked at once; and publication dates on the dates corpus (512 news pages). Skips, saying
+//! so, when `../shared/corpus/` is absent (fails instead with `PICKUP_REQUIRE_SHARED=1`).
 
+mod dates_support;
 mod extract_support;
 
 use chrono::NaiveDate;
@@ -84,5 +86,33 @@ fn each_real_page_matches_its_own_article_and_no_other() {
         found as f64 >= 0.95 * articles.len() as f64,
         "only {found} of {}: {missed:#?}",
         articles.len()
+    );
+}
+
+/// Exact-day accuracy on the dates corpus, measured at 0.910 (`cargo bench --bench dates`); the
+/// floor sits a little under it so a real regression fails while a one-page change does not.
+const MIN_DATE_ACCURACY: f64 = 0.89;
+
+#[test]
+fn publication_day_is_right_on_the_dates_corpus() {
+    let outcomes = match dates_support::measure() {
+        Ok(o) => o,
+        Err(why) => {
+            println!("SKIPPED: {why}");
+            return;
+        }
+    };
+    let score = dates_support::Score::of(&outcomes);
+    println!("{}", score.report());
+    let misses: Vec<String> = outcomes
+        .iter()
+        .filter(|o| o.got != Some(o.expected))
+        .map(|o| format!("{} {} expected {} got {:?}", o.key, o.url, o.expected, o.got))
+        .collect();
+    assert!(
+        score.accuracy() >= MIN_DATE_ACCURACY,
+        "accuracy {:.3} below {MIN_DATE_ACCURACY}:\n{}{misses:#?}",
+        score.accuracy(),
+        score.report()
     );
 }

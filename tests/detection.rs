@@ -21,6 +21,11 @@ const RECALL_FLOORS: &[(&str, f64)] = &[
     ("excerpt (paywalled teaser)", 1.0),
     ("translation (outlet, Latin script)", 1.0),
     ("translation (outlet, Japanese)", 1.0),
+    ("translation (outlet, Chinese)", 1.0),
+    ("translation (outlet, Korean)", 1.0),
+    ("translation (outlet, Thai)", 1.0),
+    ("translation (outlet, Arabic)", 1.0),
+    ("translation (outlet, Russian)", 1.0),
 ];
 
 #[test]
@@ -62,7 +67,7 @@ fn every_near_miss_type_is_in_the_world() {
     ] {
         assert!(types.contains(t), "no {t} pages");
     }
-    for lang in ["en", "es", "fr", "de", "id", "ja"] {
+    for lang in ["en", "es", "fr", "de", "id", "ja", "zh", "ko", "th", "ar", "ru"] {
         assert!(
             WORLD.pages.iter().any(|p| p.label.language == lang),
             "no page in {lang}"

@@ -21,7 +21,7 @@ fn help(args: &[&str]) -> String {
 #[test]
 fn the_readme_documents_every_command_and_option() {
     let readme = readme();
-    for command in ["run", "export", "check", "status", "demo"] {
+    for command in ["run", "export", "report", "check", "status", "demo"] {
         assert!(help(&[]).contains(command), "--help lists {command}");
         assert!(
             readme.contains(&format!("`pickup {command}")),
@@ -52,7 +52,12 @@ fn accepted_keys(section: &str) -> Vec<String> {
 #[test]
 fn the_readme_documents_every_config_key() {
     let readme = readme();
-    for (section, prefix) in [("[crawl]", "crawl."), ("[store]", "store."), ("", "")] {
+    for (section, prefix) in [
+        ("[crawl]", "crawl."),
+        ("[store]", "store."),
+        ("[report]", "report."),
+        ("", ""),
+    ] {
         let keys = accepted_keys(section);
         assert!(!keys.is_empty());
         for key in keys {

@@ -6,6 +6,7 @@ mod fetch_support;
 
 use fetch_support::*;
 use pickup::config::CrawlConfig;
+use pickup::crawl::Failure;
 use pickup::crawl::fetch::{FetchError, Fetcher, FetcherOptions, Validators, Want};
 use pickup::crawl::robots::{self, CachedRobots, MemoryRobotsCache, RobotsCache};
 use std::sync::Arc;
@@ -138,7 +139,7 @@ async fn body_cap_is_enforced_while_streaming() {
     let cfg = config();
     let f = fetcher(&cfg);
     let got = f.get(&s.url("/huge"), Want::Page, None).await.expect("fetch");
-    assert!(got.truncated);
+    assert_eq!(got.truncated, Some(pickup::crawl::Truncated::AtCap { cap: 1_000_000 }));
     assert_eq!(got.body.len() as u64, cfg.max_page_bytes);
     // The client hung up: the server stops producing soon after (socket buffers hold a few MB).
     let waited = Instant::now();
@@ -171,7 +172,7 @@ async fn robots_disallow_means_no_request() {
         .await
         .expect_err("disallowed");
     assert!(matches!(err, FetchError::Robots { .. }), "{err}");
-    assert_eq!(err.class(), "robots");
+    assert_eq!(err.class(), Failure::Robots);
     f.get(&s.url("/public"), Want::Feed, None).await.expect("allowed");
     assert_eq!(s.count("/private/a"), 0);
     assert_eq!(s.count("/robots.txt"), 1);
@@ -189,7 +190,7 @@ async fn robots_for_our_agent_wins_over_star() {
         .get(&s.url("/news/1"), Want::Page, None)
         .await
         .expect_err("disallowed");
-    assert_eq!(err.class(), "robots");
+    assert_eq!(err.class(), Failure::Robots);
     assert_eq!(s.count("/news/1"), 0);
 }
 
@@ -213,11 +214,11 @@ async fn robots_503_means_host_not_fetched_this_run() {
     let f = local_fetcher(&config(), cache.clone());
     let err = f.get(&s.url("/a"), Want::Page, None).await.expect_err("not now");
     assert!(matches!(err, FetchError::RobotsUnavailable { .. }), "{err}");
-    assert_eq!(err.class(), "robots unavailable");
+    assert_eq!(err.class(), Failure::RobotsUnavailable);
     let robots_requests = s.count("/robots.txt");
     assert_eq!(robots_requests, 3, "first try and 2 retries");
     let err = f.get(&s.url("/b"), Want::Feed, None).await.expect_err("still not now");
-    assert_eq!(err.class(), "robots unavailable");
+    assert_eq!(err.class(), Failure::RobotsUnavailable);
     assert_eq!(
         s.count("/robots.txt"),
         robots_requests,
@@ -245,10 +246,10 @@ async fn robots_timeout_means_host_not_fetched_this_run() {
     let f = fetcher(&cfg);
     let err = f.get(&s.url("/a"), Want::Page, None).await.expect_err("not now");
     // The host's health says what happened; the error names robots.txt as the request that failed.
-    assert_eq!(err.class(), "timeout");
+    assert_eq!(err.class(), Failure::Timeout);
     assert_eq!(err.url().path(), "/robots.txt");
     let err = f.get(&s.url("/b"), Want::Page, None).await.expect_err("still not now");
-    assert_eq!(err.class(), "timeout");
+    assert_eq!(err.class(), Failure::Timeout);
     assert_eq!(s.count("/a") + s.count("/b"), 0);
     assert_eq!(s.count("/robots.txt"), 1);
 }
@@ -328,7 +329,7 @@ async fn robots_cache_spares_the_request_and_expires() {
         .get(&s.url("/old/x"), Want::Page, None)
         .await
         .expect_err("cached rule");
-    assert_eq!(err.class(), "robots");
+    assert_eq!(err.class(), Failure::Robots);
     assert_eq!(s.count("/robots.txt"), 0, "a fresh cached copy is used");
 
     // Two days old: fetched again (404 now), and the cache updated.
@@ -394,7 +395,7 @@ async fn retries_give_up_with_the_last_status() {
         .get(&s.url("/down"), Want::Page, None)
         .await
         .expect_err("down");
-    assert_eq!(err.class(), "http 502");
+    assert_eq!(err.class(), Failure::Http(502));
     assert_eq!(s.count("/down"), 3);
 }
 
@@ -426,8 +427,8 @@ async fn retry_after_beyond_the_cap_gives_up() {
         .get(&s.url("/later"), Want::Page, None)
         .await
         .expect_err("too long");
-    assert!(matches!(err, FetchError::RetryAfterTooLong { .. }), "{err}");
-    assert_eq!(err.class(), "retry-after too long");
+    assert!(matches!(err, FetchError::Deferred { .. }), "{err}");
+    assert_eq!(err.class(), Failure::Deferred);
     assert_eq!(s.count("/later"), 1);
 }
 
@@ -439,7 +440,7 @@ async fn not_found_is_not_retried() {
         .get(&s404.url("/gone"), Want::Page, None)
         .await
         .expect_err("404");
-    assert_eq!(err.class(), "http 404");
+    assert_eq!(err.class(), Failure::Http(404));
     assert_eq!(s404.count("/gone"), 1);
     drop(s);
 }
@@ -509,7 +510,7 @@ async fn redirect_to_a_disallowed_page_is_not_followed() {
         .get(&s.url("/open"), Want::Page, None)
         .await
         .expect_err("robots");
-    assert_eq!(err.class(), "robots");
+    assert_eq!(err.class(), Failure::Robots);
     assert_eq!(s.count("/secret/page"), 0);
 }
 
@@ -528,11 +529,11 @@ async fn redirect_loops_and_long_chains_are_reported() {
     let f = fetcher(&config());
     let err = f.get(&s.url("/loop1"), Want::Page, None).await.expect_err("loop");
     assert!(matches!(err, FetchError::RedirectLoop { .. }), "{err}");
-    assert_eq!(err.class(), "redirect loop");
+    assert_eq!(err.class(), Failure::RedirectLoop);
     assert_eq!(s.count("/loop1"), 1);
 
     let err = f.get(&s.url("/chain/0"), Want::Page, None).await.expect_err("too long");
-    assert_eq!(err.class(), "too many redirects");
+    assert_eq!(err.class(), Failure::TooManyRedirects);
     assert_eq!(
         s.hits().iter().filter(|h| h.path.starts_with("/chain/")).count(),
         6,
@@ -554,11 +555,11 @@ async fn binary_content_is_skipped_without_the_body() {
     .await;
     let f = fetcher(&config());
     let err = f.get(&s.url("/photo"), Want::Page, None).await.expect_err("image");
-    assert!(matches!(err, FetchError::ContentType { .. }), "{err}");
-    assert_eq!(err.class(), "content type");
+    assert!(matches!(err, FetchError::NotText { .. }), "{err}");
+    assert_eq!(err.class(), Failure::NotText);
     assert_eq!(
         f.get(&s.url("/doc"), Want::Feed, None).await.expect_err("pdf").class(),
-        "content type"
+        Failure::NotText
     );
     let bare = f
         .get(&s.url("/bare"), Want::Page, None)
@@ -581,16 +582,16 @@ async fn private_addresses_are_refused_unless_allowed() {
     // A literal loopback address: refused before anything is sent.
     let err = strict.get(&s.url("/a"), Want::Page, None).await.expect_err("loopback");
     assert!(matches!(err, FetchError::Refused { .. }), "{err}");
-    assert_eq!(err.class(), "refused");
+    assert_eq!(err.class(), Failure::Refused);
     // A name that resolves to loopback: refused by the resolver, before connecting.
     let by_name = url::Url::parse(&format!("http://localhost:{port}/b")).expect("url");
     let err = strict.get(&by_name, Want::Page, None).await.expect_err("localhost");
-    assert_eq!(err.class(), "refused", "{err}");
+    assert_eq!(err.class(), Failure::Refused, "{err}");
     let err = strict
         .get(&url::Url::parse("ftp://example.com/x").expect("url"), Want::Page, None)
         .await
         .expect_err("ftp");
-    assert_eq!(err.class(), "scheme");
+    assert_eq!(err.class(), Failure::Scheme);
     assert!(s.hits().is_empty(), "nothing reached the server: {:?}", s.hits());
 
     // Allowed: 127.0.0.1 is fine, but a redirect from there to another private name is not.
@@ -606,7 +607,7 @@ async fn private_addresses_are_refused_unless_allowed() {
         .get(&r.url("/jump"), Want::Page, None)
         .await
         .expect_err("redirect to localhost");
-    assert_eq!(err.class(), "refused", "{err}");
+    assert_eq!(err.class(), Failure::Refused, "{err}");
     assert_eq!(s.count("/b"), 0);
 }
 
@@ -622,10 +623,10 @@ async fn host_budget_stops_a_slow_host() {
     f.get(&s.url("/p0"), Want::Page, None).await.expect("within budget");
     let err = f.get(&s.url("/p1"), Want::Page, None).await.expect_err("over budget");
     assert!(matches!(err, FetchError::HostBudget { .. }), "{err}");
-    assert_eq!(err.class(), "host budget");
+    assert_eq!(err.class(), Failure::HostBudget);
     let started = Instant::now();
     let err = f.get(&s.url("/p2"), Want::Page, None).await.expect_err("over budget");
-    assert_eq!(err.class(), "host budget");
+    assert_eq!(err.class(), Failure::HostBudget);
     assert!(
         started.elapsed() < Duration::from_millis(100),
         "budget errors fail fast"
@@ -665,7 +666,7 @@ async fn hanging_host_times_out_without_delaying_others() {
     }
     let (result, hang_took) = hang.await.expect("task");
     let err = result.expect_err("tar pit");
-    assert_eq!(err.class(), "timeout", "{err}");
+    assert_eq!(err.class(), Failure::Timeout, "{err}");
     assert!(
         hang_took >= Duration::from_millis(1000),
         "two tries of 0.5 s: {hang_took:?}"
@@ -740,7 +741,7 @@ async fn through_a_proxy_names_are_left_to_the_proxy_and_robots_goes_through_it(
         )
         .await
         .expect_err("robots");
-    assert_eq!(err.class(), "robots");
+    assert_eq!(err.class(), Failure::Robots);
     let hits = proxy.hits();
     let seen: Vec<_> = hits.iter().map(|h| h.path.as_str()).collect();
     assert_eq!(seen, ["/robots.txt", "/story"]);
@@ -757,7 +758,7 @@ async fn through_a_proxy_names_are_left_to_the_proxy_and_robots_goes_through_it(
         )
         .await
         .expect_err("private literal");
-    assert_eq!(err.class(), "refused");
+    assert_eq!(err.class(), Failure::Refused);
 }
 
 #[tokio::test]
@@ -773,7 +774,7 @@ async fn a_body_that_trickles_times_out() {
         .get(&s.url("/slow"), Want::Page, None)
         .await
         .expect_err("tar pit");
-    assert_eq!(err.class(), "timeout", "{err}");
+    assert_eq!(err.class(), Failure::Timeout, "{err}");
 }
 
 #[tokio::test]
@@ -786,7 +787,7 @@ async fn a_name_that_does_not_resolve_is_a_dns_failure() {
         .await
         .expect_err("dns");
     // The robots.txt request is the one that failed; the host's health says why.
-    assert_eq!(err.class(), "dns", "{err}");
+    assert_eq!(err.class(), Failure::Dns, "{err}");
 }
 
 #[tokio::test]
@@ -803,4 +804,193 @@ async fn crawl_delay_counts_from_the_previous_answer() {
     let pages: Vec<_> = s.hits().into_iter().filter(|h| h.path != "/robots.txt").collect();
     // 200 ms answering + 200 ms Crawl-delay between one page and the next.
     assert_spaced(&pages, Duration::from_millis(400));
+}
+
+/// A feed, as the bytes static hosts serve with whatever type they like.
+const FEED: &str = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title></channel></rss>";
+
+#[tokio::test]
+async fn bodies_are_sniffed_and_the_content_type_is_a_hint() {
+    let gz = {
+        use std::io::Write;
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(FEED.as_bytes()).unwrap();
+        e.finish().unwrap()
+    };
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01".to_vec();
+    let s = Server::start(move |path, _| match path {
+        "/robots.txt" => status(404),
+        "/octet" => now(respond(200, "application/octet-stream", FEED)),
+        "/binary" => now(respond(200, "binary/octet-stream", FEED)),
+        "/plain" => now(respond(200, "text/plain", FEED)),
+        "/none" => now(respond(200, "", FEED)),
+        "/gz" => now(respond(200, "application/x-gzip", gz.clone())),
+        "/page-as-image" => now(respond(200, "image/jpeg", "<!DOCTYPE html><html><p>hi</p></html>")),
+        "/png-as-html" => now(respond(200, "text/html", png.clone())),
+        "/pdf-as-octet" => now(respond(200, "application/octet-stream", "%PDF-1.4\n%\u{e2}\u{e3}")),
+        _ => now(respond(200, "application/octet-stream", vec![0u8, 1, 2, 3, 4, 5, 6, 7])),
+    })
+    .await;
+    let f = fetcher(&config());
+    for path in ["/octet", "/binary", "/plain", "/none", "/gz"] {
+        let got = f.get(&s.url(path), Want::Feed, None).await.expect(path);
+        assert!(!got.body.is_empty(), "{path}");
+    }
+    f.get(&s.url("/page-as-image"), Want::Page, None)
+        .await
+        .expect("markup under an image type is read");
+    for (path, detected) in [
+        ("/png-as-html", "image/png"),
+        ("/pdf-as-octet", "application/pdf"),
+        ("/zeros", "binary data"),
+    ] {
+        match f.get(&s.url(path), Want::Page, None).await {
+            Err(FetchError::NotText { detected: d, .. }) => assert_eq!(d, detected, "{path}"),
+            other => panic!("{path}: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_429_pauses_every_request_to_its_host() {
+    for (code, retry_after) in [(429, Some("1")), (503, Some("1")), (429, None)] {
+        let s = Server::start(move |path, n| match (path, n) {
+            ("/robots.txt", _) => status(404),
+            ("/first", 0) => match retry_after {
+                Some(v) => with_header(status(code), "retry-after", v),
+                None => status(code),
+            },
+            _ => html("ok"),
+        })
+        .await;
+        let cfg = CrawlConfig {
+            retry_base: Duration::from_millis(400),
+            ..config()
+        };
+        let f = fetcher(&cfg);
+        let first = {
+            let (f, url) = (f.clone(), s.url("/first"));
+            tokio::spawn(async move { f.get(&url, Want::Page, None).await })
+        };
+        // The others queue behind it at the host.
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let others: Vec<_> = ["/a", "/b", "/c"]
+            .iter()
+            .map(|p| {
+                let (f, url) = (f.clone(), s.url(p));
+                tokio::spawn(async move { f.get(&url, Want::Page, None).await })
+            })
+            .collect();
+        first.await.unwrap().expect("retried after the pause");
+        for o in others {
+            o.await.unwrap().expect("after the pause");
+        }
+        let hits = s.hits();
+        let paused_at = hits.iter().find(|h| h.path == "/first").unwrap().at;
+        // At least the backoff's lower half without a Retry-After.
+        let pause = if retry_after.is_some() {
+            Duration::from_secs(1)
+        } else {
+            Duration::from_millis(200)
+        };
+        for h in hits.iter().filter(|h| h.at > paused_at) {
+            assert!(
+                h.at.duration_since(paused_at) + SLACK >= pause,
+                "{code} {retry_after:?}: {} came {:?} after the pause began",
+                h.path,
+                h.at.duration_since(paused_at)
+            );
+        }
+        assert_eq!(s.count("/first"), 2, "the request that waited is retried");
+    }
+}
+
+#[tokio::test]
+async fn a_503_without_retry_after_holds_up_only_its_own_url() {
+    let s = Server::start(|path, n| match (path, n) {
+        ("/robots.txt", _) => status(404),
+        ("/broken", 0) => status(503),
+        _ => html("ok"),
+    })
+    .await;
+    let cfg = CrawlConfig {
+        retry_base: Duration::from_millis(600),
+        ..config()
+    };
+    let f = fetcher(&cfg);
+    let broken = {
+        let (f, url) = (f.clone(), s.url("/broken"));
+        tokio::spawn(async move { f.get(&url, Want::Page, None).await })
+    };
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    f.get(&s.url("/other"), Want::Page, None).await.expect("other");
+    broken.await.unwrap().expect("retried");
+    let (b, o) = (s.hits_for("/broken"), s.hits_for("/other"));
+    assert!(
+        o[0].at < b[1].at,
+        "the other page did not wait for the broken one's backoff"
+    );
+}
+
+#[tokio::test]
+async fn a_long_retry_after_defers_the_host_for_the_run() {
+    let s = Server::start(|path, _| match path {
+        "/robots.txt" => status(404),
+        "/busy" => with_header(status(429), "retry-after", "Wed, 21 Oct 2099 07:28:00 GMT"),
+        _ => html("ok"),
+    })
+    .await;
+    let f = fetcher(&config());
+    let err = f.get(&s.url("/busy"), Want::Page, None).await.expect_err("deferred");
+    assert_eq!(err.class(), Failure::Deferred);
+    let err = f
+        .get(&s.url("/other"), Want::Feed, None)
+        .await
+        .expect_err("deferred too");
+    assert!(matches!(err, FetchError::Deferred { .. }), "{err}");
+    assert_eq!(s.count("/other"), 0, "nothing more was sent to the host");
+    let pauses = f.deferred_hosts();
+    assert_eq!(pauses.len(), 1);
+    assert_eq!(pauses[0].until.format("%Y-%m-%d").to_string(), "2099-10-21");
+    // A later run that loads the pause leaves the host alone from the start.
+    let later = fetcher(&config());
+    later.defer_host(&pauses[0]);
+    assert!(later.get(&s.url("/other"), Want::Page, None).await.is_err());
+    assert_eq!(s.count("/other"), 0);
+}
+
+#[tokio::test]
+async fn a_dropped_connection_gives_the_part_that_came() {
+    let s = Server::start(|path, _| match path {
+        "/robots.txt" => status(404),
+        _ => {
+            // The first 40 bytes, then (once they are surely sent) the connection breaks.
+            let stream = futures_util::stream::unfold(0, |step| async move {
+                match step {
+                    0 => Some((Ok(FEED.as_bytes()[..40].to_vec()), 1)),
+                    1 => {
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        Some((Err(std::io::Error::other("connection reset")), 2))
+                    }
+                    _ => None,
+                }
+            });
+            now(respond(
+                200,
+                "application/rss+xml",
+                axum::body::Body::from_stream(stream),
+            ))
+        }
+    })
+    .await;
+    let got = fetcher(&config())
+        .get(&s.url("/feed"), Want::Feed, None)
+        .await
+        .expect("part of the body");
+    assert_eq!(got.body, FEED.as_bytes()[..40]);
+    assert!(
+        matches!(got.truncated, Some(pickup::crawl::Truncated::Dropped { .. })),
+        "{:?}",
+        got.truncated
+    );
 }

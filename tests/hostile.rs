@@ -3,6 +3,7 @@
 //! 40 MB page. Each failure is reported for its source; the good outlet is crawled as usual.
 
 use pickup::config::Config;
+use pickup::crawl::{Failure, SourceStatus};
 use pickup::localweb::{LocalWeb, World};
 use pickup::store::Store;
 use std::collections::BTreeMap;
@@ -69,7 +70,7 @@ fn hostile_world() -> World {
         host(&[("_redirects", b"/rss.xml /a 301\n/a /rss.xml 301\n".to_vec())]),
     );
     let mut config = String::from(
-        "[store]\npath = \"store\"\n[crawl]\nuser_agent = \"pickup-test\"\nper_host_rps = 20.0\ntimeout_secs = 1\nretries = 2\nretry_base_ms = 10\nmax_page_bytes = 1_000_000\nhost_budget_secs = 8\n[[articles]]\nid = \"cybercrime-2021\"\ntitle = \"Taiwan Can Help\"\npublished = \"2021-11-10\"\nlanguage = \"en\"\ntext = \"articles/cybercrime-2021.en.txt\"\n",
+        "[store]\npath = \"store\"\n[crawl]\nuser_agent = \"pickup-test\"\nper_host_rps = 20.0\ntimeout_secs = 3\nretries = 2\nretry_base_ms = 10\nmax_page_bytes = 1_000_000\nhost_budget_secs = 12\n[[articles]]\nid = \"cybercrime-2021\"\ntitle = \"Taiwan Can Help\"\npublished = \"2021-11-10\"\nlanguage = \"en\"\ntext = \"articles/cybercrime-2021.en.txt\"\n",
     );
     for name in world.hosts.keys() {
         config.push_str(&format!("[[outlets]]\nid = \"{name}\"\nname = \"{name}\"\ncountry = \"US\"\nlanguage = \"en\"\nfeeds = [\"{{{{host:{name}}}}}/rss.xml\"]\n"));
@@ -96,20 +97,31 @@ async fn every_failure_is_reported_for_its_source_and_the_rest_is_crawled() {
     let store = Store::open(&config.store.path).unwrap();
 
     let first = pickup::run::run(&config, &store).await.unwrap();
-    let classes: BTreeMap<&str, &str> = first
-        .failures
-        .iter()
-        .map(|f| (f.outlet.as_str(), f.class.as_str()))
-        .collect();
+    let classes: BTreeMap<&str, Failure> = first.failures.iter().map(|f| (f.outlet.as_str(), f.class)).collect();
     assert_eq!(
         classes,
         BTreeMap::from([
-            ("htmlfeed", "not a feed"),
-            ("loop", "redirect loop"),
-            ("nodns", "dns"),
-            ("tarpit", "timeout"),
-            ("truncated", "malformed feed"),
+            ("htmlfeed", Failure::NotAFeed),
+            ("loop", Failure::RedirectLoop),
+            ("nodns", Failure::Dns),
+            ("tarpit", Failure::Timeout),
         ])
+    );
+    // The truncated feed's complete item is used; the source is partly read, with the reason.
+    let (_, truncated) = store
+        .sources()
+        .unwrap()
+        .into_iter()
+        .find(|(_, s)| s.outlet == "truncated")
+        .unwrap();
+    assert_eq!(truncated.last_status, SourceStatus::Partial);
+    assert!(
+        truncated
+            .partial
+            .as_deref()
+            .unwrap_or("")
+            .contains("1 complete items kept"),
+        "{truncated:?}"
     );
     let hits = store.hits().unwrap();
     assert_eq!(hits.len(), 1, "{hits:#?}");
@@ -118,7 +130,9 @@ async fn every_failure_is_reported_for_its_source_and_the_rest_is_crawled() {
         first.record.pages_fetched, 2,
         "the 40 MB page is read up to the cap and judged"
     );
-    assert_eq!(first.record.pages_failed, 0);
+    // The truncated feed's one complete item links to a page that is not there (404).
+    assert_eq!(first.record.pages_failed, 1);
+    assert_eq!(first.record.sources_partial, 1);
     let first_counts = requests_by_host(&web);
     // robots.txt (404) + the feed answered 503, 503, 200.
     assert_eq!(first_counts["flaky"], 4);
@@ -146,7 +160,7 @@ async fn every_failure_is_reported_for_its_source_and_the_rest_is_crawled() {
 
     let status = pickup::status::render(&config, &store).unwrap();
     assert!(
-        status.contains("redirect loop") && status.contains("not a feed"),
+        status.contains("redirect loop") && status.contains("not a feed") && status.contains("partial"),
         "{status}"
     );
 }

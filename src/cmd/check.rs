@@ -27,15 +27,18 @@ pub async fn check(config: &Config, args: &CheckArgs) -> Result<(), Error> {
         Some(id) => vec![super::tracked(config, id)?.clone()],
         None => config.articles.clone(),
     };
-    if args.record {
-        // Say so before fetching anything: the record would have no outlet.
+    let store = if args.record {
+        // Say so before fetching anything: the record would have no outlet. And take the
+        // store's lock first: a run holding it makes the fetch pointless.
         crate::check::recording_outlet(config, url::Url::parse(&args.target).ok().as_ref())?;
-    }
+        Some(crate::store_guard::open_checked(&config.store.path)?)
+    } else {
+        None
+    };
     let (url, html) = crate::check::load(config, &args.target).await?;
     let (report, recorded) = tokio::task::spawn_blocking({
         let config = config.clone();
-        let record = args.record;
-        move || crate::check::check(&config, &articles, url.as_ref(), &html, record)
+        move || crate::check::check(&config, &articles, url.as_ref(), &html, store.as_ref())
     })
     .await
     .map_err(|e| Error::Other(format!("check crashed: {e}")))??;

@@ -1,6 +1,8 @@
-//! `pickup export`: every recorded placement as JSON, CSV or an HTML briefing page.
+//! `pickup export`: every recorded placement as JSON, CSV, or the briefing's HTML page or Excel
+//! workbook (the same as `pickup report` gives).
 
 use super::output::write_to;
+use super::report::ReportFormat;
 use crate::config::Config;
 use crate::error::Error;
 use crate::report;
@@ -14,8 +16,10 @@ pub enum Format {
     Json,
     /// The same columns, for spreadsheets
     Csv,
-    /// A briefing page: headline figures, counts, a chart by day, every placement with its link
+    /// The briefing page `pickup report` writes
     Html,
+    /// The briefing's Excel workbook: a Summary sheet and a Placements sheet with every field
+    Xlsx,
 }
 
 /// What `pickup export` was asked for.
@@ -28,14 +32,22 @@ pub struct ExportArgs {
     pub since: Option<NaiveDate>,
     /// Write here instead of standard output.
     pub output: Option<PathBuf>,
+    /// Only placements not exported with `mark` before.
+    pub new: bool,
+    /// Remember the placements exported now, for a later `new`.
+    pub mark: bool,
     /// The stores to read and merge by placement (one per `--shard` job); empty: the config's.
     pub stores: Vec<PathBuf>,
 }
 
+/// The store tree holding the keys of placements exported with `--mark`.
+pub const MARKS_TREE: &str = "exported";
+
 /// Writes the export.
 ///
 /// # Errors
-/// [`Error::Usage`] for an unknown `--article`; store errors; [`Error::Io`] naming the output file.
+/// [`Error::Usage`] for an unknown `--article`, or `--new`/`--mark` with several stores; store
+/// errors; [`Error::Io`] naming the output file.
 pub fn export(config: &Config, args: &ExportArgs) -> Result<(), Error> {
     if let Some(id) = &args.article {
         super::tracked(config, id)?;
@@ -47,14 +59,57 @@ pub fn export(config: &Config, args: &ExportArgs) -> Result<(), Error> {
     let filter = report::Filter {
         article: args.article.clone(),
         since: args.since,
+        until: None,
     };
-    let records = report::records(&crate::store::merged_hits(stores)?, &filter);
-    let mut buf = Vec::new();
-    match args.format {
-        Format::Json => report::json::write(&mut buf, &records),
-        Format::Csv => report::csv::write(&mut buf, &records),
-        Format::Html => report::html::write(&mut buf, &records, &config.audiences()),
+    // --new and --mark keep their marks in the one store read; several are merged read-only.
+    let (records, marking) = match stores {
+        [path] => {
+            let store = crate::store_guard::open_checked(path)?;
+            let marks = store.tree(MARKS_TREE)?;
+            let mut hits = Vec::new();
+            let mut keys = Vec::new();
+            for (key, hit) in store.hit_entries()? {
+                let marked = marks.contains_key(&key).map_err(|e| store.engine_error(e))?;
+                if filter.keeps(&hit) && !(args.new && marked) {
+                    keys.push(key);
+                    hits.push(hit);
+                }
+            }
+            (report::records(&hits, &filter), Some((store, marks, keys)))
+        }
+        _ if args.new || args.mark => {
+            return Err(Error::Usage(
+                "--new and --mark keep their marks in one store: give at most one --store".into(),
+            ));
+        }
+        _ => (report::records(&crate::store::merged_hits(stores)?, &filter), None),
+    };
+    let briefing = |format| {
+        let b = report::briefing::Briefing::build(config, &filter, &records, chrono::Utc::now());
+        super::report::render(&b, format)
+    };
+    let buf = match args.format {
+        Format::Html => briefing(ReportFormat::Html)?,
+        Format::Xlsx => briefing(ReportFormat::Xlsx)?,
+        Format::Json | Format::Csv => {
+            let mut buf = Vec::new();
+            match args.format {
+                Format::Csv => report::csv::write(&mut buf, &records),
+                _ => report::json::write(&mut buf, &records),
+            }
+            .map_err(|e| Error::Other(format!("cannot write export: {e}")))?;
+            buf
+        }
+    };
+    write_to(args.output.as_deref(), &buf)?;
+    if args.mark
+        && let Some((store, marks, keys)) = marking
+    {
+        // Marked only once written: an export that failed is not "seen".
+        for key in keys {
+            marks.insert(key, &[]).map_err(|e| store.engine_error(e))?;
+        }
+        store.flush()?;
     }
-    .map_err(|e| Error::Other(format!("cannot write export: {e}")))?;
-    write_to(args.output.as_deref(), &buf)
+    Ok(())
 }

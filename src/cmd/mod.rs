@@ -3,9 +3,11 @@
 //! an exit code.
 
 pub mod check;
+pub mod db;
 pub mod export;
 pub mod output;
 pub mod progress;
+pub mod report;
 pub mod run;
 pub mod status;
 

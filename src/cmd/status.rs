@@ -3,13 +3,20 @@
 use super::output::print;
 use crate::config::Config;
 use crate::error::Error;
-use crate::store::Store;
 
 /// Prints the status table of the store `config` names.
 ///
 /// # Errors
 /// Store errors (locked by a run, damaged).
 pub fn status(config: &Config) -> Result<(), Error> {
-    let store = Store::open(&config.store.path)?;
-    print(&crate::status::render(config, &store)?)
+    let store = crate::store_guard::open_checked(&config.store.path)?;
+    let mut text = crate::status::render(config, &store)?;
+    for o in crate::alerts::outboxes(config, &store)? {
+        text.push_str(&format!("alerts by {}: {} placements waiting", o.channel, o.pending));
+        if let Some(e) = &o.last_error {
+            text.push_str(&format!(" (last try failed: {e})"));
+        }
+        text.push('\n');
+    }
+    print(&text)
 }

@@ -1,5 +1,7 @@
 //! Where pickup may connect: http and https only, and never to a private, loopback, link-local or
-//! otherwise non-public address unless the caller allowed that host (an outlet configured there).
+//! otherwise non-public address unless the caller allowed that origin (an outlet configured
+//! there). The exemption covers the origin only — scheme, host and port (RFC 6454) — so a feed
+//! item of an outlet on 127.0.0.1:8080 cannot reach another local service on 127.0.0.1:6379.
 //!
 //! Names are checked inside the HTTP client's own DNS resolver (`GuardedResolver`), so the
 //! addresses that were checked are exactly the ones connected to: there is no gap between a check
@@ -13,27 +15,69 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 use url::{Host, Url};
 
-/// The hosts that may be at non-public addresses. Cheap to share.
+/// The hosts and origins that may be at non-public addresses. Cheap to share.
 #[derive(Debug, Clone, Default)]
 pub struct AddressPolicy {
-    /// Normalised host names or IP literals the caller vouched for.
+    /// Normalised host names or IP literals the caller vouched for, every port of them.
     allowed: HashSet<String>,
+    /// Origins (scheme, normalised host, port) the caller vouched for: only these.
+    origins: HashSet<(String, String, u16)>,
 }
 
 impl AddressPolicy {
-    pub fn new<I, S>(hosts: I) -> AddressPolicy
+    /// Each item is an origin (`http://127.0.0.1:8080`, anything that parses as an http(s) URL:
+    /// only its scheme, host and port count) or a bare host name or IP literal (every port).
+    pub fn new<I, S>(items: I) -> AddressPolicy
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        AddressPolicy {
-            allowed: hosts.into_iter().map(|h| normalise_host(h.as_ref())).collect(),
+        let mut policy = AddressPolicy::default();
+        for item in items {
+            let item = item.as_ref();
+            match Url::parse(item).ok().and_then(|u| origin(&u)) {
+                Some(o) if item.contains("://") => {
+                    policy.origins.insert(o);
+                }
+                _ => {
+                    policy.allowed.insert(normalise_host(item));
+                }
+            }
+        }
+        policy
+    }
+
+    /// True when some URL on `host` may be at a non-public address (the resolver then keeps
+    /// such addresses; [`check_target`] decides per origin).
+    pub fn allows_host(&self, host: &str) -> bool {
+        let host = normalise_host(host);
+        self.allowed.contains(&host) || self.origins.iter().any(|(_, h, _)| *h == host)
+    }
+
+    /// True when `url` may be at a non-public address: its host is allowed on every port, or
+    /// its origin is one of the allowed origins.
+    pub fn allows_origin(&self, url: &Url) -> bool {
+        match origin(url) {
+            Some(o) => self.allowed.contains(&o.1) || self.origins.contains(&o),
+            None => false,
         }
     }
 
-    pub fn allows_host(&self, host: &str) -> bool {
-        self.allowed.contains(&normalise_host(host))
+    /// True when `url`'s host is allowed only for other origins than `url`'s: its addresses
+    /// must then be public.
+    fn host_allowed_elsewhere(&self, url: &Url) -> bool {
+        url.host_str()
+            .is_some_and(|h| self.allows_host(h) && !self.allows_origin(url))
     }
+}
+
+/// (scheme, normalised host, port or the scheme's default) of an http(s) URL.
+fn origin(url: &Url) -> Option<(String, String, u16)> {
+    Some((
+        url.scheme().to_string(),
+        normalise_host(url.host_str()?),
+        url.port_or_known_default()?,
+    ))
 }
 
 /// Lower case, without IPv6 brackets or a trailing root dot, so "LocalHost." and "localhost" match.
@@ -59,11 +103,35 @@ pub(crate) fn check_url(url: &Url, policy: &AddressPolicy) -> Result<(), Refusal
         Some(Host::Domain(_)) => return Ok(()),
         None => return Err(Refusal::Address("no host".into())),
     };
-    if is_public(ip) || policy.allows_host(&ip.to_string()) {
+    if is_public(ip) || policy.allows_origin(url) {
         Ok(())
     } else {
         Err(Refusal::Address(format!("{ip} is not a public address")))
     }
+}
+
+/// [`check_url`], and for a named host allowed only for other origins (an outlet's host on
+/// another port or scheme), a lookup: every address it resolves to must be public, since the
+/// resolver lets that name reach private ones. A name that does not resolve passes here and
+/// fails in the client, which reports it.
+pub(crate) async fn check_target(url: &Url, policy: &AddressPolicy) -> Result<(), Refusal> {
+    check_url(url, policy)?;
+    if let Some(Host::Domain(host)) = url.host()
+        && policy.host_allowed_elsewhere(url)
+    {
+        let port = url.port_or_known_default().unwrap_or(80);
+        if let Ok(addrs) = tokio::net::lookup_host((host, port)).await {
+            for a in addrs {
+                if !is_public(a.ip()) {
+                    return Err(Refusal::Address(format!(
+                        "{host} resolves to {}, which is not a public address, and only other origins of {host} are configured",
+                        a.ip()
+                    )));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// True for addresses on the public internet. Everything that reaches the machine itself, its
@@ -245,5 +313,33 @@ mod tests {
         assert!(check_url(&u("http://[::1]/"), &local).is_ok());
         assert!(check_url(&u("ftp://example.com/"), &local).is_err());
         assert!(check_url(&u("https://example.com/"), &none).is_ok());
+    }
+
+    #[tokio::test]
+    async fn an_outlet_origin_on_a_private_host_exempts_that_origin_only() {
+        let policy = AddressPolicy::new(["http://127.0.0.1:8080/feed.xml", "http://localhost:9000"]);
+        let u = |s: &str| Url::parse(s).expect("test url");
+        assert!(check_target(&u("http://127.0.0.1:8080/article"), &policy).await.is_ok());
+        for refused in [
+            "http://127.0.0.1:6379/",
+            "https://127.0.0.1:8080/",
+            "http://127.0.0.1/",
+            "http://localhost:9001/",
+            "http://localhost/admin",
+            "http://127.0.0.2:8080/",
+        ] {
+            assert!(
+                check_target(&u(refused), &policy).await.is_err(),
+                "{refused} is another origin"
+            );
+        }
+        assert!(check_target(&u("http://localhost:9000/x"), &policy).await.is_ok());
+        assert!(
+            policy.allows_host("LOCALHOST."),
+            "the resolver lets the outlet's own name resolve"
+        );
+        // A bare host (no scheme) still exempts every port, for callers that mean that.
+        let host = AddressPolicy::new(["127.0.0.1"]);
+        assert!(check_target(&u("http://127.0.0.1:6379/"), &host).await.is_ok());
     }
 }

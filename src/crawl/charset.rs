@@ -1,13 +1,20 @@
 //! Bytes → text: finds a document's character encoding and decodes it with encoding_rs.
 //!
-//! The order, strongest evidence first:
+//! The order follows the WHATWG encoding sniffing algorithm (HTML §13.2.3.2), with the bytes
+//! given the last word where labels are known to lie:
 //! 1. a byte order mark (it overrides everything, as in browsers and the XML spec);
 //! 2. for XML, the byte pattern of `<?` in UTF-16/UTF-32 without a BOM (XML 1.0 appendix F);
-//! 3. the HTTP `Content-Type` charset;
-//! 4. the document's own declaration: `<meta charset>` / `<meta http-equiv=Content-Type>` in the
-//!    first [`PRESCAN_BYTES`] of HTML, or `<?xml ... encoding="..."?>` for XML;
-//! 5. valid UTF-8 → UTF-8;
-//! 6. chardetng's guess (the detector Firefox uses), optionally helped by the site's TLD.
+//! 3. bytes that are UTF-8: valid UTF-8 with non-ASCII characters is UTF-8 whatever a label says
+//!    (legacy text never forms valid multi-byte sequences by chance), and so is text valid but
+//!    for a few stray bytes ([`UTF8_PER_STRAY_BYTE`]) when the header or the page says UTF-8 or
+//!    nothing says anything: the stray bytes become U+FFFD, as in a browser;
+//! 4. the HTTP `Content-Type` charset, and
+//! 5. the document's own declaration: `<meta charset>` / `<meta http-equiv=Content-Type>` in the
+//!    first [`PRESCAN_BYTES`] of HTML, or `<?xml ... encoding="..."?>` for XML. When the header
+//!    and the declaration disagree, the bytes decide: chardetng's guess picks one of the two,
+//!    and the declaration wins if it names neither (on pure ASCII, the header wins);
+//! 6. valid (ASCII) UTF-8 → UTF-8;
+//! 7. chardetng's guess (the detector Firefox uses), optionally helped by the site's TLD.
 //!
 //! A label we cannot honour is skipped and the next step decides: an unknown name, the
 //! "replacement" encoding, or UTF-16/UTF-32 claimed by a document whose bytes are plainly
@@ -118,27 +125,113 @@ fn detect(bytes: &[u8], content_type: Option<&str>, kind: Kind, tld: Option<&str
     {
         return (cs, Source::BytePattern);
     }
-    let utf8_ok = is_utf8(bytes);
-    // Servers often append "charset=utf-8" to legacy pages; the bytes are the better witness.
-    let believable = |cs: &Charset| *cs != Charset::Enc(UTF_8) || utf8_ok;
-    if let Some(cs) = content_type
+    let header = content_type
         .and_then(charset_param)
-        .and_then(|l| usable_label(l, bytes))
-        .filter(believable)
-    {
-        return (cs, Source::HttpHeader);
-    }
+        .and_then(|l| usable_label(l, bytes, kind));
     let declared = match kind {
         Kind::Html => html_meta_charset(&bytes[..bytes.len().min(PRESCAN_BYTES)]),
         Kind::Xml => xml_decl_encoding(bytes),
-    };
-    if let Some(cs) = declared.and_then(|l| usable_label(l, bytes)).filter(believable) {
-        return (cs, Source::Declaration);
     }
-    if utf8_ok {
-        return (Charset::Enc(UTF_8), Source::ValidUtf8);
+    .and_then(|l| usable_label(l, bytes, kind));
+    let utf8 = Charset::Enc(UTF_8);
+    let fit = utf8_fit(bytes);
+    // The bytes first: text that is UTF-8 (non-ASCII, and valid but for a few stray bytes when
+    // something says UTF-8 or nothing says anything) is UTF-8 whatever a label claims. Legacy
+    // encodings practically never form valid multi-byte UTF-8 sequences by chance.
+    let labelled_utf8 = header == Some(utf8) || declared == Some(utf8);
+    let unlabelled = header.is_none() && declared.is_none();
+    match fit {
+        Utf8Fit::Valid { non_ascii: true } | Utf8Fit::Mostly if labelled_utf8 => {
+            let source = if header == Some(utf8) {
+                Source::HttpHeader
+            } else {
+                Source::Declaration
+            };
+            return (utf8, source);
+        }
+        Utf8Fit::Valid { non_ascii: true } => return (utf8, Source::ValidUtf8),
+        Utf8Fit::Mostly if unlabelled => return (utf8, Source::ValidUtf8),
+        _ => {}
     }
-    (Charset::Enc(sniff(bytes, tld)), Source::Sniffed)
+    // Servers often append "charset=utf-8" to legacy pages: a UTF-8 label over bytes that are
+    // not UTF-8 is not believed.
+    let believable = |cs: &Charset| *cs != utf8 || fit.is_utf8();
+    match (header.filter(believable), declared.filter(believable)) {
+        // The header and the page disagree: the bytes decide, through the detector, between the
+        // two; if it names neither, the page's own declaration (written with the bytes) wins.
+        // ASCII bytes give no evidence: then the header wins, as in HTML.
+        (Some(h), Some(d)) if h != d && fit != (Utf8Fit::Valid { non_ascii: false }) => {
+            let guess = Charset::Enc(sniff(bytes, tld));
+            if guess == h {
+                (h, Source::HttpHeader)
+            } else {
+                (d, Source::Declaration)
+            }
+        }
+        (Some(h), _) => (h, Source::HttpHeader),
+        (None, Some(d)) => (d, Source::Declaration),
+        (None, None) if fit.is_utf8() => (utf8, Source::ValidUtf8),
+        (None, None) => (Charset::Enc(sniff(bytes, tld)), Source::Sniffed),
+    }
+}
+
+/// At least this many valid multi-byte UTF-8 characters per invalid sequence for a body to be
+/// UTF-8 with a few stray bytes (a windows-1252 quote pasted into a UTF-8 page) rather than a
+/// legacy encoding, whose non-ASCII bytes almost never form valid UTF-8.
+const UTF8_PER_STRAY_BYTE: usize = 4;
+
+/// How well a body fits UTF-8.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Utf8Fit {
+    /// Valid (a multi-byte sequence cut off at the very end is tolerated: bodies are capped).
+    Valid {
+        non_ascii: bool,
+    },
+    /// Valid but for a few stray bytes: see [`UTF8_PER_STRAY_BYTE`].
+    Mostly,
+    No,
+}
+
+impl Utf8Fit {
+    fn is_utf8(self) -> bool {
+        self != Utf8Fit::No
+    }
+}
+
+fn utf8_fit(bytes: &[u8]) -> Utf8Fit {
+    let mut rest = bytes;
+    let (mut good, mut bad) = (0usize, 0usize);
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(s) => {
+                good += s.chars().filter(|c| !c.is_ascii()).count();
+                break;
+            }
+            Err(e) => {
+                let (valid, after) = rest.split_at(e.valid_up_to());
+                good += std::str::from_utf8(valid)
+                    .map(|s| s.chars().filter(|c| !c.is_ascii()).count())
+                    .unwrap_or(0);
+                match e.error_len() {
+                    // Cut off at the end of the body.
+                    None if after.len() < 4 => break,
+                    None => {
+                        bad += 1;
+                        break;
+                    }
+                    Some(n) => {
+                        bad += 1;
+                        rest = &after[n..];
+                    }
+                }
+            }
+        }
+    }
+    match bad {
+        0 => Utf8Fit::Valid { non_ascii: good > 0 },
+        _ if good >= bad * UTF8_PER_STRAY_BYTE => Utf8Fit::Mostly,
+        _ => Utf8Fit::No,
+    }
 }
 
 fn bom(bytes: &[u8]) -> Option<Charset> {
@@ -169,18 +262,15 @@ fn xml_byte_pattern(bytes: &[u8]) -> Option<Charset> {
     }
 }
 
-/// Valid UTF-8, tolerating a multi-byte sequence cut off at the end (bodies are capped).
-fn is_utf8(bytes: &[u8]) -> bool {
-    match std::str::from_utf8(bytes) {
-        Ok(_) => true,
-        Err(e) => e.error_len().is_none() && bytes.len() - e.valid_up_to() < 4,
-    }
-}
-
 /// Maps a label to a charset we can honour for these bytes, or None to let the next step decide.
-fn usable_label(label: &str, bytes: &[u8]) -> Option<Charset> {
+/// In HTML, as the WHATWG prescan says, `x-user-defined` is windows-1252 and a UTF-16 label on
+/// ASCII-compatible bytes is UTF-8.
+fn usable_label(label: &str, bytes: &[u8], kind: Kind) -> Option<Charset> {
     let label = label.trim().trim_matches(|c| c == '"' || c == '\'').trim();
     let lower = label.to_ascii_lowercase();
+    if kind == Kind::Html && lower == "x-user-defined" {
+        return Some(Charset::Enc(encoding_rs::WINDOWS_1252));
+    }
     if lower.starts_with("utf-32") || lower.starts_with("ucs-4") || lower == "utf32" {
         // Without a BOM or the XML byte pattern (tested before), UTF-32 is not what these bytes are.
         return None;
@@ -193,7 +283,11 @@ fn usable_label(label: &str, bytes: &[u8]) -> Option<Charset> {
     if enc == UTF_16LE || enc == UTF_16BE {
         // A UTF-16 label read as ASCII from the document (or a header on ASCII-looking bytes) is
         // wrong: real UTF-16 has been caught by the BOM or byte pattern. Trust the bytes.
-        return looks_utf16(bytes).map(|be| Charset::Enc(if be { UTF_16BE } else { UTF_16LE }));
+        return match looks_utf16(bytes) {
+            Some(be) => Some(Charset::Enc(if be { UTF_16BE } else { UTF_16LE })),
+            None if kind == Kind::Html => Some(Charset::Enc(UTF_8)),
+            None => None,
+        };
     }
     Some(Charset::Enc(enc))
 }
@@ -464,7 +558,11 @@ mod tests {
     #[test]
     fn truncated_utf8_is_still_utf8() {
         let s = "caf\u{e9} \u{65e5}\u{672c}".as_bytes();
-        assert!(is_utf8(&s[..s.len() - 1]));
+        assert_eq!(utf8_fit(&s[..s.len() - 1]), Utf8Fit::Valid { non_ascii: true });
+        assert_eq!(utf8_fit(b"plain"), Utf8Fit::Valid { non_ascii: false });
+        let stray = ["d\u{e9}j\u{e0} \u{e9}t\u{e9} ".as_bytes(), b"\x93x"].concat();
+        assert_eq!(utf8_fit(&stray), Utf8Fit::Mostly);
+        assert_eq!(utf8_fit(b"caf\xe9 cr\xe8me"), Utf8Fit::No);
     }
 
     #[test]

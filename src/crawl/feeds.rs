@@ -11,21 +11,24 @@
 //! - an unknown default namespace on the root (e.g. UserLand's old RSS namespace) hides every item
 //!   from feed-rs; when a document has items but 0 come out, it is retried without it, then it
 //!   is an error rather than silence;
+//! - XML that feed-rs refuses (a raw `&`, an HTML entity, a feed cut off mid-item) is repaired by
+//!   [`xmlfix`](super::xmlfix) and parsed again: every complete item is used, and the repairs
+//!   are reported as the reason the feed was read only in part;
 //! - a panic in the parser is caught and reported as a malformed feed;
 //! - dates feed-rs cannot read ("Monday, June 2, 2025", "2025-06-02 10:00:00") go through
-//!   [`parse_date`].
+//!   [`crate::date::parse_utc`], the parser pages use too.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
 use feed_rs::model::{Entry, Feed, Link};
 use feed_rs::parser::{ParseErrorKind, ParseFeedError};
 use url::Url;
 
 use super::Candidate;
 use super::charset::{self, Kind};
+use super::health::Failure;
 
 /// Why a feed (or sitemap) body gave no candidates. The caller adds the URL.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -40,11 +43,12 @@ pub enum FeedError {
 }
 
 impl FeedError {
-    /// The outlet-health class: "not a feed" or "malformed feed".
-    pub fn class(&self) -> &'static str {
+    /// The outlet-health class: [`Failure::NotAFeed`] or [`Failure::MalformedFeed`] (said of a
+    /// sitemap with [`Failure::for_sitemap`]).
+    pub fn class(&self) -> Failure {
         match self {
-            FeedError::NotAFeed(_) => "not a feed",
-            FeedError::Malformed(_) => "malformed feed",
+            FeedError::NotAFeed(_) => Failure::NotAFeed,
+            FeedError::Malformed(_) => Failure::MalformedFeed,
         }
     }
 }
@@ -68,6 +72,9 @@ pub struct Parsed {
     pub without_link: usize,
     /// Distinct article links, in feed order.
     pub candidates: Vec<Candidate>,
+    /// Why the feed was read only in part, when it was: the repairs its XML needed (a feed cut
+    /// off mid-item loses that item). `None` for a well-formed feed.
+    pub partial: Option<String>,
 }
 
 /// [`parse`] with the feed's title, encoding and entry counts.
@@ -76,8 +83,8 @@ pub fn parse_detailed(body: &[u8], content_type: Option<&str>, base: &Url) -> Re
     let decoded = charset::decode(&body, content_type, Kind::Xml, charset::tld(base));
     let text = decoded.text.trim_start_matches('\u{feff}');
     let first = text.trim_start().chars().next();
-    let feed = match first {
-        Some('{') => parse_json(text, base)?,
+    let (feed, repairs) = match first {
+        Some('{') => (parse_json(text, base)?, Vec::new()),
         Some('<') => parse_xml(text, base)?,
         None => return Err(FeedError::NotAFeed("empty body".into())),
         Some(_) => return Err(FeedError::NotAFeed("neither XML nor JSON".into())),
@@ -89,8 +96,10 @@ pub fn parse_detailed(body: &[u8], content_type: Option<&str>, base: &Url) -> Re
             entries: 0,
             without_link: 0,
             candidates: vec![],
+            partial: None,
         });
     };
+    let partial = (!repairs.is_empty()).then(|| format!("invalid XML repaired: {}", repairs.join(", ")));
     let (candidates, without_link) = candidates(&feed, base);
     Ok(Parsed {
         title: feed.title.as_ref().and_then(|t| clean_text(&t.content)),
@@ -98,6 +107,7 @@ pub fn parse_detailed(body: &[u8], content_type: Option<&str>, base: &Url) -> Re
         entries: feed.entries.len(),
         without_link,
         candidates,
+        partial,
     })
 }
 
@@ -137,8 +147,34 @@ fn is_json_feed_object(text: &str) -> bool {
     })
 }
 
-/// None: a feed root with nothing in it.
-fn parse_xml(text: &str, base: &Url) -> Result<Option<Feed>, FeedError> {
+/// None: a feed root with nothing in it. With the feed, the repairs its XML needed (none for a
+/// well-formed feed).
+fn parse_xml(text: &str, base: &Url) -> Result<(Option<Feed>, Vec<String>), FeedError> {
+    // feed-rs keeps `&eacute;` as literal text: such a feed is repaired before it is read.
+    let first = if super::xmlfix::has_undefined_entities(text) {
+        None
+    } else {
+        match parse_xml_strict(text, base) {
+            Err(FeedError::Malformed(reason)) => Some(reason),
+            other => return other.map(|feed| (feed, Vec::new())),
+        }
+    };
+    let repaired = super::xmlfix::repair(text, |name| matches!(name, "item" | "entry"));
+    let fallback = || match &first {
+        Some(reason) => Err(FeedError::Malformed(reason.clone())),
+        None => parse_xml_strict(text, base).map(|feed| (feed, Vec::new())),
+    };
+    if repaired.notes.is_empty() {
+        return fallback();
+    }
+    match parse_xml_strict(&repaired.text, base) {
+        Ok(Some(feed)) if !feed.entries.is_empty() || first.is_none() => Ok((Some(feed), repaired.notes)),
+        // Nothing readable even so: the first error is the one worth reporting.
+        _ => fallback(),
+    }
+}
+
+fn parse_xml_strict(text: &str, base: &Url) -> Result<Option<Feed>, FeedError> {
     let text = without_decl_encoding(text);
     let Some(root) = root_element(&text) else {
         return Err(if looks_like_html(&text) {
@@ -196,7 +232,7 @@ fn run_feed_rs(text: &str, base: &Url) -> Result<Feed, ParseFeedError> {
         .base_uri(Some(base.as_str()))
         // We only read links, titles and dates; sanitising HTML content would be wasted work.
         .sanitize_content(false)
-        .timestamp_parser(parse_date)
+        .timestamp_parser(crate::date::parse_utc)
         .build();
     match catch_unwind(AssertUnwindSafe(|| parser.parse(text.as_bytes()))) {
         Ok(result) => result,
@@ -418,240 +454,9 @@ fn looks_like_html(text: &str) -> bool {
         .any(|p| lower.windows(p.len()).any(|w| w == *p))
 }
 
-/// Parses a feed or sitemap date: RFC 3339 and RFC 2822 (what the specs say), then the loose
-/// forms seen in the wild: "Monday, June 2, 2025", "2025-06-02 10:00:00", "2 June 2025 10:00 CEST",
-/// "02.06.2025". A date without a zone is taken as UTC. Never panics; None if unsure (a
-/// day/month order that cannot be told, a year outside 1970..=2100).
-pub fn parse_date(raw: &str) -> Option<DateTime<Utc>> {
-    let s = raw.trim();
-    if s.is_empty() {
-        return None;
-    }
-    DateTime::parse_from_rfc3339(s)
-        .or_else(|_| DateTime::parse_from_rfc2822(s))
-        .map(|d| d.with_timezone(&Utc))
-        .ok()
-        .or_else(|| loose_date(s))
-        .filter(|d| (1970..=2100).contains(&chrono::Datelike::year(d)))
-}
-
-#[derive(Default)]
-struct DateParts {
-    year: Option<i32>,
-    month: Option<u32>,
-    day: Option<u32>,
-    hms: Option<(u32, u32, u32, u32)>,
-    pm: Option<bool>,
-    offset: Option<i32>,
-}
-
-fn loose_date(s: &str) -> Option<DateTime<Utc>> {
-    let mut p = DateParts::default();
-    for tok in s
-        .split(|c: char| c.is_whitespace() || c == ',')
-        .filter(|t| !t.is_empty())
-    {
-        let tok = tok.trim_matches(|c| c == '(' || c == ')');
-        let first = tok.chars().next()?;
-        if first.is_ascii_digit() {
-            numeric_token(tok, &mut p)?;
-        } else if first == '+' || first == '-' {
-            p.offset = Some(parse_offset(tok)?);
-        } else {
-            word_token(tok, &mut p);
-        }
-    }
-    let (mut h, m, sec, nanos) = p.hms.unwrap_or((0, 0, 0, 0));
-    match p.pm {
-        Some(true) if h < 12 => h += 12,
-        Some(false) if h == 12 => h = 0,
-        _ => {}
-    }
-    let naive = NaiveDate::from_ymd_opt(p.year?, p.month?, p.day?)?.and_hms_nano_opt(h, m, sec, nanos)?;
-    let offset = FixedOffset::east_opt(p.offset.unwrap_or(0))?;
-    offset
-        .from_local_datetime(&naive)
-        .single()
-        .map(|d| d.with_timezone(&Utc))
-}
-
-/// A token starting with a digit: a year, a day ("2", "2nd"), a time ("10:00:00+02:00"), an ISO
-/// date ("2025-06-02T10:00"), "2025/06/02" or "02.06.2025". None when it cannot be read safely.
-fn numeric_token(tok: &str, p: &mut DateParts) -> Option<()> {
-    let digits = tok.bytes().take_while(u8::is_ascii_digit).count();
-    let (num, rest) = tok.split_at(digits);
-    match rest.chars().next() {
-        None => {
-            let n: u32 = num.parse().ok()?;
-            if digits == 4 && p.year.is_none() {
-                p.year = Some(n as i32);
-            } else if digits <= 2 && p.day.is_none() {
-                p.day = Some(n);
-            }
-        }
-        Some(':') => parse_time(tok, p)?,
-        Some('-' | '/') if digits == 4 => {
-            // ISO (year first): the date part, then an optional 'T' time.
-            let (date, time) = match tok.find(['T', 't']) {
-                Some(t) => (&tok[..t], Some(&tok[t + 1..])),
-                None => (tok, None),
-            };
-            let mut it = date.split(['-', '/']);
-            p.year = Some(it.next()?.parse().ok()?);
-            p.month = Some(it.next()?.parse().ok()?);
-            p.day = Some(it.next()?.parse().ok()?);
-            if let Some(time) = time {
-                parse_time(time, p)?;
-            }
-        }
-        Some('.') if tok.len() >= 8 => {
-            // "02.06.2025": day first wherever dots are used.
-            let mut it = tok.trim_end_matches('.').split('.');
-            p.day = Some(it.next()?.parse().ok()?);
-            p.month = Some(it.next()?.parse().ok()?);
-            p.year = Some(it.next()?.parse().ok()?);
-        }
-        Some(_) if digits <= 2 && matches!(rest.to_ascii_lowercase().as_str(), "st" | "nd" | "rd" | "th" | ".") => {
-            p.day = Some(num.parse().ok()?);
-        }
-        // "02/06/2025" and the like: day/month order unknown.
-        Some(_) => return None,
-    }
-    Some(())
-}
-
-/// "10:00", "10:00:00.123", with an optional zone glued on: "Z", "+02:00", "-0500".
-fn parse_time(tok: &str, p: &mut DateParts) -> Option<()> {
-    let zone_at = tok.find(['Z', 'z', '+', '-']).unwrap_or(tok.len());
-    let (time, zone) = tok.split_at(zone_at);
-    let (time, frac) = time.split_once('.').unwrap_or((time, ""));
-    let mut it = time.split(':');
-    let h = it.next()?.parse().ok()?;
-    let m = it.next()?.parse().ok()?;
-    let s = it.next().map_or(Some(0), |s| s.parse().ok())?;
-    let frac_digits = &frac[..frac.bytes().take_while(u8::is_ascii_digit).count().min(9)];
-    let nanos = if frac_digits.is_empty() {
-        0
-    } else {
-        frac_digits.parse::<u32>().ok()? * 10u32.pow(9 - frac_digits.len() as u32)
-    };
-    p.hms = Some((h, m, s, nanos));
-    if !zone.is_empty() {
-        p.offset = Some(if zone.eq_ignore_ascii_case("z") {
-            0
-        } else {
-            parse_offset(zone)?
-        });
-    }
-    Some(())
-}
-
-/// "+0200", "+02:00", "-05", in seconds east of UTC.
-fn parse_offset(tok: &str) -> Option<i32> {
-    let sign = match tok.as_bytes().first()? {
-        b'+' => 1,
-        b'-' => -1,
-        _ => return None,
-    };
-    let digits: String = tok[1..].chars().filter(|c| *c != ':').collect();
-    if !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let (h, m) = match digits.len() {
-        1 | 2 => (digits.parse::<i32>().ok()?, 0),
-        4 => (digits[..2].parse::<i32>().ok()?, digits[2..].parse::<i32>().ok()?),
-        _ => return None,
-    };
-    (h <= 14 && m < 60).then_some(sign * (h * 3600 + m * 60))
-}
-
-/// Month names (English), weekdays (ignored), AM/PM and common zone abbreviations.
-fn word_token(tok: &str, p: &mut DateParts) {
-    let w = tok.trim_end_matches('.').to_ascii_lowercase();
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    if w.len() >= 3 {
-        if let Some(i) = MONTHS.iter().position(|m| m.starts_with(&w)) {
-            p.month = Some(i as u32 + 1);
-            return;
-        }
-        if w == "sept" {
-            p.month = Some(9);
-            return;
-        }
-    }
-    let hours = match w.as_str() {
-        "am" | "a.m" => return p.pm = Some(false),
-        "pm" | "p.m" => return p.pm = Some(true),
-        "z" | "ut" | "utc" | "gmt" => 0,
-        "est" => -5,
-        "edt" | "ast" => -4,
-        "cst" => -6,
-        "cdt" => -5,
-        "mst" => -7,
-        "mdt" => -6,
-        "pst" => -8,
-        "pdt" => -7,
-        "bst" | "cet" | "met" => 1,
-        "cest" | "mest" | "eet" => 2,
-        "eest" | "msk" => 3,
-        "jst" | "kst" => 9,
-        _ => return,
-    };
-    p.offset = Some(hours * 3600);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn ymd_hms(s: &str) -> String {
-        parse_date(s)
-            .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
-            .unwrap_or_default()
-    }
-
-    #[test]
-    fn dates_feed_rs_misses() {
-        assert_eq!(ymd_hms("Monday, June 2, 2025"), "2025-06-02 00:00:00");
-        assert_eq!(ymd_hms("2025-06-02 10:00:00"), "2025-06-02 10:00:00");
-        assert_eq!(ymd_hms("2025-06-02T10:00:00+0200"), "2025-06-02 08:00:00");
-        assert_eq!(ymd_hms("2 June 2025 10:00 CEST"), "2025-06-02 08:00:00");
-        assert_eq!(ymd_hms("June 2nd, 2025 at 3:15 PM EST"), "2025-06-02 20:15:00");
-        assert_eq!(ymd_hms("Thurs, 13 Jul 2011 07:38:00 GMT"), "2011-07-13 07:38:00");
-        assert_eq!(ymd_hms("02.06.2025 10:00"), "2025-06-02 10:00:00");
-        assert_eq!(ymd_hms("2025-06-02"), "2025-06-02 00:00:00");
-        assert_eq!(ymd_hms("Tue, 10 Jun 2003 04:00:00 GMT"), "2003-06-10 04:00:00");
-    }
-
-    #[test]
-    fn ambiguous_or_junk_dates_are_none() {
-        for s in [
-            "02/06/2025",
-            "yesterday",
-            "",
-            "32 June 2025",
-            "June 2025",
-            "9999-99-99",
-            "+",
-            "1:",
-            "12:00:99999999999",
-        ] {
-            assert_eq!(parse_date(s), None, "{s}");
-        }
-    }
 
     #[test]
     fn root_rewrites() {

@@ -6,12 +6,15 @@ pub mod charset;
 pub mod feeds;
 pub mod fetch;
 pub mod gzip;
+pub mod health;
 pub mod listing;
 pub mod retry;
 pub mod robots;
 pub mod sitemaps;
+pub mod xmlfix;
 
-pub use fetch::{FetchError, Fetched, Fetcher, Validators, Want};
+pub use fetch::{FetchError, Fetched, Fetcher, Truncated, Validators, Want};
+pub use health::{Failure, SourceStatus};
 
 use chrono::{DateTime, Utc};
 use url::Url;

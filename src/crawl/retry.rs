@@ -11,6 +11,14 @@ pub fn retryable_status(status: u16) -> bool {
     matches!(status, 429 | 500 | 502 | 503 | 504)
 }
 
+/// Whether an answer pauses every request to its host, not only the one that got it: a 429
+/// (the host is rate limiting us, RFC 6585 §4), or a 503 that says for how long (RFC 9110
+/// §10.2.3). A 503 without `Retry-After`, or a 500/502/504, may be one broken page: only that
+/// request waits.
+pub fn pauses_host(status: u16, has_retry_after: bool) -> bool {
+    status == 429 || (status == 503 && has_retry_after)
+}
+
 /// No single backoff wait is longer than this, whatever `retry_base` and the try number say.
 const MAX_BACKOFF: Duration = Duration::from_secs(300);
 
@@ -34,15 +42,32 @@ fn random_fraction() -> f64 {
     (h.finish() >> 11) as f64 / (1u64 << 53) as f64
 }
 
-/// Parses a `Retry-After` value: delay-seconds, or an HTTP date (IMF-fixdate; the obsolete
-/// RFC 850 and asctime forms are not accepted). A date in the past means "now".
+/// Parses a `Retry-After` value (RFC 9110 §10.2.3): delay-seconds, or an HTTP date in any of
+/// the three forms a recipient must accept (§5.6.7): IMF-fixdate, and the obsolete RFC 850 and
+/// asctime forms. A date in the past means "now".
 pub fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
     let value = value.trim();
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
-    let when = DateTime::parse_from_rfc2822(value).ok()?.with_timezone(&Utc);
+    let when = DateTime::parse_from_rfc2822(value)
+        .map(|d| d.with_timezone(&Utc))
+        .ok()
+        .or_else(|| obsolete_http_date(value))?;
     Some((when - now).to_std().unwrap_or(Duration::ZERO))
+}
+
+/// RFC 850 (`Sunday, 06-Nov-94 08:49:37 GMT`) and asctime (`Sun Nov  6 08:49:37 1994`) dates.
+fn obsolete_http_date(value: &str) -> Option<DateTime<Utc>> {
+    use chrono::NaiveDateTime;
+    let squeezed = value.split_whitespace().collect::<Vec<_>>().join(" ");
+    if let Some((_, rest)) = squeezed.split_once(", ") {
+        let naive = NaiveDateTime::parse_from_str(rest.trim_end_matches(" GMT"), "%d-%b-%y %H:%M:%S").ok()?;
+        return Some(naive.and_utc());
+    }
+    NaiveDateTime::parse_from_str(&squeezed, "%a %b %e %H:%M:%S %Y")
+        .ok()
+        .map(|n| n.and_utc())
 }
 
 #[cfg(test)]
@@ -61,6 +86,12 @@ mod tests {
     }
 
     #[test]
+    fn which_answers_pause_the_host() {
+        assert!(pauses_host(429, false) && pauses_host(429, true) && pauses_host(503, true));
+        assert!(!pauses_host(503, false) && !pauses_host(500, true) && !pauses_host(502, false));
+    }
+
+    #[test]
     fn parses_retry_after() {
         let now = DateTime::parse_from_rfc2822("Wed, 21 Oct 2015 07:28:00 GMT")
             .expect("date")
@@ -73,6 +104,14 @@ mod tests {
         assert_eq!(
             parse_retry_after("Wed, 21 Oct 2015 07:00:00 GMT", now),
             Some(Duration::ZERO)
+        );
+        assert_eq!(
+            parse_retry_after("Wednesday, 21-Oct-15 07:30:00 GMT", now),
+            Some(Duration::from_secs(120))
+        );
+        assert_eq!(
+            parse_retry_after("Wed Oct 21 07:28:45 2015", now),
+            Some(Duration::from_secs(45))
         );
         assert_eq!(parse_retry_after("soon", now), None);
         assert_eq!(parse_retry_after("-5", now), None);

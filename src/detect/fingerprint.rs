@@ -35,8 +35,8 @@ pub struct Version {
     /// Index of the article in the detector's list.
     pub article: usize,
     pub language: String,
-    /// True for an official translation listed in the config.
-    pub translation: bool,
+    /// The original, or an official translation listed in the config.
+    pub source: Source,
     /// Normalised title tokens (to recognise a paywalled page that carries the headline).
     pub title: Vec<String>,
     /// Shingle count per paragraph; paragraphs too short to shingle count 0.
@@ -55,6 +55,14 @@ impl Version {
     }
 }
 
+/// Which text of an article a [`Version`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Original,
+    /// An official translation listed in the config.
+    OfficialTranslation,
+}
+
 /// Where one shingle occurs in the tracked texts.
 #[derive(Debug, Clone, Copy)]
 pub struct Posting {
@@ -70,7 +78,9 @@ pub struct Index {
 }
 
 /// Tokens beyond this in one tracked text are ignored (a 20,000-word "op-ed" is a config mistake).
-const MAX_TEXT_TOKENS: usize = 50_000;
+pub const MAX_TEXT_TOKENS: usize = 50_000;
+/// Tokens of a headline looked at.
+const MAX_TITLE_TOKENS: usize = 200;
 
 impl Index {
     /// Adds one text, given as paragraphs; returns its version number.
@@ -78,7 +88,7 @@ impl Index {
         &mut self,
         article: usize,
         language: &str,
-        translation: bool,
+        source: Source,
         title: &str,
         text: &str,
         author: Option<&str>,
@@ -99,11 +109,11 @@ impl Index {
                 para_shingles[p] += 1;
             }
         }
-        let title_tokens = normalise::tokenise_paragraphs(&[title], 200);
+        let title_tokens = normalise::tokenise_paragraphs(&[title], MAX_TITLE_TOKENS);
         self.versions.push(Version {
             article,
             language: language.to_string(),
-            translation,
+            source,
             title: title_tokens.into_iter().map(|t| t.norm).collect(),
             para_shingles,
             shingle_para,
@@ -112,6 +122,7 @@ impl Index {
         id
     }
 
+    /// Where a shingle occurs in the tracked texts; empty when nowhere.
     pub fn lookup(&self, shingle: u64) -> &[Posting] {
         self.postings.get(&shingle).map_or(&[], Vec::as_slice)
     }
@@ -222,7 +233,7 @@ mod tests {
         let v = index.add(
             0,
             "en",
-            false,
+            Source::Original,
             "T",
             "one two three four five six\n\nseven eight nine ten eleven\n\nshort",
             None,
@@ -239,7 +250,7 @@ mod tests {
     #[test]
     fn empty_text_has_no_shingles() {
         let mut index = Index::default();
-        let v = index.add(0, "en", false, "", "", None);
+        let v = index.add(0, "en", Source::Original, "", "", None);
         assert_eq!(index.versions[v].total_shingles(), 0);
         assert!(shingles(&[]).is_empty());
     }

@@ -6,7 +6,7 @@
 //! reusing sentences is many short passages. A republication is whole paragraphs in a row.
 
 use super::fingerprint::{self, Index, K, Version};
-use super::normalise::{Class, Token};
+use super::normalise::{Token, width};
 use std::collections::HashMap;
 
 /// A paragraph counts as present when this share of its shingles is on the page.
@@ -37,6 +37,10 @@ const TITLE_CONTAINMENT: f64 = 0.8;
 /// of the matched passage. A comment thread or a letters page under the op-ed's headline that
 /// quotes its first paragraph has text of its own.
 const TEASER_OTHER_TEXT: f64 = 0.5;
+/// A passage this long (in words) is as sure a sign as a whole copy, for the score.
+const SURE_PASSAGE_WORDS: f64 = 150.0;
+/// Tokens of a page's title looked at.
+const MAX_TITLE_TOKENS: usize = 200;
 
 /// The page, tokenised and shingled once for all tracked texts.
 pub struct Page<'a> {
@@ -50,7 +54,7 @@ impl<'a> Page<'a> {
     pub fn new(paragraphs: &'a [String], title: Option<&str>, max_tokens: usize) -> Page<'a> {
         let tokens = super::normalise::tokenise_paragraphs(paragraphs, max_tokens);
         let shingles = fingerprint::shingles(&tokens);
-        let title = super::normalise::tokenise_paragraphs(&[title.unwrap_or("")], 200);
+        let title = super::normalise::tokenise_paragraphs(&[title.unwrap_or("")], MAX_TITLE_TOKENS);
         Page {
             paragraphs,
             tokens,
@@ -74,14 +78,9 @@ impl<'a> Page<'a> {
         parts.join(" ")
     }
 
-    /// Length of a token span in words; CJK characters count half a word each.
+    /// Length of a token span in English words (see [`super::normalise::width`]).
     pub fn words(&self, first: usize, last: usize) -> f64 {
-        self.tokens
-            .get(first..=last)
-            .unwrap_or(&[])
-            .iter()
-            .map(|t| if t.class == Class::Cjk { 0.5 } else { 1.0 })
-            .sum()
+        self.tokens.get(first..=last).unwrap_or(&[]).iter().map(width).sum()
     }
 }
 
@@ -303,9 +302,9 @@ fn rejection(a: &Assessment) -> String {
 }
 
 /// Confidence on the same scale for hits and rejections: the share of the article found, or
-/// for a passage its length (150 words and more is as sure as a whole copy).
+/// for a passage its length (`SURE_PASSAGE_WORDS` and more is as sure as a whole copy).
 pub fn score(a: &Assessment) -> f64 {
-    a.coverage.max((a.passage_words / 150.0).min(1.0))
+    a.coverage.max((a.passage_words / SURE_PASSAGE_WORDS).min(1.0))
 }
 
 #[cfg(test)]

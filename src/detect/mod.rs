@@ -1,7 +1,8 @@
 //! Detection: does a page republish a tracked article, and how?
 //!
 //! - [`normalise`]: text → tokens that ignore formatting, number formats and spelling;
-//! - [`numbers`]: figures in digits, number words or CJK numerals → one value;
+//! - [`numbers`]: figures in any digits, number words, scale words or CJK and Korean numerals
+//!   → one value;
 //! - [`fingerprint`]: shingles of every tracked text (originals and official translations)
 //!   and the inverted index over them, built once in [`Detector::new`];
 //! - [`matcher`]: a page's shingles against the index → verbatim, edited, excerpt or a reason;
@@ -114,12 +115,19 @@ impl Detector {
         let mut shingles = fingerprint::Index::default();
         let mut anchors = translation::AnchorIndex::default();
         for (i, a) in articles.iter().enumerate() {
-            shingles.add(i, &a.language, false, &a.title, &a.text, a.author.as_deref());
+            shingles.add(
+                i,
+                &a.language,
+                fingerprint::Source::Original,
+                &a.title,
+                &a.text,
+                a.author.as_deref(),
+            );
             for t in &a.translations {
                 shingles.add(
                     i,
                     &t.language,
-                    true,
+                    fingerprint::Source::OfficialTranslation,
                     t.title.as_deref().unwrap_or(""),
                     &t.text,
                     a.author.as_deref(),
@@ -187,7 +195,7 @@ impl Detector {
         let kind = match shape {
             // Part of an official translation is still an excerpt: the kind says how much ran.
             matcher::Shape::Passage => Kind::Excerpt,
-            _ if version.translation => Kind::Translation,
+            _ if version.source == fingerprint::Source::OfficialTranslation => Kind::Translation,
             matcher::Shape::Whole => Kind::Verbatim,
             matcher::Shape::MostOf => Kind::Edited,
         };
@@ -219,7 +227,7 @@ impl Detector {
         let Some(lang) = translation::page_language(doc.language.as_deref(), &doc.paragraphs) else {
             return;
         };
-        let names = translation::names_survive(&lang);
+        let names = translation::name_mode(&lang, &page.tokens);
         let page_anchors = translation::anchors(&page.tokens, Some(&lang));
         for i in candidates.into_iter().filter(|&i| self.articles[i].language != lang) {
             let verdict = match self.anchors.align(i, &page_anchors, names) {

@@ -1,15 +1,18 @@
 //! Figures however they are written: digits, number words, scale words and CJK numerals → one value.
 //!
-//! Outlet translators write "11 billion" as "onze milliards", "once mil millones" or "110億",
-//! and 23,752 as "2万3752" or "二万三千七百五十二". Translation anchors compare figures by value,
-//! so each of those must read as the same number. Precision comes first: a word that is also
+//! Outlet translators write "11 billion" as "onze milliards", "once mil millones", "110億",
+//! "110억", "11 млрд", "١١ مليار" or "1.1 หมื่นล้าน", and 23,752 as "2万3752", "二万三千七百五十二"
+//! or "2만3752". Translation anchors compare figures by value, so each of those must read as the
+//! same number; a Thai year of the Buddhist era (2563) reads as its common-era year (2020). Precision comes first: a word that is also
 //! an article or an everyday word elsewhere ("a", "un", "ein", English "once", "seize", "per
 //! cent", Portuguese "dos") never becomes a number on its own, and a figure that reads as one
 //! digit is no evidence anyway (the caller drops it).
 
-use super::normalise::{Class, Token};
+use super::normalise::{Class, Script, Token, script_of};
 use std::collections::HashMap;
+use std::ops::RangeInclusive;
 use std::sync::LazyLock;
+use unicode_normalization::UnicodeNormalization;
 
 /// A figure read from one or more tokens.
 #[derive(Debug, Clone, PartialEq)]
@@ -318,6 +321,100 @@ const WORDS: &[(&str, W, Option<&str>)] = &[
 static TABLE: LazyLock<HashMap<&'static str, (W, Option<&'static str>)>> =
     LazyLock::new(|| WORDS.iter().map(|&(w, k, l)| (w, (k, l))).collect());
 
+/// Scale words of Russian, Ukrainian, Arabic, Persian, Thai and Hindi, read only after a figure
+/// in digits ("11 млрд", "٥٤ مليون", "8.9 พันล้าน", "2 करोड़"): alone they are everyday words
+/// ("พัน" is also "to wrap", "ألف" "to compose"), and outlets in these languages write the
+/// count in digits. Thai "ร้อย" (hundred) is left out: "ร้อยละ 97" is "97 per cent".
+const AFTER_DIGITS: &[(&str, W)] = &[
+    // Russian
+    ("тыс", W::Thousand),
+    ("тысяча", W::Thousand),
+    ("тысячи", W::Thousand),
+    ("тысяч", W::Thousand),
+    ("млн", W::Scale(1e6)),
+    ("миллион", W::Scale(1e6)),
+    ("миллиона", W::Scale(1e6)),
+    ("миллионов", W::Scale(1e6)),
+    ("млрд", W::Scale(1e9)),
+    ("миллиард", W::Scale(1e9)),
+    ("миллиарда", W::Scale(1e9)),
+    ("миллиардов", W::Scale(1e9)),
+    ("трлн", W::Scale(1e12)),
+    ("триллион", W::Scale(1e12)),
+    ("триллиона", W::Scale(1e12)),
+    ("триллионов", W::Scale(1e12)),
+    // Ukrainian
+    ("тис", W::Thousand),
+    ("тисяча", W::Thousand),
+    ("тисячі", W::Thousand),
+    ("мільйон", W::Scale(1e6)),
+    ("мільйона", W::Scale(1e6)),
+    ("мільйонів", W::Scale(1e6)),
+    ("мільярд", W::Scale(1e9)),
+    ("мільярда", W::Scale(1e9)),
+    ("мільярдів", W::Scale(1e9)),
+    // Arabic
+    ("ألف", W::Thousand),
+    ("الف", W::Thousand),
+    ("آلاف", W::Thousand),
+    ("مليون", W::Scale(1e6)),
+    ("مليونا", W::Scale(1e6)),
+    ("ملايين", W::Scale(1e6)),
+    ("مليار", W::Scale(1e9)),
+    ("مليارا", W::Scale(1e9)),
+    ("مليارات", W::Scale(1e9)),
+    ("بليون", W::Scale(1e9)),
+    ("تريليون", W::Scale(1e12)),
+    // Persian
+    ("هزار", W::Thousand),
+    ("میلیون", W::Scale(1e6)),
+    ("میلیارد", W::Scale(1e9)),
+    // Thai: หมื่น 10⁴ and แสน 10⁵ scale what came before, and a larger scale after them
+    // multiplies the whole ("1.1 หมื่นล้าน" = 1.1 × 10⁴ × 10⁶).
+    ("พัน", W::Thousand),
+    ("หมื่น", W::Scale(1e4)),
+    ("แสน", W::Scale(1e5)),
+    ("ล้าน", W::Scale(1e6)),
+    // Hindi: lakh 10⁵, crore 10⁷, arab 10⁹.
+    ("हज़ार", W::Thousand),
+    ("हजार", W::Thousand),
+    ("लाख", W::Scale(1e5)),
+    ("करोड़", W::Scale(1e7)),
+    ("अरब", W::Scale(1e9)),
+];
+
+/// [`AFTER_DIGITS`] keyed as the tokeniser normalises words (NFKC, lower case).
+static AFTER_DIGITS_TABLE: LazyLock<HashMap<String, W>> = LazyLock::new(|| {
+    AFTER_DIGITS
+        .iter()
+        .map(|&(w, k)| (w.nfkc().flat_map(char::to_lowercase).collect(), k))
+        .collect()
+});
+
+/// Thai years count from the Buddhist era, 543 years before the common era: พ.ศ. 2563 is 2020.
+const BUDDHIST_ERA_OFFSET: u32 = 543;
+/// Buddhist-era years read as years: 1900–2100 in the common era.
+const BUDDHIST_YEARS: RangeInclusive<u32> = 2443..=2643;
+
+/// The common-era year of a Thai year: a four-digit number written without a thousands
+/// separator, in [`BUDDHIST_YEARS`], next to a Thai word (so "2,568 คน" stays a count and a
+/// common-era "2025" stays itself).
+fn buddhist_era(tokens: &[Token], i: usize) -> Option<String> {
+    let t = &tokens[i];
+    if t.grouped || t.norm.len() != 4 {
+        return None;
+    }
+    let year: u32 = t.norm.parse().ok()?;
+    if !BUDDHIST_YEARS.contains(&year) {
+        return None;
+    }
+    let thai = |k: Option<&Token>| {
+        k.is_some_and(|k| k.para == t.para && k.class == Class::Word && script_of(&k.norm) == Script::Thai)
+    };
+    let before = i.checked_sub(1).and_then(|p| tokens.get(p));
+    (thai(before) || thai(tokens.get(i + 1))).then(|| (year - BUDDHIST_ERA_OFFSET).to_string())
+}
+
 /// Which first two bytes a number word or German number part can start with: most words of a
 /// page are rejected with one array read instead of a hash and 31 prefix tests.
 static PREFIXES: LazyLock<Vec<bool>> = LazyLock::new(|| {
@@ -379,16 +476,40 @@ const GERMAN_PARTS: &[&str] = &[
 pub fn figure(tokens: &[Token], i: usize, language: Option<&str>) -> Option<Figure> {
     let t = tokens.get(i)?;
     match t.class {
-        Class::Number
-            if tokens
-                .get(i + 1)
-                .is_some_and(|n| n.joined && cjk_numeral(&n.norm).is_some()) =>
-        {
-            cjk_figure(tokens, i)
-        }
+        Class::Number if tokens.get(i + 1).is_some_and(continues_cjk) => cjk_figure(tokens, i),
         Class::Cjk => cjk_figure(tokens, i),
-        Class::Number | Class::Word => word_figure(tokens, i, language),
+        Class::Number => match buddhist_era(tokens, i) {
+            Some(key) => Some(Figure { key, tokens: 1 }),
+            None => word_figure(tokens, i, language),
+        },
+        Class::Word => word_figure(tokens, i, language),
     }
+}
+
+/// A CJK numeral after a number ("2万"), or Korean units written onto it ("2만", "110억회").
+fn continues_cjk(next: &Token) -> bool {
+    (next.joined && cjk_numeral(&next.norm).is_some()) || (next.attached && !korean_units(&next.norm).0.is_empty())
+}
+
+/// Korean numeral units: 십 10, 백 100, 천 1000, 만 10⁴, 억 10⁸, 조 10¹², written onto digits
+/// ("1천247", "4백", "3만", "2억", "2,350만"): the units a word starts with, as multipliers, and
+/// whether anything follows them in the word (a counter such as 명, 회, 원 ends the figure).
+fn korean_units(word: &str) -> (Vec<f64>, bool) {
+    let mut units = Vec::new();
+    let mut chars = word.chars().peekable();
+    while let Some(m) = chars.peek().and_then(|c| match c {
+        '십' => Some(10.0),
+        '백' => Some(100.0),
+        '천' => Some(1e3),
+        '만' => Some(1e4),
+        '억' => Some(1e8),
+        '조' => Some(1e12),
+        _ => None,
+    }) {
+        units.push(m);
+        chars.next();
+    }
+    (units, chars.next().is_some())
 }
 
 /// The reading of one word token, if it is a number word here.
@@ -496,6 +617,8 @@ impl Reader {
             (Some(Value(_) | Hundred), Unit(_) | Teen(_) | Tens(_) | And | Thousand | Scale(_)) => true,
             (Some(Thousand), Unit(_) | Teen(_) | Tens(_) | Value(_) | Hundred | And | Scale(_)) => true,
             (Some(Scale(_)), Unit(_) | Teen(_) | Tens(_) | Value(_) | Hundred) => true,
+            // "1.1 หมื่นล้าน": a larger scale after a smaller one multiplies the whole.
+            (Some(Scale(a)), Scale(b)) => b > a,
             (Some(And), _) => match (self.before_and, w) {
                 (Some(Tens(_)), Unit(_)) => true,
                 (Some(Tens(_)), Teen(_)) => self.small % 100.0 == 60.0, // "soixante et onze"
@@ -533,6 +656,7 @@ impl Reader {
                 self.thousands += if self.small == 0.0 { 1.0 } else { self.small } * 1e3;
                 self.small = 0.0;
             }
+            Scale(s) if matches!(self.last, Some(Scale(_))) => self.total *= s,
             Scale(s) => {
                 self.total += (self.thousands + self.small) * s;
                 self.thousands = 0.0;
@@ -566,9 +690,15 @@ fn word_figure(tokens: &[Token], i: usize, language: Option<&str>) -> Option<Fig
     let mut end = i + 1;
     let mut complete = reader.last != Some(W::Article);
     let mut j = i + 1;
+    let digits_first = matches!(first.first(), Some(W::Digits(_)));
     while tokens.get(j).is_some_and(|t| t.joined) {
-        let Some(words) = word_of(tokens, j, language) else {
-            break;
+        let words = match word_of(tokens, j, language) {
+            Some(words) => words,
+            None if digits_first => match AFTER_DIGITS_TABLE.get(tokens[j].norm.as_str()) {
+                Some(&w) => vec![w],
+                None => break,
+            },
+            None => break,
         };
         if words.iter().any(|w| matches!(w, W::Digits(_))) {
             break; // "2020 2021", "seven 11": two figures
@@ -621,13 +751,48 @@ fn cjk_numeral(c: &str) -> Option<(f64, bool)> {
     Some((v, false))
 }
 
-/// "2万3752", "1.2億", "二万三千七百五十二", "二〇二一": digits and numerals, then multipliers.
-/// A run of numeral characters must start with a digit ("十分" is "enough", "万一" "just in
-/// case") and be two characters or more ("一部" is "a part").
+/// A CJK (or Korean) figure being read: sections of up to 万 (10⁴) and the total above them.
+struct CjkReader {
+    total: f64,
+    section: f64,
+    num: f64,
+    last_big: f64,
+    had_digit: bool,
+}
+
+impl CjkReader {
+    /// Applies a multiplier (十百千 or 万億兆); false if it cannot follow ("万万").
+    fn multiply(&mut self, m: f64) -> bool {
+        if m >= 1e4 {
+            if m >= self.last_big {
+                return false;
+            }
+            let count = self.section + self.num;
+            self.total += if count == 0.0 { 1.0 } else { count } * m;
+            self.section = 0.0;
+            self.last_big = m;
+        } else {
+            self.section += if self.num == 0.0 { 1.0 } else { self.num } * m;
+        }
+        self.num = 0.0;
+        self.had_digit = false;
+        true
+    }
+}
+
+/// "2万3752", "1.2億", "二万三千七百五十二", "二〇二一", "十一", "十亿", and Korean "1천247", "2,350만",
+/// "110억회": digits and numerals, then multipliers. A run of numeral characters must start
+/// with a digit, or with 十 before a digit or 万亿兆 ("十一" is 11; "十分" is "enough", "万一" "just in
+/// case"), and be two characters or more ("一部" is "a part"). Korean units count only when
+/// written onto the digits; a counter after them ("억회") ends the figure.
 fn cjk_figure(tokens: &[Token], i: usize) -> Option<Figure> {
-    let (mut total, mut section, mut num) = (0.0, 0.0, 0.0);
-    let mut last_big = f64::INFINITY;
-    let mut had_digit = false;
+    let mut r = CjkReader {
+        total: 0.0,
+        section: 0.0,
+        num: 0.0,
+        last_big: f64::INFINITY,
+        had_digit: false,
+    };
     let mut j = i;
     while let Some(t) = tokens.get(j) {
         if j > i && !t.joined {
@@ -635,30 +800,30 @@ fn cjk_figure(tokens: &[Token], i: usize) -> Option<Figure> {
         }
         match (t.class, cjk_numeral(&t.norm)) {
             (Class::Number, _) => {
-                if had_digit {
+                if r.had_digit {
                     break; // two numbers in a row are two figures
                 }
-                num = t.norm.parse().ok()?;
-                had_digit = true;
+                r.num = t.norm.parse().ok()?;
+                r.had_digit = true;
             }
             (Class::Cjk, Some((d, false))) => {
-                num = if had_digit { num * 10.0 + d } else { d };
-                had_digit = true;
+                r.num = if r.had_digit { r.num * 10.0 + d } else { d };
+                r.had_digit = true;
             }
-            (Class::Cjk, Some((m, true))) if j > i => {
-                if m >= 1e4 {
-                    if m >= last_big {
-                        break; // "万万"
-                    }
-                    let count = section + num;
-                    total += if count == 0.0 { 1.0 } else { count } * m;
-                    section = 0.0;
-                    last_big = m;
-                } else {
-                    section += if num == 0.0 { 1.0 } else { num } * m;
+            (Class::Cjk, Some((m, true))) if j > i || (m == 10.0 && tokens.get(i + 1).is_some_and(cjk_digit_after)) => {
+                if !r.multiply(m) {
+                    break;
                 }
-                num = 0.0;
-                had_digit = false;
+            }
+            (Class::Word, _) if j > i && t.attached => {
+                let (units, rest) = korean_units(&t.norm);
+                if units.is_empty() || !units.iter().all(|&m| r.multiply(m)) {
+                    break;
+                }
+                if rest {
+                    j += 1;
+                    break;
+                }
             }
             _ => break,
         }
@@ -668,9 +833,14 @@ fn cjk_figure(tokens: &[Token], i: usize) -> Option<Figure> {
         return None;
     }
     Some(Figure {
-        key: key_of(total + section + num)?,
+        key: key_of(r.total + r.section + r.num)?,
         tokens: j - i,
     })
+}
+
+/// A CJK digit or large multiplier joined to what comes before ("十一", "十亿").
+fn cjk_digit_after(t: &Token) -> bool {
+    t.joined && t.class == Class::Cjk && matches!(cjk_numeral(&t.norm), Some((m, big)) if !big || m >= 1e4)
 }
 
 /// The anchor key of a value: whole numbers without a fraction ("11000000000"), others as
@@ -813,6 +983,67 @@ mod tests {
         assert_eq!(figures("2,350万人", Some("ja")), ["23500000"]);
         assert_eq!(figures("31パーセント", Some("ja")), ["31"]);
         assert_eq!(figures("3千万", Some("ja")), ["30000000"]);
+    }
+
+    #[test]
+    fn digits_of_every_script() {
+        for text in ["٢٣٫٥ مليون", "۲۳٫۵ میلیون", "23.5 ล้านคน", "๒๓.๕ ล้าน", "२३.५ लाख"]
+        {
+            let got = figures(text, None);
+            assert!(got == ["23500000"] || got == ["2350000"], "{text}: {got:?}");
+        }
+        assert_eq!(figures("١٬٢٤٧ حساباً", None), ["1247"]);
+        assert_eq!(figures("١١ مليار جرعة", Some("ar")), ["11000000000"]);
+        assert_eq!(
+            figures("11 млрд доз и 3,4 тыс. звонков", Some("ru")),
+            ["11000000000", "3400"]
+        );
+        assert_eq!(figures("8.9 พันล้านดอลลาร์", Some("th")), ["8900000000"]);
+        assert_eq!(figures("1.1 หมื่นล้านโดส", Some("th")), ["11000000000"]);
+        // "ร้อยละ 97" is 97 per cent, not a hundred; scale words alone are words.
+        assert_eq!(figures("ร้อยละ 97", Some("th")), ["97"]);
+        assert!(figures("มิลลิออน ล้าน พัน", Some("th")).is_empty());
+        assert!(figures("ألف مليون", Some("ar")).is_empty());
+    }
+
+    #[test]
+    fn korean_units_written_onto_digits() {
+        for (text, want) in [
+            ("1천247건", "1247"),
+            ("4백 명", "400"),
+            ("3만 명", "30000"),
+            ("2억 원", "200000000"),
+            ("2,350만 명", "23500000"),
+            ("110억회분", "11000000000"),
+            ("1억2천만", "120000000"),
+            ("1만2천 대", "12000"),
+        ] {
+            assert_eq!(figures(text, Some("ko")), [want], "{text}");
+        }
+        // A unit after a space, and a word that only starts like one, are not figures.
+        assert_eq!(figures("2020년 만 명", Some("ko")), ["2020"]);
+        assert_eq!(figures("80여 개국", Some("ko")), ["80"]);
+    }
+
+    #[test]
+    fn chinese_numerals_with_zero_and_ten() {
+        assert_eq!(figures("二〇一九年十二月三十一日", Some("zh")), ["2019", "12", "31"]);
+        assert_eq!(figures("一百一十亿剂", Some("zh")), ["11000000000"]);
+        assert_eq!(figures("十亿美元", Some("zh")), ["1000000000"]);
+        assert_eq!(figures("两千三百五十万人", Some("zh")), ["23500000"]);
+        assert_eq!(figures("第七十五届", Some("zh")), ["75"]);
+        assert!(figures("十分重要", Some("zh")).is_empty());
+    }
+
+    #[test]
+    fn thai_years_of_the_buddhist_era() {
+        assert_eq!(figures("ปี 2563", Some("th")), ["2020"]);
+        assert_eq!(figures("พ.ศ. ๒๕๖๗", Some("th")), ["2024"]);
+        // With a thousands separator it is a count; a common-era year stays itself; so does a
+        // number outside Thai text.
+        assert_eq!(figures("2,563 คน", Some("th")), ["2563"]);
+        assert_eq!(figures("ค.ศ. 2025", Some("th")), ["2025"]);
+        assert_eq!(figures("in 2563 cases", Some("en")), ["2563"]);
     }
 
     #[test]

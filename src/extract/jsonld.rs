@@ -1,45 +1,96 @@
-//! The schema.org article object in a page's JSON-LD blocks: headline, author, date, body.
+//! The schema.org article object in a page's JSON-LD blocks: headline, author, dates, body.
+//!
+//! Blocks are read leniently, the way search engines read them: after strict JSON fails, comments
+//! (`//`, `/* */`), trailing commas, raw control characters in strings, HTML-escaped quotes
+//! (`&quot;`) and several top-level objects in one script (`{…}{…}` or `{…},{…}`) are all
+//! accepted. Authors given as `{"@id": …}` are looked up among the page's nodes (Yoast's
+//! `@graph` Person), and author lists are joined.
 
+use super::flat::decode_entities;
 use dom_query::Document as Tree;
 use serde_json::Value;
+use std::collections::HashMap;
 
 /// What we read from the page's JSON-LD article object.
 #[derive(Debug, Default)]
 pub struct LdArticle {
     pub headline: Option<String>,
     pub author: Option<String>,
+    /// `datePublished`, else `dateCreated`, as written.
     pub date_published: Option<String>,
+    /// `dateModified`, as written: a last resort for the date.
+    pub date_modified: Option<String>,
     pub body: Option<String>,
     pub url: Option<String>,
 }
 
+/// Nesting deeper than this is not an article worth reading (and guards the recursion).
+const MAX_DEPTH: usize = 8;
+
 /// Finds the article object among every `<script type=application/ld+json>` on the page,
-/// preferring one that carries an `articleBody`.
+/// preferring one that carries an `articleBody`. Without any article-typed object, a page-level
+/// object's `datePublished` (a `WebPage`'s) still gives the dates, with no other field.
 pub fn find_article(tree: &Tree) -> Option<LdArticle> {
-    let mut best: Option<LdArticle> = None;
-    for script in tree.select(r#"script[type="application/ld+json" i]"#).iter() {
-        let Some(value) = parse_lenient(&script.text()) else {
-            continue;
-        };
-        let mut objects = Vec::new();
-        collect_articles(&value, &mut objects, 0);
-        for object in objects {
-            let article = read_article(object);
-            let better = match &best {
-                None => true,
-                Some(b) => b.body.is_none() && article.body.is_some(),
-            };
-            if better {
-                best = Some(article);
-            }
-        }
+    let values: Vec<Value> = tree
+        .select(r#"script[type="application/ld+json" i]"#)
+        .iter()
+        .flat_map(|script| parse_lenient(&script.text()))
+        .collect();
+    let mut names = HashMap::new();
+    for v in &values {
+        index_names(v, &mut names, 0);
     }
-    best
+    let mut objects = Vec::new();
+    for v in &values {
+        collect_articles(v, &mut objects, 0);
+    }
+    let articles: Vec<LdArticle> = objects.into_iter().map(|o| read_article(o, &names)).collect();
+    let pick = articles
+        .iter()
+        .position(|a| a.body.is_some())
+        .or((!articles.is_empty()).then_some(0));
+    let Some(pick) = pick else {
+        return page_dates(&values);
+    };
+    let mut articles = articles;
+    let mut best = articles.swap_remove(pick);
+    // The main article without a date: another article object on the page rarely differs.
+    if best.date_published.is_none() {
+        best.date_published = articles.iter().find_map(|a| a.date_published.clone());
+    }
+    if best.date_published.is_none() {
+        best.date_published = page_dates(&values).and_then(|p| p.date_published);
+    }
+    Some(best)
 }
 
-/// Parses a JSON-LD block, tolerating what sites commonly get wrong: CDATA or comment wrappers
-/// and raw line breaks inside strings (frequent in `articleBody`).
-fn parse_lenient(raw: &str) -> Option<Value> {
+/// The dates of the first object anywhere in the blocks that has a `datePublished`.
+fn page_dates(values: &[Value]) -> Option<LdArticle> {
+    fn walk(v: &Value, depth: usize) -> Option<&Value> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        match v {
+            Value::Array(items) => items.iter().find_map(|i| walk(i, depth + 1)),
+            Value::Object(map) if map.contains_key("datePublished") => Some(v),
+            Value::Object(map) => ["@graph", "mainEntity"]
+                .iter()
+                .filter_map(|k| map.get(*k))
+                .find_map(|i| walk(i, depth + 1)),
+            _ => None,
+        }
+    }
+    let object = values.iter().find_map(|v| walk(v, 0))?;
+    Some(LdArticle {
+        date_published: string_at(object, "datePublished"),
+        date_modified: string_at(object, "dateModified"),
+        ..LdArticle::default()
+    })
+}
+
+/// Parses a JSON-LD block: strict JSON first, then leniently (see the module notes). Gives one
+/// value per top-level object.
+fn parse_lenient(raw: &str) -> Vec<Value> {
     let trimmed = raw
         .trim()
         .trim_start_matches("<![CDATA[")
@@ -47,41 +98,119 @@ fn parse_lenient(raw: &str) -> Option<Value> {
         .trim_start_matches("<!--")
         .trim_end_matches("-->")
         .trim()
+        .trim_start_matches("//<![CDATA[")
+        .trim_end_matches("//]]>")
+        .trim()
         .trim_end_matches(';');
-    serde_json::from_str(trimmed)
-        .ok()
-        .or_else(|| serde_json::from_str(&escape_controls_in_strings(trimmed)).ok())
+    if let Ok(v) = serde_json::from_str(trimmed) {
+        return vec![v];
+    }
+    // A whole block HTML-escaped (`{&quot;@type&quot;: …}`): unescape before finding strings.
+    let cleaned = if trimmed.contains("&quot;") && !trimmed.contains('"') {
+        clean(&decode_entities(trimmed))
+    } else {
+        clean(trimmed)
+    };
+    let mut stream = Vec::new();
+    for value in serde_json::Deserializer::from_str(&cleaned).into_iter::<Value>() {
+        match value {
+            Ok(v) => stream.push(v),
+            // `{…},{…}`: a list without its brackets.
+            Err(_) => {
+                return serde_json::from_str::<Value>(&format!("[{cleaned}]")).map_or(stream, |v| vec![v]);
+            }
+        }
+    }
+    stream
 }
 
-/// Escapes control characters that appear raw inside JSON string literals.
-fn escape_controls_in_strings(json: &str) -> String {
-    let mut out = String::with_capacity(json.len() + 64);
+/// Rewrites what strict JSON refuses and sites commonly write: drops comments and trailing
+/// commas (a comma followed only by whitespace or comments and then `}` or `]`), escapes raw
+/// control characters inside strings.
+fn clean(json: &str) -> String {
+    let chars: Vec<char> = json.chars().collect();
+    let mut out = String::with_capacity(json.len() + 16);
     let (mut in_string, mut escaped) = (false, false);
-    for c in json.chars() {
-        if in_string && !escaped && (c as u32) < 0x20 {
-            match c {
-                '\n' => out.push_str("\\n"),
-                '\r' => out.push_str("\\r"),
-                '\t' => out.push_str("\\t"),
-                _ => out.push(' '),
+    let mut i = 0;
+    // Index just past whitespace and comments from `j`.
+    let skip_blank = |mut j: usize| {
+        loop {
+            while j < chars.len() && chars[j].is_whitespace() {
+                j += 1;
             }
+            if chars.get(j) == Some(&'/') && chars.get(j + 1) == Some(&'/') {
+                while j < chars.len() && chars[j] != '\n' {
+                    j += 1;
+                }
+            } else if chars.get(j) == Some(&'/') && chars.get(j + 1) == Some(&'*') {
+                j += 2;
+                while j + 1 < chars.len() && !(chars[j] == '*' && chars[j + 1] == '/') {
+                    j += 1;
+                }
+                j = (j + 2).min(chars.len());
+            } else {
+                return j;
+            }
+        }
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        if in_string {
+            if !escaped && (c as u32) < 0x20 {
+                out.push_str(match c {
+                    '\n' => "\\n",
+                    '\r' => "\\r",
+                    '\t' => "\\t",
+                    _ => " ",
+                });
+            } else {
+                out.push(c);
+            }
+            if !escaped && c == '"' {
+                in_string = false;
+            }
+            escaped = !escaped && c == '\\';
+            i += 1;
             continue;
         }
-        if in_string && !escaped && c == '"' {
-            in_string = false;
-        } else if !in_string && c == '"' {
-            in_string = true;
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+                i += 1;
+            }
+            '/' if matches!(chars.get(i + 1), Some('/' | '*')) => i = skip_blank(i),
+            ',' if matches!(chars.get(skip_blank(i + 1)), Some('}' | ']')) => i += 1,
+            _ => {
+                out.push(c);
+                i += 1;
+            }
         }
-        escaped = in_string && !escaped && c == '\\';
-        out.push(c);
     }
     out
 }
 
+/// Names of every node that has both an `@id` and a `name`, by `@id`: the targets of author
+/// references.
+fn index_names(value: &Value, names: &mut HashMap<String, String>, depth: usize) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    match value {
+        Value::Array(items) => items.iter().for_each(|v| index_names(v, names, depth + 1)),
+        Value::Object(map) => {
+            if let (Some(id), Some(name)) = (string_at(value, "@id"), person_name(value)) {
+                names.entry(id).or_insert(name);
+            }
+            map.values().for_each(|v| index_names(v, names, depth + 1));
+        }
+        _ => {}
+    }
+}
+
 /// Collects article-typed objects, looking into arrays, `@graph` and `mainEntity`.
-/// The depth cap guards against pathological nesting.
 fn collect_articles<'a>(value: &'a Value, found: &mut Vec<&'a Value>, depth: usize) {
-    if depth > 8 {
+    if depth > MAX_DEPTH {
         return;
     }
     match value {
@@ -113,33 +242,114 @@ fn is_article_type(ty: Option<&Value>) -> bool {
     }
 }
 
-fn read_article(object: &Value) -> LdArticle {
+fn read_article(object: &Value, names: &HashMap<String, String>) -> LdArticle {
     LdArticle {
         headline: string_at(object, "headline").or_else(|| string_at(object, "name")),
-        author: author_names(object.get("author")),
+        author: author_names(object.get("author"), names),
         date_published: string_at(object, "datePublished").or_else(|| string_at(object, "dateCreated")),
+        date_modified: string_at(object, "dateModified"),
         body: string_at(object, "articleBody"),
         url: string_at(object, "url").or_else(|| object.get("mainEntityOfPage").and_then(|m| string_at(m, "@id"))),
     }
 }
 
-/// A non-empty string field, trimmed.
+/// A non-empty string field, trimmed, HTML entities decoded (some generators escape twice).
+/// A one-element list of strings counts as its string.
 fn string_at(object: &Value, key: &str) -> Option<String> {
-    let s = object.get(key)?.as_str()?.trim();
-    (!s.is_empty()).then(|| s.to_string())
+    let field = object.get(key)?;
+    let s = match field {
+        Value::Array(items) => items.first()?.as_str()?,
+        other => other.as_str()?,
+    }
+    .trim();
+    (!s.is_empty()).then(|| decode_entities(s).trim().to_string())
 }
 
-/// Author names joined by ", ": the field may be a string, an object with `name`, or a list.
-fn author_names(author: Option<&Value>) -> Option<String> {
-    let names: Vec<String> = match author? {
-        Value::String(s) => vec![s.trim().to_string()],
-        Value::Object(_) => author.and_then(|a| string_at(a, "name")).into_iter().collect(),
-        Value::Array(items) => items.iter().filter_map(|a| author_names(Some(a))).collect(),
+/// A Person's (or Organization's) name: `name`, else `givenName familyName`.
+fn person_name(object: &Value) -> Option<String> {
+    string_at(object, "name").or_else(|| {
+        let parts: Vec<String> = ["givenName", "familyName"]
+            .iter()
+            .filter_map(|k| string_at(object, k))
+            .collect();
+        (!parts.is_empty()).then(|| parts.join(" "))
+    })
+}
+
+/// Author names joined by ", ": the field may be a string, an object with a name, a reference
+/// `{"@id": …}` to a node elsewhere on the page, or a list of these.
+fn author_names(author: Option<&Value>, names: &HashMap<String, String>) -> Option<String> {
+    let found: Vec<String> = match author? {
+        // A plain string is a name, or the `@id` of a node elsewhere on the page.
+        Value::String(s) => vec![
+            names
+                .get(s.trim())
+                .cloned()
+                .unwrap_or_else(|| decode_entities(s.trim())),
+        ],
+        object @ Value::Object(_) => person_name(object)
+            .or_else(|| string_at(object, "@id").and_then(|id| names.get(&id).cloned()))
+            .into_iter()
+            .collect(),
+        Value::Array(items) => items.iter().filter_map(|a| author_names(Some(a), names)).collect(),
         _ => Vec::new(),
     };
-    let names: Vec<String> = names
-        .into_iter()
-        .filter(|n| !n.is_empty() && !n.starts_with("http"))
-        .collect();
-    (!names.is_empty()).then(|| names.join(", "))
+    let mut unique: Vec<String> = Vec::new();
+    for n in found {
+        let n = n.trim().to_string();
+        if !n.is_empty() && !n.starts_with("http") && !unique.contains(&n) {
+            unique.push(n);
+        }
+    }
+    (!unique.is_empty()).then(|| unique.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn first(raw: &str) -> Value {
+        parse_lenient(raw).into_iter().next().unwrap_or(Value::Null)
+    }
+
+    #[test]
+    fn reads_json_as_sites_write_it() {
+        let expected = serde_json::json!({"a": 1, "b": [1, 2]});
+        for raw in [
+            r#"{"a": 1, "b": [1, 2]}"#,
+            r#"{"a": 1, "b": [1, 2,],}"#,
+            "{\"a\": 1, // the count\n \"b\": [1, /* two */ 2]}",
+            r#"<!--{"a": 1, "b": [1, 2]}-->"#,
+            r#"{&quot;a&quot;: 1, &quot;b&quot;: [1, 2]}"#,
+        ] {
+            assert_eq!(first(raw), expected, "{raw}");
+        }
+        let raw_newline = "{\"t\": \"line one\nline two\", }";
+        assert_eq!(first(raw_newline)["t"], "line one\nline two");
+        let escaped = r#"{&quot;u&quot;: &quot;https://x.example&quot;,}"#;
+        assert_eq!(first(escaped)["u"], "https://x.example");
+        // A URL's "//" inside a string is not a comment.
+        assert_eq!(first(r#"{"u": "https://a.example/x",}"#)["u"], "https://a.example/x");
+        assert_eq!(parse_lenient(r#"{"a": 1}{"a": 2}"#).len(), 2);
+        assert_eq!(parse_lenient(r#"{"a": 1},{"a": 2}"#).len(), 1, "one list of two");
+        assert!(parse_lenient("{broken").is_empty());
+    }
+
+    #[test]
+    fn resolves_author_references_and_lists() {
+        let values = parse_lenient(
+            r##"{"@graph": [
+                {"@type": "NewsArticle", "author": [{"@id": "#p1"}, {"@id": "#p2"}, "Ann &amp; Co"]},
+                {"@type": "Person", "@id": "#p1", "name": "Mara Ellison"},
+                {"@type": "Person", "@id": "#p2", "givenName": "Jon", "familyName": "Roe"}
+            ]}"##,
+        );
+        let mut names = HashMap::new();
+        index_names(&values[0], &mut names, 0);
+        let article = &values[0]["@graph"][0];
+        assert_eq!(
+            author_names(article.get("author"), &names).as_deref(),
+            Some("Mara Ellison, Jon Roe, Ann & Co")
+        );
+    }
 }

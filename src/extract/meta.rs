@@ -2,7 +2,6 @@
 
 use super::jsonld::LdArticle;
 use super::{date, lang};
-use chrono::{DateTime, Utc};
 use dom_query::Document as Tree;
 use url::Url;
 
@@ -13,30 +12,9 @@ pub struct Meta {
     pub amp_url: Option<Url>,
     pub title: Option<String>,
     pub byline: Option<String>,
-    pub published: Option<DateTime<Utc>>,
+    pub published: Option<date::Found>,
     pub language: Option<String>,
 }
-
-/// `<meta>` names whose content is a publication date, best first.
-const DATE_KEYS: &[&str] = &[
-    "article:published_time",
-    "og:published_time",
-    "datepublished",
-    "date",
-    "pubdate",
-    "publishdate",
-    "publish-date",
-    "publish_date",
-    "publication_date",
-    "sailthru.date",
-    "parsely-pub-date",
-    "article.published",
-    "dc.date.issued",
-    "dc.date",
-    "dcterms.created",
-    "dcterms.date",
-    "original-publish-date",
-];
 
 /// Reads every metadata field; `ld` is the page's JSON-LD article object, if any.
 pub fn read(tree: &Tree, page_url: Option<&Url>, ld: Option<&LdArticle>) -> Meta {
@@ -80,11 +58,7 @@ pub fn read(tree: &Tree, page_url: Option<&Url>, ld: Option<&LdArticle>) -> Meta
         .or_else(|| first_text(tree, ".byline, .author-name, .article-author"))
         .and_then(|b| clean_byline(&b));
 
-    let published = ld
-        .and_then(|a| a.date_published.as_deref())
-        .and_then(date::parse)
-        .or_else(|| DATE_KEYS.iter().filter_map(|k| get(k)).find_map(date::parse))
-        .or_else(|| time_datetime(tree));
+    let published = date::find(tree, page_url, ld, &metas);
 
     let language = tree
         .select("html")
@@ -151,17 +125,6 @@ fn first_text(tree: &Tree, selector: &str) -> Option<String> {
         .iter()
         .map(|n| collapse_spaces(&n.text()))
         .find(|t| !t.is_empty())
-}
-
-/// `<time datetime>`: the one marked as the publication date if any, else the first parseable.
-fn time_datetime(tree: &Tree) -> Option<DateTime<Utc>> {
-    let marked = r#"time[itemprop="datePublished"][datetime], time[pubdate][datetime]"#;
-    [marked, "time[datetime]"].iter().find_map(|sel| {
-        tree.select(sel)
-            .nodes()
-            .iter()
-            .find_map(|n| n.attr("datetime").and_then(|d| date::parse(&d)))
-    })
 }
 
 pub(super) fn collapse_spaces(s: &str) -> String {

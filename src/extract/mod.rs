@@ -7,6 +7,7 @@
 
 mod boilerplate;
 mod date;
+pub use date::DateSource;
 mod flat;
 pub use flat::decode_entities;
 mod jsonld;
@@ -16,7 +17,7 @@ mod meta;
 pub use meta::names_only_the_site;
 mod text;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 use url::Url;
 
@@ -31,7 +32,11 @@ pub struct Document {
     pub amp_url: Option<Url>,
     pub title: Option<String>,
     pub byline: Option<String>,
-    pub published: Option<DateTime<Utc>>,
+    /// The publication date in the page's own UTC offset (RFC 3339), so its date part is the
+    /// outlet's own day; a date written without a zone is read as written, at +00:00.
+    pub published: Option<DateTime<FixedOffset>>,
+    /// Which source gave `published` (see `extract/date.rs` for their order).
+    pub published_from: Option<DateSource>,
     /// ISO 639-1 code (`en`, `es`, `ja`), from `<html lang>` or detected from the text.
     pub language: Option<String>,
     /// The main text, one entry per paragraph (subheadings are paragraphs too).
@@ -73,7 +78,8 @@ fn tree_extract(html: &str, page_url: Option<&Url>) -> Document {
         amp_url: meta.amp_url,
         title: meta.title,
         byline: meta.byline,
-        published: meta.published,
+        published: meta.published.map(|f| f.date),
+        published_from: meta.published.map(|f| f.source),
         language: meta.language,
         paragraphs,
     }

@@ -1,9 +1,22 @@
 //! CSV export: the JSON record's columns, UTF-8 with a byte-order mark so spreadsheet programs
 //! read accents and non-Latin scripts right; fields quoted when they need it. Empty cells stand
 //! for null; `missing_paragraphs` is a comma-separated list (`2,5`).
+//!
+//! Scraped text can be a formula: a title `=HYPERLINK("http://evil.example","Click")` would open
+//! in a spreadsheet as a live link. Every field starting with `=`, `+`, `-`, `@`, a tab or a
+//! carriage return gets a leading `'`, as OWASP's CSV injection guidance says.
 
 use super::ExportRecord;
 use std::io::Write;
+
+/// A field a spreadsheet will not read as a formula (OWASP, "CSV Injection").
+pub fn neutralise(field: &str) -> std::borrow::Cow<'_, str> {
+    if field.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{field}").into()
+    } else {
+        field.into()
+    }
+}
 
 pub fn write(out: &mut dyn Write, records: &[ExportRecord]) -> std::io::Result<()> {
     out.write_all("\u{feff}".as_bytes())?;
@@ -35,7 +48,7 @@ pub fn write(out: &mut dyn Write, records: &[ExportRecord]) -> std::io::Result<(
         let coverage = format!("{:.3}", r.coverage);
         let missing: Vec<String> = r.missing_paragraphs.iter().map(usize::to_string).collect();
         let audience = r.audience.map(|a| a.to_string()).unwrap_or_default();
-        w.write_record([
+        let fields = [
             r.article.as_str(),
             r.kind,
             &score,
@@ -56,7 +69,22 @@ pub fn write(out: &mut dyn Write, records: &[ExportRecord]) -> std::io::Result<(
             r.found_via.unwrap_or(""),
             &audience,
             r.date_note.as_deref().unwrap_or(""),
-        ])?;
+        ];
+        w.write_record(fields.iter().map(|f| neutralise(f).into_owned()))?;
     }
     w.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neutralise;
+
+    #[test]
+    fn formulas_become_text() {
+        for f in ["=HYPERLINK(\"x\")", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(neutralise(f), format!("'{f}"));
+        }
+        assert_eq!(neutralise("Taiwan = partner"), "Taiwan = partner");
+        assert_eq!(neutralise("0.950"), "0.950");
+    }
 }

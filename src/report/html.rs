@@ -1,15 +1,18 @@
-//! HTML briefing: one self-contained page with the headline figures (placements, countries,
-//! languages, estimated reach), counts by country, language, kind and outlet, a chart of
-//! placements by day, and the table of placements with links. No scripts, no external assets:
-//! it opens offline and prints as it shows.
+//! The briefing as one self-contained HTML page (`pickup report`, `export --format html`): title
+//! block, headline figures, charts, top outlets, every placement with its link, and how to read
+//! it. No scripts and no external assets: it opens offline, and its print rules lay it out on A4
+//! or Letter with the title block, headline and charts on the first page.
 
-use super::ExportRecord;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use super::briefing::{ArticleSection, Briefing, Figures, long_date, plural, reach_words, short_day, thousands};
+use super::{ExportRecord, chart, day};
+use base64::Engine as _;
 use std::fmt::Write as _;
-use std::io::Write;
 
-/// Escapes text for HTML content and attribute values.
-fn esc(text: &str) -> String {
+/// Characters of evidence shown under each headline: about two printed lines at table width.
+pub const EVIDENCE_CHARS: usize = 120;
+
+/// Escapes text for HTML content and attribute values (every scraped string goes through it).
+pub fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -24,238 +27,368 @@ fn esc(text: &str) -> String {
     out
 }
 
-/// The day a placement counts on: its publication date, else the day pickup first saw it.
-fn day(r: &ExportRecord) -> &str {
-    r.published.as_deref().unwrap_or(&r.first_seen).get(..10).unwrap_or("")
+/// Only http(s) links become clickable: a scraped `javascript:` URL stays text.
+fn href(url: &str) -> Option<String> {
+    let lower = url.trim_start().to_ascii_lowercase();
+    (lower.starts_with("http://") || lower.starts_with("https://")).then(|| esc(url.trim()))
 }
 
-/// "Argentina (AR)" for a config's ISO 3166-1 code.
-fn country_name(code: &str) -> String {
-    match isocountry::CountryCode::for_alpha2(code) {
-        Ok(country) => format!("{} ({code})", country.name()),
-        Err(_) => code.to_string(),
-    }
+/// Screen and print styles. Print: the page's own margins on whatever paper the printer has (A4
+/// or Letter; the content fits the narrower and shorter of the two), headings kept with what
+/// follows, rows never split, the table header repeated on every page.
+const CSS: &str = r#"
+:root{--ink:#1f2933;--muted:#52606d;--rule:#d9dee3;--accent:#3b6ea8}
+*{box-sizing:border-box}
+body{font:14px/1.45 "Helvetica Neue",Helvetica,Arial,"Noto Sans","Noto Sans CJK JP","Noto Sans CJK SC",sans-serif;color:var(--ink);margin:2em auto;max-width:64em;padding:0 1em}
+a{color:var(--accent)}
+header.title{border-bottom:3px solid var(--ink);padding-bottom:.6em;margin-bottom:1em;overflow:hidden}
+header.title img.logo{float:right;max-height:3.2em;max-width:12em;margin-left:1em}
+.kicker{text-transform:uppercase;letter-spacing:.08em;font-size:.8em;color:var(--muted);margin:0}
+h1{font-size:1.7em;line-height:1.2;margin:.15em 0 .2em}
+.byline{margin:0 0 .5em;font-size:1.05em}
+.articles{margin:.2em 0 .6em;padding-left:1.2em}
+dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.1em 1em;margin:0;font-size:.9em}
+dl.meta dt{color:var(--muted)}dl.meta dd{margin:0}
+h2{font-size:1.2em;margin:1.2em 0 .4em;border-bottom:1px solid var(--rule);padding-bottom:.15em}
+h3{font-size:1.05em;margin:1em 0 .3em}
+.figures{display:grid;grid-template-columns:repeat(5,minmax(0,1fr));gap:.5em;margin:.4em 0}
+.figure{border:1px solid var(--rule);border-radius:4px;padding:.35em .5em}
+.figure b{display:block;font-size:1.5em;line-height:1.1;white-space:nowrap}
+.figure span{color:var(--muted);font-size:.85em}
+.rule{font-size:.85em;color:var(--muted);margin:.3em 0}
+.splits{display:flex;gap:2em;flex-wrap:wrap;align-items:flex-start;font-size:.9em;margin:.3em 0}
+.splits table{width:auto;min-width:13em}
+.charts{display:grid;grid-template-columns:1fr 1fr;gap:.6em 1.5em;margin-top:.6em}
+.charts .wide{grid-column:1 / -1}
+svg.chart{width:100%;height:auto;display:block}
+table{border-collapse:collapse;width:100%}
+th,td{border-bottom:1px solid var(--rule);padding:.25em .4em;text-align:left;vertical-align:top}
+th{font-size:.85em;color:var(--muted);border-bottom:1.5px solid var(--ink)}
+.n{text-align:right;font-variant-numeric:tabular-nums}
+td.d{white-space:nowrap}
+table.placements{table-layout:fixed;font-size:.88em}
+table.placements td{overflow-wrap:anywhere}
+.ev{color:var(--muted);font-size:.92em;margin-top:.15em}
+.tag{display:inline-block;font-size:.8em;border:1px solid var(--muted);border-radius:3px;padding:0 .25em;margin-top:.15em}
+.empty{font-style:italic}
+.summary{margin:.2em 0 .5em;font-size:.92em}
+.how p{margin:.3em 0}
+footer{margin-top:2em;font-size:.8em;color:var(--muted)}
+@page{margin:12mm 12mm 13mm}
+@media print{
+ body{font-size:9pt;margin:0;max-width:none;padding:0}
+ table.placements{font-size:7.8pt}
+ .ev{font-size:7.2pt}
+ a{color:var(--ink);text-decoration:none}
+ h1,h2,h3,.summary{break-after:avoid;page-break-after:avoid}
+ table{break-before:avoid}
+ tr,.figure,svg.chart,.splits table{break-inside:avoid;page-break-inside:avoid}
+ thead{display:table-header-group}
+ footer{display:none}
 }
+"#;
 
-/// "1,234,567" for a count of readers.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-fn counts<'a>(records: &'a [ExportRecord], key: impl Fn(&'a ExportRecord) -> &'a str) -> Vec<(&'a str, usize)> {
-    let mut map: BTreeMap<&str, usize> = BTreeMap::new();
-    for r in records {
-        *map.entry(key(r)).or_default() += 1;
-    }
-    let mut list: Vec<(&str, usize)> = map.into_iter().collect();
-    list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    list
-}
-
-fn count_table(out: &mut String, heading: &str, rows: &[(&str, usize)]) {
-    let _ = write!(out, "<section><h2>{}</h2><table><tbody>", esc(heading));
-    for (name, n) in rows {
-        let _ = write!(out, "<tr><td>{}</td><td class=\"n\">{n}</td></tr>", esc(name));
-    }
-    out.push_str("</tbody></table></section>\n");
-}
-
-/// Placements per day as an SVG bar chart, one bar per day from the first to the last.
-fn chart(records: &[ExportRecord]) -> String {
-    let per_day = counts(records, day);
-    let mut days: Vec<(chrono::NaiveDate, usize)> = per_day
-        .iter()
-        .filter_map(|(d, n)| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok().map(|d| (d, *n)))
-        .collect();
-    days.sort();
-    let (Some(first), Some(last)) = (days.first().map(|d| d.0), days.last().map(|d| d.0)) else {
-        return String::new();
+/// The briefing page.
+pub fn render(b: &Briefing) -> String {
+    let mut h = String::with_capacity(16_384 + 1_024 * b.figures.placements);
+    let single = b.article_filter.is_some() || b.sections.len() == 1;
+    let page_title = match (single, b.sections.first()) {
+        (true, Some(s)) => format!("{} — {}", s.title, b.title),
+        _ => b.title.clone(),
     };
-    let span = ((last - first).num_days() + 1).clamp(1, 366) as usize;
-    let max = days.iter().map(|d| d.1).max().unwrap_or(1).max(1);
-    let (width, height, bar) = (720.0, 160.0, 720.0 / span as f64);
-    let mut svg = format!(
-        "<svg viewBox=\"0 0 {width} {}\" role=\"img\" aria-label=\"placements by day\"><title>Placements by day</title>",
-        height + 20.0
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <meta name=\"generator\" content=\"pickup {}\"><title>{}</title><style>{CSS}{}</style></head><body>\n",
+        env!("CARGO_PKG_VERSION"),
+        esc(&page_title),
+        b.paper
+            .map(|p| format!("@page{{size:{}}}", p.css()))
+            .unwrap_or_default()
     );
-    for (d, n) in &days {
-        let i = (*d - first).num_days() as usize;
-        if i >= span {
+    h.push_str("<div class=\"first\">\n");
+    title_block(&mut h, b, single);
+    headline(&mut h, b, &b.figures, b.sections.len());
+    if b.figures.placements > 0 {
+        charts(&mut h, b);
+    }
+    h.push_str("</div>\n");
+    if b.figures.placements > 0 {
+        top_outlets(&mut h, b);
+    }
+    // Outlets found automatically and the pitch list (pitched and ran, pitched and not yet) go
+    // here, between the top outlets and the table, when discovery records them.
+    placements(&mut h, b, single);
+    how_to_read(&mut h);
+    let _ = writeln!(
+        h,
+        "<footer>Made by pickup {} on {}.</footer>\n</body></html>",
+        env!("CARGO_PKG_VERSION"),
+        esc(&b.generated_text())
+    );
+    h
+}
+
+fn title_block(h: &mut String, b: &Briefing, single: bool) {
+    h.push_str("<header class=\"title\">");
+    if let Some(logo) = &b.logo {
+        let data = base64::engine::general_purpose::STANDARD.encode(&logo.bytes);
+        let _ = write!(
+            h,
+            "<img class=\"logo\" src=\"data:{};base64,{data}\" alt=\"\">",
+            logo.mime
+        );
+    }
+    match (single, b.sections.first()) {
+        (true, Some(s)) => {
+            let _ = write!(
+                h,
+                "<p class=\"kicker\">{}</p><h1>{}</h1><p class=\"byline\">{}</p>",
+                esc(&b.title),
+                esc(&s.title),
+                esc(&byline(s))
+            );
+        }
+        _ => {
+            let _ = write!(
+                h,
+                "<p class=\"kicker\">{}</p><h1>{}</h1><ul class=\"articles\">",
+                esc(&plural(b.sections.len(), "tracked article", "tracked articles")),
+                esc(&b.title)
+            );
+            for s in &b.sections {
+                let _ = write!(h, "<li><b>{}</b> — {}</li>", esc(&s.title), esc(&byline(s)));
+            }
+            h.push_str("</ul>");
+        }
+    }
+    let _ = writeln!(
+        h,
+        "<dl class=\"meta\"><dt>Period covered</dt><dd>{}</dd><dt>Filters</dt><dd>{}</dd>\
+         <dt>Generated</dt><dd>{}</dd></dl></header>",
+        esc(&b.period_text()),
+        esc(&b.filters_text()),
+        esc(&b.generated_text())
+    );
+}
+
+/// "By Jane Doe · published 12 November 2021".
+pub fn byline(s: &ArticleSection) -> String {
+    let mut parts = Vec::new();
+    if let Some(a) = &s.author {
+        parts.push(format!("By {a}"));
+    }
+    if let Some(d) = s.published {
+        parts.push(format!("published {}", long_date(d)));
+    }
+    if parts.is_empty() {
+        parts.push(format!("article {} (no longer in the config)", s.id));
+    }
+    parts.join(" · ")
+}
+
+fn headline(h: &mut String, b: &Briefing, f: &Figures, articles: usize) {
+    h.push_str("<section class=\"headline\">");
+    if articles > 1 {
+        let _ = write!(h, "<h2>Headline: {}</h2>", plural(articles, "article", "articles"));
+    } else {
+        h.push_str("<h2>Headline</h2>");
+    }
+    if f.placements == 0 {
+        let _ = writeln!(h, "<p class=\"empty\">{}</p></section>", esc(&b.nothing_found()));
+        return;
+    }
+    h.push_str("<div class=\"figures\">");
+    let figure = |h: &mut String, value: String, label: &str| {
+        let _ = write!(
+            h,
+            "<div class=\"figure\"><b>{}</b><span>{}</span></div>",
+            esc(&value),
+            esc(label)
+        );
+    };
+    let word = |n: usize, one: &str, many: &str| if n == 1 { one.to_string() } else { many.to_string() };
+    figure(
+        h,
+        thousands(f.placements as u64),
+        &word(f.placements, "placement", "placements"),
+    );
+    figure(h, thousands(f.outlets as u64), &word(f.outlets, "outlet", "outlets"));
+    figure(
+        h,
+        thousands(f.countries as u64),
+        &word(f.countries, "country", "countries"),
+    );
+    figure(
+        h,
+        thousands(f.languages as u64),
+        &word(f.languages, "language", "languages"),
+    );
+    if f.audience_unknown == f.outlets {
+        figure(h, "unknown".into(), "estimated reach");
+    } else {
+        figure(h, reach_words(f.reach), "est. monthly reach");
+    }
+    h.push_str("</div>");
+    let _ = write!(h, "<p class=\"rule\">{}</p>", esc(&super::briefing::reach_rule(f)));
+    h.push_str(
+        "<div class=\"splits\"><table><thead><tr><th>Kind</th><th class=\"n\">Placements</th></tr></thead><tbody>",
+    );
+    for (kind, n) in &f.by_kind {
+        let _ = write!(h, "<tr><td>{kind}</td><td class=\"n\">{n}</td></tr>");
+    }
+    let _ = writeln!(
+        h,
+        "</tbody></table><table><thead><tr><th>Source</th><th class=\"n\">Placements</th></tr></thead><tbody>\
+         <tr><td>direct (run by the outlet itself)</td><td class=\"n\">{}</td></tr>\
+         <tr><td>syndicated (credits another site)</td><td class=\"n\">{}</td></tr></tbody></table></div></section>",
+        f.direct, f.syndicated
+    );
+}
+
+fn charts(h: &mut String, b: &Briefing) {
+    let names = |rows: &[(String, usize)], name: &dyn Fn(&str) -> String| -> Vec<(String, usize)> {
+        rows.iter().map(|(code, n)| (name(code), *n)).collect()
+    };
+    let countries = names(&b.figures.by_country, &|c| b.names.country(c));
+    let languages = names(&b.figures.by_language, &|l| b.names.language(l));
+    let _ = writeln!(
+        h,
+        "<section class=\"charts\"><div class=\"wide\">{}</div><div>{}</div><div>{}</div></section>",
+        chart::over_time(&b.figures.by_day),
+        chart::bars("By country", &countries),
+        chart::bars("By language", &languages)
+    );
+}
+
+fn top_outlets(h: &mut String, b: &Briefing) {
+    h.push_str(
+        "<section class=\"top\"><h2>Top outlets by audience</h2><table><thead><tr><th>Outlet</th><th>Country</th>\
+         <th>Language</th><th class=\"n\">Monthly readers</th><th>First placed</th><th>Kind</th></tr></thead><tbody>\n",
+    );
+    for o in &b.top_outlets {
+        let readers = o.audience.map(thousands).unwrap_or_else(|| "unknown".into());
+        let more = if o.placements > 1 {
+            format!(" ({} placements)", o.placements)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            h,
+            "<tr><td>{}{}</td><td>{}</td><td>{}</td><td class=\"n\">{readers}</td><td class=\"d\">{}</td><td>{}</td></tr>",
+            esc(&o.outlet_name),
+            esc(&more),
+            esc(&b.names.country(&o.country)),
+            esc(&b.names.language(&o.language)),
+            esc(&short_day(&o.first_day)),
+            o.kinds.join(", ")
+        );
+    }
+    h.push_str("</tbody></table></section>\n");
+}
+
+fn placements(h: &mut String, b: &Briefing, single: bool) {
+    if b.figures.placements == 0 && single {
+        return;
+    }
+    h.push_str("<section class=\"every\"><h2>Every placement</h2>\n");
+    for s in &b.sections {
+        if !single {
+            let _ = write!(h, "<h3>{}</h3>", esc(&s.title));
+            let _ = write!(h, "<p class=\"summary\">{}</p>", esc(&section_summary(b, s)));
+        }
+        if s.records.is_empty() {
             continue;
         }
-        let h = height * *n as f64 / max as f64;
-        let _ = write!(
-            svg,
-            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\"><title>{d}: {n}</title></rect>",
-            i as f64 * bar + bar * 0.1,
-            height - h,
-            (bar * 0.8).max(1.0)
+        h.push_str(
+            "<table class=\"placements\"><colgroup><col style=\"width:9%\"><col style=\"width:16%\">\
+             <col style=\"width:10%\"><col style=\"width:9%\"><col style=\"width:9%\"><col style=\"width:8%\">\
+             <col style=\"width:39%\"></colgroup><thead><tr><th>Date</th><th>Outlet</th><th>Country</th>\
+             <th>Language</th><th>Kind</th><th class=\"n\">Coverage</th><th>Headline and evidence</th></tr></thead><tbody>\n",
         );
+        for r in &s.records {
+            row(h, b, r);
+        }
+        h.push_str("</tbody></table>\n");
     }
-    let _ = write!(
-        svg,
-        "<text x=\"0\" y=\"{}\">{first}</text><text x=\"{width}\" y=\"{}\" text-anchor=\"end\">{last}</text></svg>",
-        height + 16.0,
-        height + 16.0
-    );
-    svg
+    h.push_str("</section>\n");
 }
 
-/// Writes the briefing. `audience` maps outlet ids to monthly readers, where the config gives
-/// them; reach is the sum over the outlets that placed the article, and says how many are known.
-pub fn write(out: &mut dyn Write, records: &[ExportRecord], audience: &HashMap<String, u64>) -> std::io::Result<()> {
-    let countries = counts(records, |r| &r.country);
-    let country_rows: Vec<(String, usize)> = countries.iter().map(|(code, n)| (country_name(code), *n)).collect();
-    let country_rows: Vec<(&str, usize)> = country_rows.iter().map(|(name, n)| (name.as_str(), *n)).collect();
-    let languages = counts(records, |r| &r.language);
-    let outlets = counts(records, |r| &r.outlet_name);
-    let kinds = counts(records, |r| r.kind);
-    let placed: BTreeSet<&str> = records.iter().map(|r| r.outlet.as_str()).collect();
-    // Reach counts each outlet once per article, however many placements it gave the article.
-    let outlet_audience = |o: &str| {
-        audience
-            .get(o)
-            .copied()
-            .or_else(|| records.iter().find(|r| r.outlet == o).and_then(|r| r.audience))
+/// "31 placements on 20 outlets in 12 countries and 5 languages; est. reach 3.2 million", or why
+/// there are none.
+fn section_summary(b: &Briefing, s: &ArticleSection) -> String {
+    let f = &s.figures;
+    if f.placements == 0 {
+        return b.nothing_found_for(s);
+    }
+    let reach = if f.audience_unknown == f.outlets {
+        "reach unknown".to_string()
+    } else {
+        format!("est. reach {}", reach_words(f.reach))
     };
-    let per_article: BTreeSet<(&str, &str)> = records
-        .iter()
-        .map(|r| (r.article.as_str(), r.outlet.as_str()))
-        .collect();
-    let reach: u64 = per_article.iter().filter_map(|(_, o)| outlet_audience(o)).sum();
-    let known = placed.iter().filter(|o| outlet_audience(o).is_some()).count();
+    format!(
+        "{} on {} in {} and {}; {reach}. {}",
+        plural(f.placements, "placement", "placements"),
+        plural(f.outlets, "outlet", "outlets"),
+        plural(f.countries, "country", "countries"),
+        plural(f.languages, "language", "languages"),
+        byline(s)
+    )
+}
 
-    let mut html = String::from(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Placements — pickup</title><style>\
-         body{font:15px/1.45 system-ui,sans-serif;margin:2em auto;max-width:60em;color:#222}\
-         h1{font-size:1.6em}.lead{font-size:1.2em}table{border-collapse:collapse;width:100%}\
-         td,th{border-bottom:1px solid #ddd;padding:.3em .5em;text-align:left;vertical-align:top}\
-         .n{text-align:right}.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(14em,1fr));gap:1.5em}\
-         svg{width:100%;height:auto}rect{fill:#3a6ea5}text{font-size:11px;fill:#555}\
-         .ev{color:#555;font-size:.9em}td.d{white-space:nowrap}</style></head><body>\n<h1>Placements</h1>\n",
+fn row(h: &mut String, b: &Briefing, r: &ExportRecord) {
+    let headline = r.title.as_deref().filter(|t| !t.trim().is_empty()).unwrap_or(&r.url);
+    let link = match href(&r.url) {
+        Some(url) => format!("<a href=\"{url}\">{}</a>", esc(headline)),
+        None => esc(headline),
+    };
+    let syndicated = match &r.syndicated_from {
+        Some(from) => format!("<br><span class=\"tag\" title=\"{}\">syndicated</span>", esc(from)),
+        None => String::new(),
+    };
+    let _ = writeln!(
+        h,
+        "<tr><td class=\"d\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}{syndicated}</td><td class=\"n\">{:.0}%</td>\
+         <td>{link}<div class=\"ev\">{}</div></td></tr>",
+        esc(&short_day(day(r))),
+        esc(&r.outlet_name),
+        esc(&b.names.country(&r.country)),
+        esc(&b.names.language(&r.language)),
+        esc(r.kind),
+        r.coverage * 100.0,
+        esc(&crate::text::shorten(&r.evidence, EVIDENCE_CHARS))
     );
-    let _ = write!(
-        html,
-        "<p class=\"lead\"><b>{}</b> {} on <b>{}</b> {} in <b>{}</b> countries and <b>{}</b> languages",
-        records.len(),
-        if records.len() == 1 { "placement" } else { "placements" },
-        placed.len(),
-        if placed.len() == 1 { "outlet" } else { "outlets" },
-        countries.len(),
-        languages.len()
+}
+
+fn how_to_read(h: &mut String) {
+    h.push_str(
+        "<section class=\"how\"><h2>How to read this</h2>\
+         <p>A <b>placement</b> is one page of an outlet that ran the article: <b>verbatim</b> is the whole \
+         text word for word, <b>edited</b> most of it with cuts or rewording, <b>excerpt</b> several whole \
+         paragraphs, and <b>translation</b> the article in another language. <b>Coverage</b> is the share of \
+         the article's text found on the page; <b>syndicated</b> pages credit another site as their source.</p>\
+         <p><b>Estimated reach</b> adds the monthly readers of every outlet that ran an article, each outlet \
+         once per article however many pages it ran; outlets whose audience is unknown add nothing, and \
+         the headline says how many there are. Dates are the pages' own publication dates (the day pickup \
+         first saw the page, where a page gives none).</p></section>\n",
     );
-    if known > 0 {
-        let _ = write!(
-            html,
-            ", est. reach <b>{}</b> monthly readers (audience known for {known} of {} outlets; reach counts \
-             each outlet once per article, however many times it ran it)",
-            thousands(reach),
-            placed.len()
-        );
-    }
-    html.push_str(".</p>\n<div class=\"grid\">");
-    count_table(&mut html, "By country", &country_rows);
-    count_table(&mut html, "By language", &languages);
-    count_table(&mut html, "By kind", &kinds);
-    html.push_str("</div>\n");
-    count_table(&mut html, "By outlet", &outlets);
-    let _ = writeln!(html, "<section><h2>By day</h2>{}</section>", chart(records));
-    html.push_str(
-        "<section><h2>Every placement</h2><table><thead><tr><th>Date</th><th>Outlet</th><th>Country</th>\
-         <th>Language</th><th>Kind</th><th class=\"n\">Score</th><th>Title and evidence</th></tr></thead><tbody>\n",
-    );
-    for r in records {
-        let title = r.title.as_deref().unwrap_or(&r.url);
-        let _ = writeln!(
-            html,
-            "<tr><td class=\"d\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{:.2}</td>\
-             <td><a href=\"{}\">{}</a><div class=\"ev\">{}</div></td></tr>",
-            esc(day(r)),
-            esc(&r.outlet_name),
-            esc(&r.country),
-            esc(&r.language),
-            r.kind,
-            r.score,
-            esc(&r.url),
-            esc(title),
-            esc(&r.evidence)
-        );
-    }
-    html.push_str("</tbody></table></section>\n</body></html>\n");
-    out.write_all(html.as_bytes())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn record(outlet: &str, country: &str, language: &str, day: &str) -> ExportRecord {
-        ExportRecord {
-            article: "a".into(),
-            kind: "verbatim",
-            score: 1.0,
-            url: format!("https://{outlet}.example/a?x=1&y=2"),
-            canonical_url: String::new(),
-            outlet: outlet.into(),
-            outlet_name: format!("{outlet} <Daily>"),
-            country: country.into(),
-            language: language.into(),
-            title: Some("Taiwan & the world".into()),
-            published: Some(format!("{day}T10:00:00Z")),
-            first_seen: "2021-11-20T00:00:00Z".into(),
-            evidence: "\"quoted\" <b>text</b>".into(),
-            coverage: 1.0,
-            missing_paragraphs: vec![],
-            syndicated_from: None,
-            group: None,
-            found_via: Some("feed"),
-            audience: None,
-            date_note: None,
-        }
-    }
-
     #[test]
-    fn briefing_has_the_figures_the_counts_and_escaped_links() {
-        let records = [
-            record("one", "US", "en", "2021-11-12"),
-            record("one", "US", "en", "2021-11-13"),
-            record("two", "US", "en", "2021-11-14"),
-            record("three", "AR", "es", "2021-11-14"),
-        ];
-        let audience = HashMap::from([("one".to_string(), 2_500_000), ("three".to_string(), 500_000)]);
-        let mut out = Vec::new();
-        write(&mut out, &records, &audience).unwrap();
-        let html = String::from_utf8(out).unwrap();
-        assert!(
-            html.contains("<b>4</b> placements on <b>3</b> outlets in <b>2</b> countries and <b>2</b> languages"),
-            "{html}"
+    fn escapes_markup_and_refuses_script_links() {
+        assert_eq!(
+            esc("<a href='x'>&\"</a>"),
+            "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;"
         );
-        assert!(
-            html.contains("est. reach <b>3,000,000</b> monthly readers (audience known for 2 of 3 outlets; reach counts each outlet once per article"),
-            "a second placement of one article on one outlet adds no reach: {html}"
+        assert_eq!(href("javascript:alert(1)"), None);
+        assert_eq!(
+            href("https://a.example/?x=1&y=2").as_deref(),
+            Some("https://a.example/?x=1&amp;y=2")
         );
-        assert!(
-            html.contains("<tr><td>United States of America (US)</td><td class=\"n\">3</td></tr>"),
-            "{html}"
-        );
-        assert!(html.contains("href=\"https://one.example/a?x=1&amp;y=2\">Taiwan &amp; the world</a>"));
-        assert!(html.contains("one &lt;Daily&gt;") && !html.contains("<b>text</b>"));
-        assert_eq!(html.matches("<rect").count(), 3, "one bar per day with placements");
-    }
-
-    #[test]
-    fn an_empty_briefing_is_still_a_page() {
-        let mut out = Vec::new();
-        write(&mut out, &[], &HashMap::new()).unwrap();
-        let html = String::from_utf8(out).unwrap();
-        assert!(html.contains("<b>0</b> placements on <b>0</b> outlets") && html.ends_with("</html>\n"));
     }
 }

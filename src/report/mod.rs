@@ -1,8 +1,15 @@
-//! Exports of recorded hits: the record DESIGN.md defines, and its JSON, CSV and HTML writers.
+//! Exports of recorded hits: the record DESIGN.md defines, its JSON and CSV writers, and the
+//! briefing (`pickup report`) built from it in HTML, PDF, XLSX and Markdown.
 
+pub mod briefing;
+mod chart;
 pub mod csv;
 pub mod html;
 pub mod json;
+pub mod markdown;
+pub mod names;
+pub mod pdf;
+pub mod xlsx;
 
 use crate::store::HitRecord;
 use chrono::{DateTime, NaiveDate, TimeZone};
@@ -104,13 +111,17 @@ pub struct Filter {
     pub article: Option<String>,
     /// Keeps hits published on or after this day (first seen, when the publication date is unknown).
     pub since: Option<NaiveDate>,
+    /// Keeps hits published on or before this day (the same date as `since`).
+    pub until: Option<NaiveDate>,
 }
 
 impl Filter {
     pub fn keeps(&self, h: &HitRecord) -> bool {
         let article_ok = self.article.as_deref().is_none_or(|a| a == h.article);
-        let since_ok = self.since.is_none_or(|d| when(h).date_naive() >= d);
-        article_ok && since_ok
+        let day = when(h).date_naive();
+        let since_ok = self.since.is_none_or(|d| day >= d);
+        let until_ok = self.until.is_none_or(|d| day <= d);
+        article_ok && since_ok && until_ok
     }
 }
 
@@ -125,4 +136,10 @@ pub fn records(hits: &[HitRecord], filter: &Filter) -> Vec<ExportRecord> {
             .then_with(|| a.canonical_url.cmp(&b.canonical_url))
     });
     kept.into_iter().map(ExportRecord::from).collect()
+}
+
+/// The day a placement counts on, `YYYY-MM-DD`: its publication date as the page gives it, else
+/// the day pickup first saw it.
+pub fn day(r: &ExportRecord) -> &str {
+    r.published.as_deref().unwrap_or(&r.first_seen).get(..10).unwrap_or("")
 }

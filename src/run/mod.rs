@@ -7,12 +7,15 @@
 //! so a run killed half-way redoes the unfinished sources next time. Parsing, extraction and
 //! detection run on blocking threads.
 
+mod outage;
 mod pages;
 mod shard;
 mod sources;
+mod stop;
 mod summary;
 
 pub use shard::Shard;
+pub use stop::{GRACE, Stop};
 pub use summary::{RunSummary, SourceFailure};
 
 use crate::config::{Article, Config, Outlet};
@@ -72,6 +75,8 @@ pub(crate) struct Ctx {
     claimed: Mutex<HashSet<String>>,
     tally: Mutex<Tally>,
     progress: Arc<dyn Progress>,
+    /// Asked on SIGTERM or Ctrl-C: no new source or page is started once it is.
+    stop: Arc<Stop>,
 }
 
 impl Ctx {
@@ -102,12 +107,28 @@ pub async fn run_with(
     progress: Arc<dyn Progress>,
     options: &RunOptions,
 ) -> Result<RunSummary> {
+    run_until(config, store, progress, options, Arc::new(Stop::default())).await
+}
+
+/// [`run_with`], stopping cleanly when `stop` is asked ([`stop`]): the summary then says
+/// `interrupted`, and sources not finished are left for the next run.
+pub async fn run_until(
+    config: &Config,
+    store: &Store,
+    progress: Arc<dyn Progress>,
+    options: &RunOptions,
+    stop: Arc<Stop>,
+) -> Result<RunSummary> {
     let started = Utc::now();
     let articles = config.articles.clone();
     let detector = tokio::task::spawn_blocking(move || Detector::new(&articles))
         .await
         .map_err(|e| Error::Other(format!("building fingerprints failed: {e}")))?;
     let fetcher = crawl::fetch::for_config(config, Arc::new(store.clone()))?;
+    // Hosts that asked in an earlier run to be left alone until later are left alone.
+    for pause in store.host_pauses()? {
+        fetcher.defer_host(&pause);
+    }
     let lookback = TimeDelta::days(i64::from(config.crawl.lookback_days));
     let earliest = config
         .articles
@@ -126,6 +147,7 @@ pub async fn run_with(
         claimed: Mutex::new(HashSet::new()),
         tally: Mutex::new(Tally::default()),
         progress,
+        stop: stop.clone(),
     });
     let polled: Vec<usize> = (0..config.outlets.len())
         .filter(|&i| options.shard.is_none_or(|s| s.contains(&config.outlets[i].id)))
@@ -134,11 +156,16 @@ pub async fn run_with(
         .start(polled.iter().map(|&i| config.outlets[i].sources().count()).sum());
 
     let outlets_in_flight = config.crawl.max_concurrency.max(1) * 2;
-    stream::iter(polled)
+    let outlets = stream::iter(polled)
         .map(|i| poll_outlet(ctx.clone(), i))
         .buffer_unordered(outlets_in_flight)
-        .collect::<Vec<()>>()
-        .await;
+        .collect::<Vec<()>>();
+    // After a stop, work in flight gets its grace period; what is still running then is
+    // dropped (its sources keep their old state, so the next run redoes them).
+    let cut_short = tokio::select! {
+        _ = outlets => false,
+        _ = stop.grace_over() => true,
+    };
 
     let tally = std::mem::take(&mut *ctx.tally());
     let mut record = tally.record;
@@ -146,14 +173,19 @@ pub async fn run_with(
     record.finished = Utc::now();
     record.requests = fetcher.requests();
     record.new_hits = tally.new_hits.len();
+    record.interrupted = stop.asked();
+    if cut_short {
+        tracing::info!("requests still in flight after {:?} were dropped", stop.grace());
+    }
+    let deferred = fetcher.deferred_hosts();
+    record.hosts_deferred = deferred.len();
+    store.save_host_pauses(&deferred)?;
     store.save_run(&record)?;
     store.flush()?;
-    if record.sources_polled > 0 && record.sources_failed == record.sources_polled {
-        let example = tally.failures.first().map(|f| f.error.clone()).unwrap_or_default();
-        return Err(Error::NothingFetched {
-            sources: record.sources_polled,
-            example,
-        });
+    if !record.interrupted
+        && let Some(e) = outage::total_failure(config, store, &record, &tally.failures, Utc::now())?
+    {
+        return Err(e);
     }
     Ok(RunSummary {
         record,
@@ -165,9 +197,15 @@ pub async fn run_with(
 async fn poll_outlet(ctx: Arc<Ctx>, index: usize) {
     let outlet = &ctx.outlets[index];
     for (kind, url) in outlet.sources() {
+        if ctx.stop.asked() {
+            break;
+        }
         if let Err(e) = sources::poll_source(&ctx, index, kind, url).await {
             tracing::error!("{}: {e}", outlet.id);
         }
         ctx.progress.source_done();
+    }
+    if let Err(e) = pages::retry_rested(&ctx, index).await {
+        tracing::error!("{}: {e}", outlet.id);
     }
 }

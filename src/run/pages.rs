@@ -1,19 +1,41 @@
 //! Candidate pages: the new ones chosen, then each fetched, extracted, judged and recorded.
+//! A page that fails is rested like a source: tried again after a rest that grows, then given
+//! up and listed by `pickup status`.
 
 use super::Ctx;
 use crate::canon;
-use crate::crawl::{self, Candidate, FetchError, Want};
+use crate::crawl::{self, Candidate, Failure, FetchError, Truncated, Want};
 use crate::error::Result;
 use crate::extract;
 use crate::placement::JudgedPage;
-use crate::store::FoundVia;
-use chrono::Utc;
+use crate::store::{FoundVia, PageFailure};
+use chrono::{DateTime, TimeDelta, Utc};
 
-/// Drops candidates already seen, already claimed this run, or older than every article's window;
-/// the newest come first, so a host whose time budget runs out has spent it on what matters.
-pub(super) fn select_candidates(ctx: &Ctx, mut candidates: Vec<Candidate>) -> Result<Vec<(String, Candidate)>> {
+/// Transient failures (timeouts, 5xx, 429, a dropped connection) a page may have before it is
+/// given up; it is tried again after each, waiting longer every time ([`TRANSIENT_RESTS`]).
+pub const PAGE_TRANSIENT_TRIES: u32 = 4;
+/// The rest after the 1st, 2nd and 3rd transient failure: the next run, then an hour, then six.
+const TRANSIENT_RESTS: [TimeDelta; 3] = [TimeDelta::zero(), TimeDelta::hours(1), TimeDelta::hours(6)];
+/// Permanent failures (404, 410, other 4xx, a redirect loop, not text) a page may have before
+/// it is given up: it is looked at once more, [`PERMANENT_REST`] later, in case it was moved
+/// back or fixed.
+pub const PAGE_PERMANENT_TRIES: u32 = 2;
+/// The rest after a permanent failure.
+const PERMANENT_REST: TimeDelta = TimeDelta::days(7);
+/// A rest counts as over this much early, so an hourly cron is not skipped for seconds.
+const REST_SLACK: TimeDelta = TimeDelta::minutes(10);
+
+/// Drops candidates already seen, resting after a failure, already claimed this run, or older
+/// than every article's window; the newest come first, so a host whose time budget runs out
+/// has spent it on what matters.
+pub(super) fn select_candidates(
+    ctx: &Ctx,
+    outlet: usize,
+    mut candidates: Vec<Candidate>,
+) -> Result<Vec<(String, Candidate)>> {
     let mut fresh = Vec::new();
     let total = candidates.len();
+    let now = Utc::now();
     candidates.sort_by_key(|c| std::cmp::Reverse(c.published));
     for c in candidates {
         if c.published.is_some_and(|p| p < ctx.earliest) {
@@ -23,12 +45,12 @@ pub(super) fn select_candidates(ctx: &Ctx, mut candidates: Vec<Candidate>) -> Re
         if ctx.store.is_seen(&key)? {
             continue;
         }
-        if !ctx
-            .claimed
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .insert(key.clone())
+        if let Some(f) = ctx.store.page_failure(&ctx.outlets[outlet].id, &key)?
+            && !is_due(&f, now)
         {
+            continue;
+        }
+        if !claim(ctx, &key) {
             continue;
         }
         fresh.push((key, c));
@@ -37,8 +59,117 @@ pub(super) fn select_candidates(ctx: &Ctx, mut candidates: Vec<Candidate>) -> Re
     Ok(fresh)
 }
 
-/// Fetches, extracts, judges and records one candidate page. Returns false when it should be
-/// tried again next run (a transient failure), true when it is dealt with for good.
+fn claim(ctx: &Ctx, key: &str) -> bool {
+    ctx.claimed
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .insert(key.to_string())
+}
+
+/// A failed page's rest is over (and it has not been given up).
+fn is_due(f: &PageFailure, now: DateTime<Utc>) -> bool {
+    !f.given_up && f.next_try - REST_SLACK <= now
+}
+
+/// Tries again the outlet's failed pages whose rest is over, whether or not a source still
+/// lists them (a feed that moved on, or one unchanged since).
+pub(super) async fn retry_rested(ctx: &Ctx, outlet: usize) -> Result<()> {
+    let now = Utc::now();
+    let due: Vec<(String, Candidate, FoundVia)> = ctx
+        .store
+        .page_failures_of(&ctx.outlets[outlet].id)?
+        .into_iter()
+        .filter(|(_, f)| is_due(f, now))
+        .filter_map(|(key, f)| {
+            let url = url::Url::parse(&f.url).ok()?;
+            Some((
+                key,
+                Candidate {
+                    url,
+                    title: f.title,
+                    published: f.published,
+                },
+                f.found_via.unwrap_or(FoundVia::Feed),
+            ))
+        })
+        .filter(|(key, ..)| claim(ctx, key))
+        .collect();
+    for (key, cand, found_via) in due {
+        process_page(ctx, outlet, found_via, (key, cand)).await;
+    }
+    Ok(())
+}
+
+/// Notes a page's failure and when to try it again, or that it is given up. "Not now" answers
+/// (a deferred host, a spent host budget, robots.txt unreadable) do not count against the page.
+fn note_failure(
+    ctx: &Ctx,
+    outlet: usize,
+    via: FoundVia,
+    key: &str,
+    cand: &Candidate,
+    class: Failure,
+    error: String,
+) -> bool {
+    let now = Utc::now();
+    let outlet_id = &ctx.outlets[outlet].id;
+    let earlier = match ctx.store.page_failure(outlet_id, key) {
+        Ok(f) => f,
+        Err(e) => {
+            tracing::warn!("cannot read the failures of {key}: {e}");
+            None
+        }
+    };
+    let mut f = earlier.unwrap_or_else(|| PageFailure {
+        url: cand.url.to_string(),
+        outlet: outlet_id.clone(),
+        title: cand.title.clone(),
+        published: cand.published,
+        found_via: Some(via),
+        class,
+        error: String::new(),
+        failures: 0,
+        first_failed: now,
+        last_tried: now,
+        next_try: now,
+        given_up: false,
+    });
+    f.class = class;
+    f.error = error;
+    f.last_tried = now;
+    let mut t = ctx.tally();
+    if class.is_not_now() {
+        t.record.pages_deferred += 1;
+        f.next_try = now;
+    } else {
+        t.record.pages_failed += 1;
+        f.failures += 1;
+        let (tries, rest) = if class.is_permanent() {
+            (PAGE_PERMANENT_TRIES, PERMANENT_REST)
+        } else {
+            let i = (f.failures as usize).saturating_sub(1).min(TRANSIENT_RESTS.len() - 1);
+            (PAGE_TRANSIENT_TRIES, TRANSIENT_RESTS[i])
+        };
+        f.next_try = now + rest;
+        if f.failures >= tries {
+            f.given_up = true;
+            t.record.pages_given_up += 1;
+            tracing::info!("{}: given up after {} failures ({class})", f.url, f.failures);
+        }
+    }
+    drop(t);
+    match ctx.store.save_page_failure(key, &f) {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::error!("cannot note the failure of {key}: {e}");
+            false
+        }
+    }
+}
+
+/// Fetches, extracts, judges and records one candidate page. Returns true when it is dealt
+/// with (judged, or its failure noted so it is rested and tried again), false when it must be
+/// listed again next run (a store write failed).
 pub(super) async fn process_page(
     ctx: &Ctx,
     outlet: usize,
@@ -48,33 +179,53 @@ pub(super) async fn process_page(
     let fetched = match ctx.fetcher.get(&cand.url, Want::Page, None).await {
         Ok(f) => f,
         Err(e) => {
-            let permanent = matches!(&e, FetchError::Status { status, .. } if (400..500).contains(status) && *status != 429)
-                || matches!(e, FetchError::ContentType { .. });
-            let robots = matches!(e, FetchError::Robots { .. });
             tracing::info!("{e}");
-            let mut t = ctx.tally();
-            if robots {
-                t.record.skipped_robots += 1;
-            } else {
-                t.record.pages_failed += 1;
+            if matches!(e, FetchError::Robots { .. }) {
+                ctx.tally().record.skipped_robots += 1;
+                if let Err(e) = ctx.store.mark_seen(&key, Utc::now()) {
+                    // Not marking it costs one request next run, nothing more.
+                    tracing::warn!("cannot mark {key} seen: {e}");
+                }
+                return true;
             }
-            drop(t);
-            if (permanent || robots)
-                && let Err(e) = ctx.store.mark_seen(&key, Utc::now())
-            {
-                // Not marking it costs one request next run, nothing more.
-                tracing::warn!("cannot mark {key} seen: {e}");
-            }
-            return permanent || robots;
+            return note_failure(ctx, outlet, found_via, &key, &cand, e.class(), e.to_string());
         }
     };
+    match &fetched.truncated {
+        Some(cut @ Truncated::Dropped { .. }) => {
+            // Judged on what came only on its last try: a server that always drops is not lost.
+            let last_try = ctx
+                .store
+                .page_failure(&ctx.outlets[outlet].id, &key)
+                .ok()
+                .flatten()
+                .is_some_and(|f| f.failures + 1 >= PAGE_TRANSIENT_TRIES);
+            if !last_try {
+                return note_failure(
+                    ctx,
+                    outlet,
+                    found_via,
+                    &key,
+                    &cand,
+                    Failure::Cut,
+                    format!("{}: {cut}", fetched.url),
+                );
+            }
+            tracing::info!("{}: {cut}; judged on what came", fetched.url);
+        }
+        Some(cut @ Truncated::AtCap { .. }) => {
+            tracing::info!("{}: {cut}; judged on what came", fetched.url);
+            ctx.tally().record.pages_cut += 1;
+        }
+        None => {}
+    }
     ctx.tally().record.pages_fetched += 1;
     ctx.progress.page_done();
     let owner = ctx.outlet_index.owner(&fetched.url).unwrap_or(outlet);
     let detector = ctx.detector.clone();
     let judged = ctx
         .on_cpu(move || {
-            let html = crawl::charset::decode_html(&fetched.body, fetched.content_type.as_deref(), Some(&fetched.url));
+            let html = fetched.html();
             let doc = extract::extract(&html, Some(&fetched.url));
             let verdicts = detector.judge(&doc);
             let hit = verdicts
@@ -136,6 +287,9 @@ pub(super) async fn process_page(
             tracing::error!("cannot record the placements on {}: {e}", fetched.url);
             return false;
         }
+    }
+    if let Err(e) = ctx.store.clear_page_failure(&ctx.outlets[outlet].id, &key) {
+        tracing::warn!("cannot clear the failures of {key}: {e}");
     }
     for k in std::iter::once(key).chain(page.seen_keys()) {
         if let Err(e) = ctx.store.mark_seen(&k, now) {

@@ -4,26 +4,31 @@
 use super::summary::SourceFailure;
 use super::{Ctx, pages};
 use crate::config::SourceKind;
-use crate::crawl::{self, Candidate, FetchError, Fetched, Validators, Want};
+use crate::crawl::sitemaps::Child;
+use crate::crawl::{self, Candidate, Failure, FetchError, Fetched, SourceStatus, Want};
 use crate::error::Result;
 use crate::store::SourceState;
 use chrono::{DateTime, TimeDelta, Utc};
 use futures_util::{StreamExt, stream};
 
-/// How many sitemap-index children are followed per sitemap (the parser puts the newest first).
-const MAX_SITEMAP_CHILDREN: usize = 3;
+/// Child sitemaps fetched per sitemap index per run (nested indexes' children included), newest
+/// first: enough for a news site's daily or monthly children and the odd changed archive, while
+/// an index of thousands of undated children cannot hold its host for the whole run. The rest
+/// wait for the next run, and the source is reported `partial` meanwhile.
+pub const MAX_SITEMAP_CHILDREN_PER_RUN: usize = 20;
+/// A child whose newest possible entry is older than every article's window by more than this
+/// is not fetched: nothing in it can be a placement (a day of slack for time zones).
+const CHILD_WINDOW_SLACK: TimeDelta = TimeDelta::days(1);
 /// Pages fetched at once for one outlet (the per-host limiter spaces them anyway).
 const PAGES_IN_FLIGHT_PER_OUTLET: usize = 4;
+/// Weight of the newest response time in a source's average latency.
+const LATENCY_WEIGHT: f64 = 0.3;
 
 /// Polls one source and processes its new candidates. Store errors end the source early.
 pub(super) async fn poll_source(ctx: &Ctx, outlet: usize, kind: SourceKind, url: &url::Url) -> Result<()> {
     let o = &ctx.outlets[outlet];
     let key = url.as_str();
-    let mut state = ctx.store.source(key)?.unwrap_or_else(|| SourceState {
-        outlet: o.id.clone(),
-        kind: kind.to_string(),
-        ..SourceState::default()
-    });
+    let mut state = ctx.store.source(key)?.unwrap_or_else(|| SourceState::new(&o.id, kind));
     let now = Utc::now();
     if let Some(due) = next_poll_due(&state)
         && now < due
@@ -40,11 +45,14 @@ pub(super) async fn poll_source(ctx: &Ctx, outlet: usize, kind: SourceKind, url:
     let polled = poll(ctx, kind, url, &state).await;
     ctx.tally().record.sources_polled += 1;
     match polled {
-        Err((class, error)) => {
+        Err(SourceFailed { class, error }) => {
             // The summary lists failed sources; the log line is for --verbose.
             tracing::info!("{}: {error}", o.id);
-            state.consecutive_failures += 1;
-            state.last_status = class.clone();
+            // A host that asked for time has said nothing about the source: not a failure in a row.
+            if class != Failure::Deferred {
+                state.consecutive_failures += 1;
+            }
+            state.last_status = SourceStatus::Failed(class);
             state.last_error = Some(error.clone());
             ctx.store.save_source(key, &state)?;
             let mut t = ctx.tally();
@@ -60,27 +68,46 @@ pub(super) async fn poll_source(ctx: &Ctx, outlet: usize, kind: SourceKind, url:
         }
         Ok(Poll::Unchanged { fetched }) => {
             tracing::debug!("{}: {url} unchanged", o.id);
-            note_success(&mut state, &fetched, "unchanged", now);
+            // Unchanged since a partial read is still only partly read.
+            let status = if state.partial.is_some() {
+                SourceStatus::Partial
+            } else {
+                SourceStatus::Unchanged
+            };
+            note_success(&mut state, &fetched, status, now);
             if !fetched.not_modified {
                 // Same body, fresh validators: next time the server may answer 304.
-                state.etag = fetched.validators.etag;
-                state.last_modified = fetched.validators.last_modified;
+                state.validators = fetched.validators;
             }
             ctx.store.save_source(key, &state)?;
-            ctx.tally().record.sources_unchanged += 1;
+            let mut t = ctx.tally();
+            t.record.sources_unchanged += 1;
+            if status == SourceStatus::Partial {
+                t.record.sources_partial += 1;
+            }
             Ok(())
         }
         Ok(Poll::Items(items)) => {
             tracing::debug!("{}: {url} lists {} candidates", o.id, items.candidates.len());
-            note_success(&mut state, &items.fetched, "ok", now);
+            let status = match &items.partial {
+                Some(reason) => {
+                    tracing::info!("{}: {url} read in part: {reason}", o.id);
+                    ctx.tally().record.sources_partial += 1;
+                    SourceStatus::Partial
+                }
+                None => SourceStatus::Ok,
+            };
+            note_success(&mut state, &items.fetched, status, now);
+            state.partial = items.partial.clone();
             process_items(ctx, outlet, kind, key, state, items).await
         }
     }
 }
 
 /// Fetches and judges a changed source's new candidates, then saves the source's validators
-/// and hash, and its sitemap children's, only if every candidate is dealt with: until then a
-/// run killed half-way, or a page that failed for now, makes the next run poll it in full again.
+/// and hash, and its sitemap children's, only if every candidate is dealt with (judged, or its
+/// failure recorded to be tried again): until then a run killed half-way makes the next run
+/// poll it in full again.
 async fn process_items(
     ctx: &Ctx,
     outlet: usize,
@@ -91,29 +118,28 @@ async fn process_items(
 ) -> Result<()> {
     state.items_last_poll = items.candidates.len();
     state.children = items.children;
-    let previous = Validators {
-        etag: state.etag.take(),
-        last_modified: state.last_modified.take(),
-    };
+    let previous = std::mem::take(&mut state.validators);
     state.body_hash = None;
     ctx.store.save_source(key, &state)?;
 
-    let fresh = pages::select_candidates(ctx, items.candidates)?;
+    let fresh = pages::select_candidates(ctx, outlet, items.candidates)?;
     let outcomes: Vec<bool> = stream::iter(fresh)
-        .map(|c| pages::process_page(ctx, outlet, kind.into(), c))
+        .map(|c| async move {
+            // Once a stop is asked no new page starts; the source stays unfinished.
+            !ctx.stop.asked() && pages::process_page(ctx, outlet, kind.into(), c).await
+        })
         .buffer_unordered(PAGES_IN_FLIGHT_PER_OUTLET)
         .collect()
         .await;
     if outcomes.iter().all(|done| *done) {
         // A 304 carries no validators of its own: the ones it answered to stay valid.
-        let validators = if items.fetched.not_modified {
+        state.validators = if items.fetched.not_modified {
             previous
         } else {
             items.fetched.validators
         };
-        state.etag = validators.etag;
-        state.last_modified = validators.last_modified;
-        state.body_hash = items.hash;
+        // A source cut short is parsed again next time, in case the rest comes.
+        state.body_hash = if items.cut { None } else { items.hash };
         ctx.store.save_source(key, &state)?;
         for (child, child_state) in &items.child_states {
             ctx.store.save_source(child, child_state)?;
@@ -130,16 +156,31 @@ fn next_poll_due(state: &SourceState) -> Option<DateTime<Utc>> {
     Some(state.last_polled? + TimeDelta::hours(hours.min(24)))
 }
 
-fn note_success(state: &mut SourceState, fetched: &Fetched, status: &str, now: DateTime<Utc>) {
+fn note_success(state: &mut SourceState, fetched: &Fetched, status: SourceStatus, now: DateTime<Utc>) {
     state.consecutive_failures = 0;
-    state.last_status = status.to_string();
+    state.last_status = status;
     state.last_error = None;
     state.last_success = Some(now);
     let ms = fetched.elapsed.as_secs_f64() * 1000.0;
     state.avg_latency_ms = Some(match state.avg_latency_ms {
-        Some(avg) => 0.7 * avg + 0.3 * ms,
+        Some(avg) => (1.0 - LATENCY_WEIGHT) * avg + LATENCY_WEIGHT * ms,
         None => ms,
     });
+}
+
+/// Why a source gave nothing: its class and the message (with the URL).
+struct SourceFailed {
+    class: Failure,
+    error: String,
+}
+
+impl From<FetchError> for SourceFailed {
+    fn from(e: FetchError) -> SourceFailed {
+        SourceFailed {
+            class: e.class(),
+            error: e.to_string(),
+        }
+    }
 }
 
 enum Poll {
@@ -152,11 +193,15 @@ struct Items {
     fetched: Fetched,
     /// The hash to save once the candidates are dealt with.
     hash: Option<u64>,
+    /// The source's own body was cut short: not to be taken as read next time.
+    cut: bool,
     candidates: Vec<Candidate>,
     /// A sitemap index's children, remembered so an unchanged index still leads to them.
     children: Vec<String>,
     /// New state for the children that changed, saved with the parent's.
     child_states: Vec<(String, SourceState)>,
+    /// Why the source was read only in part (itself or some of its children).
+    partial: Option<String>,
 }
 
 /// One document fetched conditionally and parsed, unless it is unchanged.
@@ -166,42 +211,42 @@ struct Polled {
     hash: Option<u64>,
     changed: bool,
     candidates: Vec<Candidate>,
-    children: Vec<url::Url>,
+    children: Vec<Child>,
+    /// Why it was read only in part: cut short, or its XML repaired.
+    partial: Option<String>,
 }
 
 /// Fetches a source with the validators of `state` and parses it, unless the server answers 304
 /// or the body hashes as `state`'s did (some servers ignore conditional requests, or send the
-/// same ETag for a changed feed). Errors come as (class, message).
+/// same ETag for a changed feed).
 async fn fetch_source(
     ctx: &Ctx,
     kind: SourceKind,
     url: &url::Url,
     state: &SourceState,
-) -> Result<Polled, (String, String)> {
+) -> std::result::Result<Polled, SourceFailed> {
     let want = match kind {
         SourceKind::Feed | SourceKind::Sitemap => Want::Feed,
         SourceKind::Listing => Want::Page,
     };
-    let validators = Validators {
-        etag: state.etag.clone(),
-        last_modified: state.last_modified.clone(),
-    };
-    let mut fetched = ctx
-        .fetcher
-        .get(url, want, Some(&validators))
-        .await
-        .map_err(fetch_failure)?;
+    let mut fetched = ctx.fetcher.get(url, want, Some(&state.validators)).await?;
     let hash = (!fetched.not_modified).then(|| xxhash_rust::xxh3::xxh3_64(&fetched.body));
     if fetched.not_modified || hash == state.body_hash {
         // Only the response's metadata is kept: the body is not held while pages are judged.
         fetched.body = Vec::new();
-        let children = state.children.iter().filter_map(|c| url::Url::parse(c).ok()).collect();
+        let children = state
+            .children
+            .iter()
+            .filter_map(|c| url::Url::parse(c).ok())
+            .map(Child::new)
+            .collect();
         return Ok(Polled {
             fetched,
             hash: state.body_hash,
             changed: false,
             candidates: Vec::new(),
             children,
+            partial: None,
         });
     }
     // The body moves to the parser's thread and is dropped there once parsed.
@@ -217,74 +262,193 @@ async fn fetch_source(
             )
         })
         .await
-        .ok_or_else(|| ("malformed".to_string(), format!("{url}: the parser crashed")))?;
-    let (candidates, children) = parsed.map_err(|e| (e.0, format!("{url}: {}", e.1)))?;
+        .ok_or_else(|| SourceFailed {
+            class: match kind {
+                SourceKind::Sitemap => Failure::MalformedSitemap,
+                _ => Failure::MalformedFeed,
+            },
+            error: format!("{url}: the parser crashed"),
+        })?;
+    let parsed = parsed.map_err(|(class, e)| SourceFailed {
+        class,
+        error: format!("{url}: {e}"),
+    })?;
+    let partial = [fetched.truncated.as_ref().map(ToString::to_string), parsed.partial]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>();
     Ok(Polled {
         fetched,
         hash,
         changed: true,
-        candidates,
-        children,
+        candidates: parsed.candidates,
+        children: parsed.children,
+        partial: (!partial.is_empty()).then(|| partial.join("; ")),
     })
 }
 
-/// Polls a source, and the newest children of a sitemap index (each conditionally, with its
-/// own state), and gathers their candidates.
-async fn poll(ctx: &Ctx, kind: SourceKind, url: &url::Url, state: &SourceState) -> Result<Poll, (String, String)> {
+/// Polls a source, and the children of a sitemap index that are new or may have changed (each
+/// conditionally, with its own state), and gathers their candidates.
+async fn poll(
+    ctx: &Ctx,
+    kind: SourceKind,
+    url: &url::Url,
+    state: &SourceState,
+) -> std::result::Result<Poll, SourceFailed> {
     let top = fetch_source(ctx, kind, url, state).await?;
     let mut candidates = top.candidates;
-    let mut child_states = Vec::new();
-    for child in top.children.iter().take(MAX_SITEMAP_CHILDREN) {
-        let child_state = ctx.store.source(child.as_str()).ok().flatten().unwrap_or_default();
-        match fetch_source(ctx, SourceKind::Sitemap, child, &child_state).await {
-            Ok(polled) if polled.changed => {
-                candidates.extend(polled.candidates);
-                let new_state = SourceState {
-                    outlet: state.outlet.clone(),
-                    kind: SourceKind::Sitemap.to_string(),
-                    etag: polled.fetched.validators.etag,
-                    last_modified: polled.fetched.validators.last_modified,
-                    body_hash: polled.hash,
-                    last_status: "ok".into(),
-                    ..SourceState::default()
-                };
-                child_states.push((child.to_string(), new_state));
-            }
-            Ok(_) => {}
-            Err((_, error)) => tracing::warn!("sitemap {child}: {error}"),
-        }
-    }
-    if !top.changed && child_states.is_empty() {
+    let mut partial: Vec<String> = top.partial.into_iter().collect();
+    let children = read_children(ctx, state, &top.children).await;
+    candidates.extend(children.candidates);
+    partial.extend(children.partial);
+    if !top.changed && children.states.is_empty() && partial.is_empty() {
         return Ok(Poll::Unchanged { fetched: top.fetched });
     }
     Ok(Poll::Items(Items {
+        cut: top.fetched.truncated.is_some(),
         fetched: top.fetched,
         hash: top.hash,
         candidates,
-        children: top.children.iter().map(url::Url::to_string).collect(),
-        child_states,
+        children: top.children.iter().map(|c| c.url.to_string()).collect(),
+        child_states: children.states,
+        partial: (!partial.is_empty()).then(|| partial.join("; ")),
     }))
 }
 
-type Parsed = std::result::Result<(Vec<Candidate>, Vec<url::Url>), (String, String)>;
-
-fn parse_source(kind: SourceKind, body: &[u8], content_type: Option<&str>, base: &url::Url) -> Parsed {
-    match kind {
-        SourceKind::Feed => crawl::feeds::parse(body, content_type, base)
-            .map(|c| (c, Vec::new()))
-            .map_err(|e| (e.class().to_string(), e.to_string())),
-        SourceKind::Sitemap => crawl::sitemaps::parse(body, content_type, base)
-            .map(|s| (s.pages, s.children))
-            .map_err(|e| (e.class().replace("feed", "sitemap"), e.to_string())),
-        SourceKind::Listing => {
-            let html = crawl::charset::decode_html(body, content_type, Some(base));
-            Ok((crawl::listing::links(&html, base), Vec::new()))
-        }
-    }
+/// What a sitemap index's children gave this run.
+#[derive(Default)]
+struct ChildrenRead {
+    candidates: Vec<Candidate>,
+    /// New state of each child read (saved with the parent's once its pages are done).
+    states: Vec<(String, SourceState)>,
+    /// Failed children, children read in part, children left for the next run.
+    partial: Vec<String>,
 }
 
-fn fetch_failure(e: FetchError) -> (String, String) {
-    (e.class(), e.to_string())
+/// Reads a sitemap index whole: every child that is new or may have changed, newest first (the
+/// order [`Child::order`] gave), at most [`MAX_SITEMAP_CHILDREN_PER_RUN`] per run. A child whose
+/// index `<lastmod>` is the one it had when last read is not fetched; nor is one whose newest
+/// possible entry is older than every article's window. A nested index's children join the queue.
+async fn read_children(ctx: &Ctx, parent: &SourceState, children: &[Child]) -> ChildrenRead {
+    let mut out = ChildrenRead::default();
+    let mut queue: std::collections::VecDeque<Child> = children.iter().cloned().collect();
+    let mut seen: std::collections::HashSet<String> = children.iter().map(|c| c.url.to_string()).collect();
+    let (mut fetched, mut failed, mut left) = (0, Vec::new(), 0);
+    while let Some(child) = queue.pop_front() {
+        if child
+            .newest_possible()
+            .is_some_and(|newest| newest + CHILD_WINDOW_SLACK < ctx.earliest)
+        {
+            continue;
+        }
+        let key = child.url.as_str();
+        let known = ctx.store.source(key).ok().flatten();
+        // Listed with the lastmod it had when read, and read whole then: unchanged.
+        let listed = child.lastmod.or_else(|| known.as_ref().and_then(|k| k.listed_lastmod));
+        if let Some(k) = &known
+            && k.listed_lastmod.is_some()
+            && k.listed_lastmod == listed
+            && k.last_status == SourceStatus::Ok
+        {
+            continue;
+        }
+        if fetched == MAX_SITEMAP_CHILDREN_PER_RUN {
+            left += 1;
+            continue;
+        }
+        fetched += 1;
+        let state = known.unwrap_or_else(|| SourceState::new(&parent.outlet, SourceKind::Sitemap));
+        match fetch_source(ctx, SourceKind::Sitemap, &child.url, &state).await {
+            Ok(polled) => {
+                if !polled.changed {
+                    continue;
+                }
+                out.candidates.extend(polled.candidates);
+                for grandchild in polled.children {
+                    if seen.insert(grandchild.url.to_string()) {
+                        queue.push_back(grandchild);
+                    }
+                }
+                if let Some(reason) = &polled.partial {
+                    out.partial.push(format!("child sitemap {}: {reason}", child.url));
+                }
+                let mut new_state = SourceState::new(&parent.outlet, SourceKind::Sitemap);
+                new_state.validators = polled.fetched.validators;
+                new_state.body_hash = if polled.fetched.truncated.is_some() {
+                    None
+                } else {
+                    polled.hash
+                };
+                new_state.last_status = if polled.partial.is_some() {
+                    SourceStatus::Partial
+                } else {
+                    SourceStatus::Ok
+                };
+                new_state.partial = polled.partial;
+                new_state.listed_lastmod = listed;
+                new_state.last_polled = Some(Utc::now());
+                new_state.last_success = new_state.last_polled;
+                out.states.push((key.to_string(), new_state));
+            }
+            Err(SourceFailed { error, .. }) => {
+                tracing::info!("sitemap index child failed: {error}");
+                failed.push(error);
+            }
+        }
+    }
+    if !failed.is_empty() {
+        out.partial.push(format!(
+            "{} of {fetched} child sitemaps failed: {}",
+            failed.len(),
+            failed.join("; ")
+        ));
+    }
+    if left > 0 {
+        out.partial.push(format!(
+            "{left} child sitemaps left for the next run (at most {MAX_SITEMAP_CHILDREN_PER_RUN} are read per run)"
+        ));
+    }
+    out
+}
+
+/// A source's document, parsed: its candidates, a sitemap index's children, and why it was read
+/// only in part.
+struct Parsed {
+    candidates: Vec<Candidate>,
+    children: Vec<Child>,
+    partial: Option<String>,
+}
+
+fn parse_source(
+    kind: SourceKind,
+    body: &[u8],
+    content_type: Option<&str>,
+    base: &url::Url,
+) -> std::result::Result<Parsed, (Failure, String)> {
+    match kind {
+        SourceKind::Feed => crawl::feeds::parse_detailed(body, content_type, base)
+            .map(|p| Parsed {
+                candidates: p.candidates,
+                children: Vec::new(),
+                partial: p.partial,
+            })
+            .map_err(|e| (e.class(), e.to_string())),
+        SourceKind::Sitemap => crawl::sitemaps::parse(body, content_type, base)
+            .map(|s| Parsed {
+                candidates: s.pages,
+                children: s.children,
+                partial: s.partial,
+            })
+            .map_err(|e| (e.class().for_sitemap(), e.to_string())),
+        SourceKind::Listing => {
+            let html = crawl::charset::decode_html(body, content_type, Some(base));
+            Ok(Parsed {
+                candidates: crawl::listing::links(&html, base),
+                children: Vec::new(),
+                partial: None,
+            })
+        }
+    }
 }
 
 #[cfg(test)]
@@ -298,7 +462,7 @@ mod tests {
             let state = SourceState {
                 consecutive_failures: failures,
                 last_polled: Some(polled),
-                ..Default::default()
+                ..SourceState::new("o", SourceKind::Feed)
             };
             next_poll_due(&state).map(|d| (d - polled).num_hours())
         };

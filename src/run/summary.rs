@@ -1,5 +1,6 @@
 //! What a run did: the summary printed at the end of `pickup run` (and kept in the store).
 
+use crate::crawl::Failure;
 use crate::store::{HitRecord, RunRecord};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -9,7 +10,7 @@ use std::fmt;
 pub struct SourceFailure {
     pub outlet: String,
     pub url: String,
-    pub class: String,
+    pub class: Failure,
     pub error: String,
 }
 

@@ -1,7 +1,8 @@
-//! Reading the last hop's answer: status and content-type checks, then the body streamed up to
-//! its cap.
+//! Reading the last hop's answer: the status checked, then the body streamed up to its cap,
+//! its first bytes sniffed (the Content-Type is only a hint).
 
-use super::{FetchError, Purpose, Validators, error::classify};
+use super::sniff::{self, Sniffed};
+use super::{FetchError, Purpose, Truncated, Validators, error::classify};
 use reqwest::header;
 use url::Url;
 
@@ -11,11 +12,11 @@ pub(super) struct Answer {
     pub(super) content_type: Option<String>,
     pub(super) validators: Validators,
     pub(super) body: Vec<u8>,
-    pub(super) truncated: bool,
+    pub(super) truncated: Option<Truncated>,
 }
 
-/// Checks the status and content type of `url`'s response, then reads at most `cap` bytes of
-/// its body.
+/// Checks the status of `url`'s response, then reads at most `cap` bytes of its body, sniffing
+/// the first bytes: a body that is clearly not text is refused unread past them.
 pub(super) async fn read(resp: reqwest::Response, url: &Url, purpose: Purpose, cap: u64) -> Result<Answer, FetchError> {
     let status = resp.status().as_u16();
     let text = |name: header::HeaderName| {
@@ -32,7 +33,7 @@ pub(super) async fn read(resp: reqwest::Response, url: &Url, purpose: Purpose, c
             last_modified: text(header::LAST_MODIFIED),
         },
         body: Vec::new(),
-        truncated: false,
+        truncated: None,
     };
     if status == 304 {
         return Ok(answer);
@@ -43,97 +44,74 @@ pub(super) async fn read(resp: reqwest::Response, url: &Url, purpose: Purpose, c
             status,
         });
     }
-    let unwanted = answer.content_type.as_deref().filter(|ct| clearly_not_text(ct));
-    if let (Some(ct), true) = (unwanted, purpose != Purpose::Robots) {
-        // Dropping the response unread closes the connection: the body is never downloaded.
-        return Err(FetchError::ContentType {
+    let declared_not_text = answer.content_type.as_deref().is_some_and(sniff::declared_not_text);
+    let check = |head: &[u8]| -> Result<(), FetchError> {
+        if purpose == Purpose::Robots {
+            return Ok(());
+        }
+        let refused = |detected: &str| FetchError::NotText {
             url: url.clone(),
             wanted: purpose.wanted(),
-            content_type: ct.to_string(),
-        });
-    }
-    (answer.body, answer.truncated) = read_capped(resp, cap).await.map_err(|e| classify(e, url))?;
+            content_type: answer.content_type.clone(),
+            detected: detected.to_string(),
+        };
+        match sniff::sniff(head) {
+            // Dropping the response closes the connection: the rest is never downloaded.
+            Sniffed::Binary(what) => Err(refused(what)),
+            sniffed if declared_not_text && !sniffed.is_document() => Err(refused("no markup")),
+            _ => Ok(()),
+        }
+    };
+    (answer.body, answer.truncated) = read_capped(resp, cap, check).await.map_err(|e| match e {
+        ReadError::Refused(e) => e,
+        ReadError::Http(e) => classify(e, url),
+    })?;
     Ok(answer)
 }
 
+enum ReadError {
+    Refused(FetchError),
+    Http(reqwest::Error),
+}
+
 /// Reads the body chunk by chunk (already decompressed, so the cap also stops compression bombs)
-/// and drops the connection at the cap. True when the body was cut.
-async fn read_capped(mut resp: reqwest::Response, cap: u64) -> Result<(Vec<u8>, bool), reqwest::Error> {
+/// and drops the connection at the cap. Once [`sniff::SNIFF_BYTES`] are in (or the whole body,
+/// if shorter), `check` sees them and may refuse the rest. A connection that drops after some
+/// of the body came gives that part, marked [`Truncated::Dropped`].
+async fn read_capped(
+    mut resp: reqwest::Response,
+    cap: u64,
+    check: impl FnOnce(&[u8]) -> Result<(), FetchError>,
+) -> Result<(Vec<u8>, Option<Truncated>), ReadError> {
     let mut body = Vec::new();
-    while let Some(chunk) = resp.chunk().await? {
+    let mut check = Some(check);
+    let mut cut = None;
+    loop {
+        let chunk = match resp.chunk().await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => break,
+            // A tar pit that trickles is a timeout, not a document cut short.
+            Err(e) if body.is_empty() || e.is_timeout() => return Err(ReadError::Http(e)),
+            Err(e) => {
+                cut = Some(Truncated::Dropped { reason: e.to_string() });
+                break;
+            }
+        };
         let room = usize::try_from(cap.saturating_sub(body.len() as u64)).unwrap_or(usize::MAX);
         if chunk.len() > room {
             body.extend_from_slice(&chunk[..room]);
-            return Ok((body, true));
+            cut = Some(Truncated::AtCap { cap });
+            break;
         }
         body.extend_from_slice(&chunk);
-    }
-    Ok((body, false))
-}
-
-/// Types that are never a feed, a sitemap or a page: media, documents, archives, binaries.
-/// Anything else (and no Content-Type at all) is read, since servers mislabel text freely.
-fn clearly_not_text(content_type: &str) -> bool {
-    let mime = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    let Some((top, sub)) = mime.split_once('/') else {
-        return false;
-    };
-    match top {
-        "image" | "video" | "audio" | "font" | "model" => true,
-        "application" => {
-            matches!(
-                sub,
-                "pdf"
-                    | "octet-stream"
-                    | "zip"
-                    | "gzip"
-                    | "x-gzip"
-                    | "x-tar"
-                    | "x-bzip2"
-                    | "x-xz"
-                    | "x-7z-compressed"
-                    | "x-rar-compressed"
-                    | "vnd.rar"
-                    | "msword"
-                    | "java-archive"
-                    | "wasm"
-                    | "x-shockwave-flash"
-                    | "x-msdownload"
-                    | "x-iso9660-image"
-                    | "postscript"
-            ) || sub.starts_with("vnd.ms-")
-                || sub.starts_with("vnd.openxmlformats")
-                || sub.starts_with("vnd.oasis.opendocument")
-                || sub.starts_with("vnd.android")
-        }
-        _ => false,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn binary_types_are_refused_text_is_not() {
-        for ct in [
-            "image/png",
-            "video/mp4",
-            "application/pdf",
-            "application/octet-stream",
-            "application/zip",
-        ] {
-            assert!(clearly_not_text(ct), "{ct}");
-        }
-        for ct in [
-            "text/html; charset=utf-8",
-            "application/rss+xml",
-            "application/x-rss+xml",
-            "application/json",
-            "text/plain",
-            "weird",
-        ] {
-            assert!(!clearly_not_text(ct), "{ct}");
+        if body.len() >= sniff::SNIFF_BYTES
+            && let Some(check) = check.take()
+        {
+            check(&body).map_err(ReadError::Refused)?;
         }
     }
+    if let Some(check) = check.take() {
+        check(&body).map_err(ReadError::Refused)?;
+    }
+    Ok((body, cut))
 }

@@ -1,7 +1,9 @@
-//! Why a fetch failed: [`FetchError`], its short class for outlet health, and the sorting of
-//! reqwest's errors into those variants.
+//! Why a fetch failed: [`FetchError`], its [`Failure`] class for outlet health, and the sorting
+//! of reqwest's errors into those variants.
 
 use crate::crawl::address::{DnsFailure, RefusedAddress};
+use crate::crawl::health::Failure;
+use chrono::{DateTime, Utc};
 use std::time::Duration;
 use url::Url;
 
@@ -18,11 +20,14 @@ pub enum FetchError {
     Connect { url: Url, reason: String },
     #[error("{url}: HTTP {status}")]
     Status { url: Url, status: u16 },
-    #[error("{url}: not {wanted} (Content-Type: {content_type})")]
-    ContentType {
+    /// The body's first bytes say it is not text (an image, a PDF, an archive...), whatever its
+    /// Content-Type; or it is declared as such and its bytes are not markup either.
+    #[error("{url}: not {wanted}: the body is {detected} (Content-Type: {})", content_type.as_deref().unwrap_or("none"))]
+    NotText {
         url: Url,
         wanted: &'static str,
-        content_type: String,
+        content_type: Option<String>,
+        detected: String,
     },
     /// robots.txt disallows the URL: it was not requested.
     #[error("{url}: disallowed by robots.txt")]
@@ -42,31 +47,39 @@ pub enum FetchError {
     /// The host's time budget for this run is spent.
     #[error("{url}: host time budget of {budget:?} spent for this run")]
     HostBudget { url: Url, budget: Duration },
-    #[error("{url}: server asks to retry after {wait:?}, longer than allowed ({max:?})")]
-    RetryAfterTooLong { url: Url, wait: Duration, max: Duration },
+    /// The host asked (429, or 503 with `Retry-After`) to be left alone until `until`, longer
+    /// than `max_retry_after_secs`: nothing more goes to it this run.
+    #[error(
+        "{url}: the host asked to be left alone until {until} (Retry-After longer than {max:?}); its work waits for a later run"
+    )]
+    Deferred {
+        url: Url,
+        until: DateTime<Utc>,
+        max: Duration,
+    },
     #[error("{url}: {reason}")]
     Other { url: Url, reason: String },
 }
 
 impl FetchError {
-    /// A short machine-friendly class, for outlet health ("timeout", "http 503", ...).
-    pub fn class(&self) -> String {
+    /// The failure's class, for outlet health and for deciding whether to try again.
+    pub fn class(&self) -> Failure {
         match self {
-            FetchError::Timeout { .. } => "timeout".into(),
-            FetchError::Dns { .. } => "dns".into(),
-            FetchError::Tls { .. } => "tls".into(),
-            FetchError::Connect { .. } => "connect".into(),
-            FetchError::Status { status, .. } => format!("http {status}"),
-            FetchError::ContentType { .. } => "content type".into(),
-            FetchError::Robots { .. } => "robots".into(),
-            FetchError::RobotsUnavailable { .. } => "robots unavailable".into(),
-            FetchError::RedirectLoop { .. } => "redirect loop".into(),
-            FetchError::TooManyRedirects { .. } => "too many redirects".into(),
-            FetchError::Refused { .. } => "refused".into(),
-            FetchError::Scheme { .. } => "scheme".into(),
-            FetchError::HostBudget { .. } => "host budget".into(),
-            FetchError::RetryAfterTooLong { .. } => "retry-after too long".into(),
-            FetchError::Other { .. } => "other".into(),
+            FetchError::Timeout { .. } => Failure::Timeout,
+            FetchError::Dns { .. } => Failure::Dns,
+            FetchError::Tls { .. } => Failure::Tls,
+            FetchError::Connect { .. } => Failure::Connect,
+            FetchError::Status { status, .. } => Failure::Http(*status),
+            FetchError::NotText { .. } => Failure::NotText,
+            FetchError::Robots { .. } => Failure::Robots,
+            FetchError::RobotsUnavailable { .. } => Failure::RobotsUnavailable,
+            FetchError::RedirectLoop { .. } => Failure::RedirectLoop,
+            FetchError::TooManyRedirects { .. } => Failure::TooManyRedirects,
+            FetchError::Refused { .. } => Failure::Refused,
+            FetchError::Scheme { .. } => Failure::Scheme,
+            FetchError::HostBudget { .. } => Failure::HostBudget,
+            FetchError::Deferred { .. } => Failure::Deferred,
+            FetchError::Other { .. } => Failure::Other,
         }
     }
 
@@ -97,7 +110,7 @@ impl FetchError {
             | FetchError::Tls { url, .. }
             | FetchError::Connect { url, .. }
             | FetchError::Status { url, .. }
-            | FetchError::ContentType { url, .. }
+            | FetchError::NotText { url, .. }
             | FetchError::Robots { url }
             | FetchError::RobotsUnavailable { url, .. }
             | FetchError::RedirectLoop { url, .. }
@@ -105,7 +118,7 @@ impl FetchError {
             | FetchError::Refused { url, .. }
             | FetchError::Scheme { url }
             | FetchError::HostBudget { url, .. }
-            | FetchError::RetryAfterTooLong { url, .. }
+            | FetchError::Deferred { url, .. }
             | FetchError::Other { url, .. } => url,
         }
     }

@@ -1,8 +1,10 @@
 //! The per-host gate every request passes: one request at a time per host, a global concurrency
-//! slot, the governor limiter, the Crawl-delay gap, and the host's time budget for the run.
+//! slot, the governor limiter, the Crawl-delay gap, a pause the host asked for (`Retry-After`),
+//! and the host's time budget for the run.
 
 use super::{FetchError, lock};
 use crate::config::CrawlConfig;
+use chrono::{DateTime, Utc};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -28,6 +30,20 @@ struct HostState {
     last_sent: Mutex<Option<Instant>>,
     /// When the first request was sent: the host budget is counted from here.
     first_sent: OnceLock<Instant>,
+    /// No request is sent before this: the host answered 429, or 503 with `Retry-After`.
+    paused_until: Mutex<Option<Instant>>,
+    /// The host asked for longer than `max_retry_after`: nothing more goes to it this run.
+    deferred_until: Mutex<Option<DateTime<Utc>>>,
+}
+
+/// A host that asked to be left alone past this run's patience (`Retry-After` longer than
+/// `max_retry_after_secs`), kept in the store so later runs leave it alone too.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct HostPause {
+    /// The host key (`host:port`), as [`host_key`] gives it.
+    pub host: String,
+    /// No request goes to the host before this.
+    pub until: DateTime<Utc>,
 }
 
 /// Per-host politeness for the whole run, shared by all clones of a fetcher.
@@ -43,6 +59,8 @@ pub(super) struct HostGate {
     /// go; a first request that spends 30 ms opening a connection would otherwise arrive only
     /// 20 ms before the next one at 20 rps.
     spacing: Duration,
+    /// The longest `Retry-After` waited for within a run.
+    max_retry_after: Duration,
 }
 
 /// A request that passed the gate: it may be sent now, and holds its global slot until dropped.
@@ -83,7 +101,85 @@ impl HostGate {
             } else {
                 Duration::ZERO
             },
+            max_retry_after: cfg.max_retry_after,
         })
+    }
+
+    /// The host asked for `wait` before anything more (a 429, or a 503 with `Retry-After`):
+    /// every request to it, for any source or page, waits until then. A wait longer than
+    /// `max_retry_after` defers the host for the rest of the run instead, and is the error
+    /// returned.
+    pub(super) fn pause(&self, url: &Url, wait: Duration) -> Result<(), FetchError> {
+        let host = self.host(url);
+        if wait > self.max_retry_after {
+            let until = Utc::now() + chrono::TimeDelta::from_std(wait).unwrap_or(chrono::TimeDelta::MAX);
+            self.defer(&host, until);
+            return Err(self.deferred(url, until));
+        }
+        let until = Instant::now() + wait;
+        let mut paused = lock(&host.paused_until);
+        *paused = Some(paused.map_or(until, |p| p.max(until)));
+        Ok(())
+    }
+
+    fn defer(&self, host: &HostState, until: DateTime<Utc>) {
+        let mut deferred = lock(&host.deferred_until);
+        *deferred = Some(deferred.map_or(until, |d| d.max(until)));
+    }
+
+    /// Defers `key`'s host until `until` (a pause kept from an earlier run).
+    pub(super) fn defer_key(&self, key: &str, until: DateTime<Utc>) {
+        let host = lock(&self.hosts).entry(key.to_string()).or_default().clone();
+        self.defer(&host, until);
+    }
+
+    /// Hosts deferred now, with the time each asked for.
+    pub(super) fn deferred_hosts(&self) -> Vec<HostPause> {
+        let now = Utc::now();
+        let mut out: Vec<HostPause> = lock(&self.hosts)
+            .iter()
+            .filter_map(|(key, h)| {
+                let until = (*lock(&h.deferred_until))?;
+                (until > now).then(|| HostPause {
+                    host: key.clone(),
+                    until,
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| a.host.cmp(&b.host));
+        out
+    }
+
+    fn deferred(&self, url: &Url, until: DateTime<Utc>) -> FetchError {
+        FetchError::Deferred {
+            url: url.clone(),
+            until,
+            max: self.max_retry_after,
+        }
+    }
+
+    /// An error if the host is deferred.
+    fn check_deferred(&self, host: &HostState, url: &Url) -> Result<(), FetchError> {
+        match *lock(&host.deferred_until) {
+            Some(until) if until > Utc::now() => Err(self.deferred(url, until)),
+            _ => Ok(()),
+        }
+    }
+
+    /// Sleeps until the host's pause is over (it may be extended while we sleep).
+    async fn wait_out_pause(&self, host: &HostState, url: &Url) -> Result<(), FetchError> {
+        loop {
+            let Some(until) = *lock(&host.paused_until) else {
+                return Ok(());
+            };
+            if until <= Instant::now() {
+                return Ok(());
+            }
+            if self.deadline(host).is_some_and(|d| until >= d) {
+                return Err(self.over_budget(url));
+            }
+            tokio::time::sleep_until(until.into()).await;
+        }
     }
 
     fn host(&self, url: &Url) -> Arc<HostState> {
@@ -132,8 +228,12 @@ impl HostGate {
     ) -> Result<Admitted, FetchError> {
         let key = host_key(url);
         let host = self.host(url);
+        self.check_deferred(&host, url)?;
         self.time_left(&host, url)?;
         let turn = host.turn.lock().await;
+        // A pause the host asked for is waited out holding its turn but no global slot.
+        self.wait_out_pause(&host, url).await?;
+        self.check_deferred(&host, url)?;
         let permit = self
             .slots
             .clone()
@@ -151,7 +251,8 @@ impl HostGate {
             // comes while we sleep, it moves `last_sent` forward.
             loop {
                 let Some(last) = *lock(&host.last_sent) else { break };
-                let at = last + gap;
+                let paused = lock(&host.paused_until).unwrap_or(last);
+                let at = (last + gap).max(paused);
                 if at <= Instant::now() {
                     break;
                 }
@@ -162,6 +263,9 @@ impl HostGate {
                 tokio::time::sleep_until(at.into()).await;
             }
         }
+        // A pause asked for while this request waited for its slot and spacing.
+        self.wait_out_pause(&host, url).await?;
+        self.check_deferred(&host, url)?;
         self.time_left(&host, url)?;
         let now = Instant::now();
         let deadline = *host.first_sent.get_or_init(|| now) + self.budget;

@@ -22,14 +22,15 @@ mod redirect;
 mod robots_gate;
 mod send;
 mod setup;
+mod sniff;
 
 pub use error::FetchError;
-pub use host::host_key;
+pub use host::{HostPause, host_key};
 pub use setup::{FetcherOptions, for_config};
 
 use crate::config::CrawlConfig;
 use crate::crawl::address::{self, AddressPolicy, Refusal};
-use crate::crawl::robots;
+use crate::crawl::{charset, gzip, robots};
 use host::HostGate;
 use redirect::{Hops, redirect_target};
 use robots_gate::RobotsVerdicts;
@@ -47,11 +48,32 @@ pub enum Want {
     Page,
 }
 
-/// Validators from an earlier fetch, for a conditional GET.
+/// Validators from an earlier fetch, for a conditional GET (RFC 9110 §13.1): sent back as
+/// `If-None-Match` and `If-Modified-Since`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Validators {
+    /// The `ETag` header, as sent.
     pub etag: Option<String>,
+    /// The `Last-Modified` header, as sent (an HTTP date).
     pub last_modified: Option<String>,
+}
+
+/// Why a body is shorter than the document it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Truncated {
+    /// Cut at `max_page_bytes` (`cap`, in bytes) while it streamed.
+    AtCap { cap: u64 },
+    /// The connection dropped (or the server stopped sending) part-way; `reason` is the error.
+    Dropped { reason: String },
+}
+
+impl std::fmt::Display for Truncated {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Truncated::AtCap { cap } => write!(f, "cut at max_page_bytes ({cap} bytes)"),
+            Truncated::Dropped { reason } => write!(f, "cut off by a dropped connection ({reason})"),
+        }
+    }
 }
 
 /// A successful response (2xx, or 304 when validators were sent).
@@ -70,8 +92,9 @@ pub struct Fetched {
     pub validators: Validators,
     /// At most `max_page_bytes`.
     pub body: Vec<u8>,
-    /// True when the body was cut at `max_page_bytes`.
-    pub truncated: bool,
+    /// Set when the body is not the whole document: cut at `max_page_bytes`, or by a dropped
+    /// connection. Readers use what came and report the cut.
+    pub truncated: Option<Truncated>,
     /// From the call to the last byte, waits for politeness and retries included.
     pub elapsed: Duration,
 }
@@ -142,7 +165,29 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+impl Fetched {
+    /// The body as HTML text: a gzip file (a page saved compressed and served as a file)
+    /// inflated within its bound, then decoded by [`charset::decode_html`] with the
+    /// Content-Type's charset and the page's country domain.
+    pub fn html(&self) -> String {
+        let body = gzip::inflate_if_gzip(&self.body).unwrap_or(std::borrow::Cow::Borrowed(&self.body));
+        charset::decode_html(&body, self.content_type.as_deref(), Some(&self.url))
+    }
+}
+
 impl Fetcher {
+    /// Hosts that asked to be left alone longer than `max_retry_after_secs` and are deferred
+    /// now, with the time they asked for: the run keeps them so later runs honour them too.
+    pub fn deferred_hosts(&self) -> Vec<HostPause> {
+        self.inner.gate.deferred_hosts()
+    }
+
+    /// Leaves a host alone until the time it asked for in an earlier run: every request to it
+    /// fails at once with [`FetchError::Deferred`] until then.
+    pub fn defer_host(&self, pause: &HostPause) {
+        self.inner.gate.defer_key(&pause.host, pause.until);
+    }
+
     /// Requests sent so far: robots.txt, every redirect hop and every retry count.
     pub fn requests(&self) -> usize {
         self.inner.requests.load(Ordering::Relaxed)
@@ -190,7 +235,7 @@ impl Fetcher {
 
     /// Everything decided before a request: scheme and literal address, host budget, robots.txt.
     async fn check(&self, url: &Url, purpose: Purpose) -> Result<(), FetchError> {
-        match address::check_url(url, &self.inner.policy) {
+        match address::check_target(url, &self.inner.policy).await {
             Ok(()) => {}
             Err(Refusal::Scheme) => return Err(FetchError::Scheme { url: url.clone() }),
             Err(Refusal::Address(reason)) => {

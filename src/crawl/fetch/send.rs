@@ -1,5 +1,6 @@
 //! One request to one URL, through the host gate, retried on timeouts, connection errors, 429
-//! and 5xx with backoff or the server's Retry-After.
+//! and 5xx with backoff or the server's Retry-After; a 429, or a 503 with Retry-After, pauses
+//! the whole host (see [`retry::pauses_host`]).
 
 use super::{FetchError, Fetcher, Purpose, Validators, error::classify};
 use crate::crawl::retry;
@@ -44,23 +45,31 @@ impl Fetcher {
             let wait = match sent {
                 Ok(resp) if retry::retryable_status(resp.status().as_u16()) => {
                     let status = resp.status().as_u16();
+                    let asked = retry_after(resp.headers());
+                    let wait = match (retry::pauses_host(status, asked.is_some()), asked) {
+                        // The host said "slow down": nothing goes to it, for any source or page,
+                        // until the time has passed (or, past max_retry_after, this run).
+                        (true, _) => {
+                            let wait = asked.unwrap_or_else(|| retry::backoff(cfg.retry_base, retry_no));
+                            self.inner.gate.pause(url, wait)?;
+                            wait
+                        }
+                        (false, Some(wait)) if wait > cfg.max_retry_after => {
+                            return Err(FetchError::Status {
+                                url: url.clone(),
+                                status,
+                            });
+                        }
+                        (false, Some(wait)) => wait,
+                        (false, None) => retry::backoff(cfg.retry_base, retry_no),
+                    };
                     if last_try {
                         return Err(FetchError::Status {
                             url: url.clone(),
                             status,
                         });
                     }
-                    match retry_after(resp.headers()) {
-                        Some(wait) if wait > cfg.max_retry_after => {
-                            return Err(FetchError::RetryAfterTooLong {
-                                url: url.clone(),
-                                wait,
-                                max: cfg.max_retry_after,
-                            });
-                        }
-                        Some(wait) => wait,
-                        None => retry::backoff(cfg.retry_base, retry_no),
-                    }
+                    wait
                 }
                 Ok(resp) => return Ok((resp, admitted.permit)),
                 Err(e) => {

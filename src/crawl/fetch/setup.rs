@@ -13,8 +13,9 @@ use std::sync::Arc;
 pub struct FetcherOptions {
     /// robots.txt copies kept between runs (the store, in a run).
     pub robots_cache: Arc<dyn RobotsCache>,
-    /// Hosts that may be at private, loopback or link-local addresses: those of outlets that are
-    /// configured there. Host names or IP literals, without port.
+    /// What may be at private, loopback or link-local addresses: the origins of outlets that
+    /// are configured there (`http://127.0.0.1:8080`: that scheme, host and port only), or bare
+    /// host names and IP literals (every port). See [`AddressPolicy::new`].
     pub allowed_private_hosts: Vec<String>,
 }
 
@@ -82,22 +83,24 @@ impl Fetcher {
 }
 
 /// The fetcher for a run over `config`: the hosts of configured outlets (homepages and sources)
-/// may be at private or loopback addresses, since someone configured them there; links found
-/// in their feeds that lead to other private addresses are still refused.
+/// may be at private or loopback addresses, since someone configured them there, each on its own
+/// origin (scheme, host, port) only; links found in their feeds that lead to other private
+/// addresses, other ports of the same host included, are still refused.
 pub fn for_config(
     config: &crate::config::Config,
     robots_cache: Arc<dyn RobotsCache>,
 ) -> Result<Fetcher, crate::error::Error> {
     // AddressPolicy normalises and dedups them (IPv6 brackets, case, trailing dot).
-    let hosts: Vec<String> = config
+    let origins: Vec<String> = config
         .outlets
         .iter()
         .flat_map(|o| o.homepage.iter().chain(o.sources().map(|(_, u)| u)))
-        .filter_map(|u| u.host_str().map(str::to_string))
+        .chain(&config.crawl.private_origins)
+        .map(|u| u.origin().ascii_serialization())
         .collect();
     let options = FetcherOptions {
         robots_cache,
-        allowed_private_hosts: hosts,
+        allowed_private_hosts: origins,
     };
     Fetcher::with_options(&config.crawl, options).map_err(crate::error::Error::Other)
 }

@@ -1,0 +1,99 @@
+//! `pickup report`: the briefing (title block, headline, charts, top outlets, every placement)
+//! as HTML, PDF, XLSX or Markdown.
+
+use super::output::write_to;
+use crate::config::Config;
+use crate::error::Error;
+use crate::report::{self, briefing::Briefing};
+use chrono::NaiveDate;
+use std::path::PathBuf;
+
+/// The report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// One self-contained page (the default)
+    Html,
+    /// The page printed by a headless Chromium or Chrome (on the PATH, or $PICKUP_CHROME)
+    Pdf,
+    /// An Excel workbook: a Summary sheet and a Placements sheet
+    Xlsx,
+    /// Title block, headline and table, for an email or a chat
+    Md,
+}
+
+/// What `pickup report` was asked for.
+#[derive(Debug, Clone)]
+pub struct ReportArgs {
+    pub format: ReportFormat,
+    /// Only this article (else one section per tracked article).
+    pub article: Option<String>,
+    /// Only placements published on or after this day.
+    pub since: Option<NaiveDate>,
+    /// Only placements published on or before this day.
+    pub until: Option<NaiveDate>,
+    /// Write here instead of standard output.
+    pub output: Option<PathBuf>,
+}
+
+/// Builds the briefing from `stores` (merged by placement, as `export --store` merges the stores
+/// of `--shard` jobs) for `filter`, as of now.
+///
+/// # Errors
+/// [`Error::Usage`] for an unknown article id; store errors.
+pub fn briefing(config: &Config, stores: &[PathBuf], filter: &report::Filter) -> Result<Briefing, Error> {
+    if let Some(id) = &filter.article {
+        super::tracked(config, id)?;
+    }
+    let records = report::records(&crate::store::merged_hits(stores)?, filter);
+    Ok(Briefing::build(config, filter, &records, chrono::Utc::now()))
+}
+
+/// Writes the report.
+///
+/// # Errors
+/// [`Error::Usage`] for an unknown `--article`, `--since` after `--until`, or `--format pdf`
+/// without a browser (exit 2, saying how to get one); store errors; [`Error::Io`] naming the
+/// output file; [`Error::Other`] when the browser fails to print.
+pub fn report(config: &Config, args: &ReportArgs) -> Result<(), Error> {
+    if let (Some(since), Some(until)) = (args.since, args.until)
+        && since > until
+    {
+        return Err(Error::Usage(format!("--since {since} is after --until {until}")));
+    }
+    // Look for the browser before any work, so a missing one is said at once.
+    let browser = match args.format {
+        ReportFormat::Pdf => Some(
+            report::pdf::find_browser().ok_or_else(|| Error::Usage(report::pdf::PdfError::NoBrowser.to_string()))?,
+        ),
+        _ => None,
+    };
+    let filter = report::Filter {
+        article: args.article.clone(),
+        since: args.since,
+        until: args.until,
+    };
+    let mut b = briefing(config, std::slice::from_ref(&config.store.path), &filter)?;
+    let bytes = match browser {
+        Some(browser) => {
+            b.paper = Some(config.report.paper);
+            report::pdf::print(&browser, &report::html::render(&b)).map_err(|e| Error::Other(e.to_string()))?
+        }
+        None => render(&b, args.format)?,
+    };
+    write_to(args.output.as_deref(), &bytes)
+}
+
+/// The report's bytes in a format that needs no browser (HTML, XLSX, Markdown); PDF gives the
+/// HTML it would print.
+///
+/// # Errors
+/// [`Error::Other`] when the workbook cannot be written.
+pub fn render(b: &Briefing, format: ReportFormat) -> Result<Vec<u8>, Error> {
+    Ok(match format {
+        ReportFormat::Html | ReportFormat::Pdf => report::html::render(b).into_bytes(),
+        ReportFormat::Md => report::markdown::render(b).into_bytes(),
+        ReportFormat::Xlsx => {
+            report::xlsx::write(b).map_err(|e| Error::Other(format!("cannot write the workbook: {e}")))?
+        }
+    })
+}

@@ -1,0 +1,142 @@
+//! The briefing in Markdown (`pickup report --format md`), for pasting into an email or a chat:
+//! the title block, the headline and the table of placements. Scraped text is escaped so a title
+//! cannot become a link, an image, markup or a broken table.
+
+use super::briefing::{Briefing, plural, reach_words, short_day};
+use super::day;
+use super::html::byline;
+use std::fmt::Write as _;
+
+/// Escapes text for a Markdown table cell (CommonMark: any ASCII punctuation may be escaped with
+/// a backslash; line breaks would end the row).
+pub fn md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '!' | '~' | '(' | ')' | '&' | '{' | '}' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' | '\t' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A link target inside `<…>` (CommonMark's form for URLs with spaces or parentheses); only
+/// http(s) URLs are linked.
+fn link(text: &str, url: &str) -> String {
+    let lower = url.to_ascii_lowercase();
+    if (lower.starts_with("http://") || lower.starts_with("https://")) && !url.contains(['<', '>', '\n', ' ']) {
+        format!("[{}](<{url}>)", md(text))
+    } else {
+        md(text)
+    }
+}
+
+/// The briefing as Markdown.
+pub fn render(b: &Briefing) -> String {
+    let mut m = String::new();
+    let single = b.article_filter.is_some() || b.sections.len() == 1;
+    match (single, b.sections.first()) {
+        (true, Some(s)) => {
+            let _ = writeln!(m, "# {}\n\n{} · {}\n", md(&s.title), md(&b.title), md(&byline(s)));
+        }
+        _ => {
+            let _ = writeln!(m, "# {}\n", md(&b.title));
+            for s in &b.sections {
+                let _ = writeln!(m, "- **{}** — {}", md(&s.title), md(&byline(s)));
+            }
+            m.push('\n');
+        }
+    }
+    let _ = writeln!(
+        m,
+        "- **Period covered:** {}\n- **Filters:** {}\n- **Generated:** {}\n",
+        md(&b.period_text()),
+        md(&b.filters_text()),
+        md(&b.generated_text())
+    );
+    m.push_str("## Headline\n\n");
+    let f = &b.figures;
+    if f.placements == 0 {
+        let _ = writeln!(m, "{}", md(&b.nothing_found()));
+        return m;
+    }
+    let reach = if f.audience_unknown == f.outlets {
+        "estimated reach unknown".to_string()
+    } else {
+        format!("estimated reach **{}** monthly readers", reach_words(f.reach))
+    };
+    let _ = writeln!(
+        m,
+        "**{}** on **{}** in **{}** and **{}**; {reach}. {}\n",
+        plural(f.placements, "placement", "placements"),
+        plural(f.outlets, "outlet", "outlets"),
+        plural(f.countries, "country", "countries"),
+        plural(f.languages, "language", "languages"),
+        md(&b.reach_rule())
+    );
+    let kinds: Vec<String> = f.by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    let _ = writeln!(
+        m,
+        "By kind: {}. Direct {}, syndicated {}.\n",
+        kinds.join(", "),
+        f.direct,
+        f.syndicated
+    );
+    m.push_str("## Every placement\n");
+    for s in &b.sections {
+        if !single {
+            let _ = writeln!(m, "\n### {}", md(&s.title));
+        }
+        if s.records.is_empty() {
+            let _ = writeln!(
+                m,
+                "
+{}",
+                md(&b.nothing_found_for(s))
+            );
+            continue;
+        }
+        m.push_str(
+            "\n| Date | Outlet | Country | Language | Kind | Coverage | Headline |\n|---|---|---|---|---|--:|---|\n",
+        );
+        for r in &s.records {
+            let headline = r.title.as_deref().filter(|t| !t.trim().is_empty()).unwrap_or(&r.url);
+            let kind = if r.syndicated_from.is_some() {
+                format!("{} (syndicated)", r.kind)
+            } else {
+                r.kind.to_string()
+            };
+            let _ = writeln!(
+                m,
+                "| {} | {} | {} | {} | {kind} | {:.0}% | {} |",
+                short_day(day(r)),
+                md(&r.outlet_name),
+                md(&b.names.country(&r.country)),
+                md(&b.names.language(&r.language)),
+                r.coverage * 100.0,
+                link(headline, &r.url)
+            );
+        }
+    }
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scraped_text_cannot_make_links_or_break_the_table() {
+        assert_eq!(md("[x](javascript:y) | *b*"), "\\[x\\]\\(javascript:y\\) \\| \\*b\\*");
+        assert_eq!(md("a\nb"), "a b");
+        assert_eq!(link("T", "javascript:alert(1)"), "T");
+        assert_eq!(
+            link("T]", "https://a.example/x_(y)"),
+            "[T\\]](<https://a.example/x_(y)>)"
+        );
+    }
+}

@@ -1,0 +1,290 @@
+//! Alerts under cron: a local webhook receiver and shell commands get each new placement once,
+//! a failed delivery waits in the outbox (shown by status) for the next run, a run killed during
+//! a delivery sends it next run, and `export --new --mark` gives scripts what arrived since.
+
+use assert_cmd::Command;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU16, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// No command may take longer than this here: a bound against hangs, not a timing.
+const HANG_BOUND: Duration = Duration::from_secs(120);
+
+fn pickup() -> Command {
+    let mut cmd = Command::cargo_bin("pickup").unwrap();
+    cmd.env_remove("PICKUP_CONFIG").env("NO_COLOR", "1").timeout(HANG_BOUND);
+    cmd
+}
+
+struct World {
+    _web: pickup::localweb::LocalWeb,
+    config: PathBuf,
+    dir: tempfile::TempDir,
+    _rt: tokio::runtime::Runtime,
+}
+
+/// The fixture world on 127.0.0.1, its config ending with `alerts` (TOML lines).
+fn world(alerts: &str) -> World {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let world =
+        pickup::localweb::World::from_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/world")).unwrap();
+    let web = rt.block_on(pickup::localweb::LocalWeb::start(&world)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = pickup::demo::write_config(&web, &world, dir.path()).unwrap();
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str(&format!(
+        "\n[alerts]\n{}\n",
+        alerts.replace("DIR", &dir.path().display().to_string())
+    ));
+    std::fs::write(&config, text).unwrap();
+    World {
+        _web: web,
+        config,
+        dir,
+        _rt: rt,
+    }
+}
+
+impl World {
+    fn run(&self) -> String {
+        let out = pickup().args(["run", "--config"]).arg(&self.config).assert().success();
+        String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    }
+
+    fn status(&self) -> String {
+        let out = pickup()
+            .args(["status", "--config"])
+            .arg(&self.config)
+            .assert()
+            .success();
+        String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    }
+
+    /// How many placements the store holds, as `export` says.
+    fn placements(&self) -> usize {
+        let out = pickup()
+            .args(["export", "--format", "json", "--config"])
+            .arg(&self.config)
+            .assert()
+            .success();
+        outlets_in(&out.get_output().stdout).len()
+    }
+
+    fn file(&self, name: &str) -> String {
+        std::fs::read_to_string(self.dir.path().join(name)).unwrap_or_default()
+    }
+}
+
+/// One request received: its head (request line and headers) and body.
+type Post = (String, Vec<u8>);
+
+/// A webhook receiver on 127.0.0.1: keeps every POST's headers and body, answers `status`.
+struct Receiver {
+    url: String,
+    posts: Arc<Mutex<Vec<Post>>>,
+    status: Arc<AtomicU16>,
+}
+
+fn receiver(status: u16) -> Receiver {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let posts = Arc::new(Mutex::new(Vec::new()));
+    let status = Arc::new(AtomicU16::new(status));
+    let (p, s) = (posts.clone(), status.clone());
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { continue };
+            let mut reader = BufReader::new(conn.try_clone().unwrap());
+            let mut head = String::new();
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+                head.push_str(&line);
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            p.lock().unwrap().push((head, body));
+            let code = s.load(Ordering::SeqCst);
+            let _ = write!(
+                conn,
+                "HTTP/1.1 {code} X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+            );
+        }
+    });
+    Receiver { url, posts, status }
+}
+
+fn outlets_in(json: &[u8]) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_slice(json).unwrap();
+    let mut o: Vec<String> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["outlet"].as_str().unwrap().to_string())
+        .collect();
+    o.sort();
+    o
+}
+
+#[test]
+fn a_webhook_and_a_command_get_each_new_placement_once() {
+    let hook = receiver(200);
+    let w = world(&format!(
+        "webhook = \"{}\"\ncommand = 'cat >> DIR/alerts.json; echo \"$PICKUP_NEW_PLACEMENTS\" >> DIR/calls'",
+        hook.url
+    ));
+    let out = w.run();
+    let placements = w.placements();
+    assert!(placements > 1, "the world has placements");
+    assert!(
+        out.contains(&format!("alert: {placements} placements sent by webhook")),
+        "{out}"
+    );
+    {
+        let posts = hook.posts.lock().unwrap();
+        assert_eq!(posts.len(), 1);
+        assert!(
+            posts[0].0.to_ascii_lowercase().contains("idempotency-key:"),
+            "{}",
+            posts[0].0
+        );
+        assert!(posts[0].0.contains("application/json"), "{}", posts[0].0);
+        assert_eq!(outlets_in(&posts[0].1).len(), placements);
+    }
+    assert_eq!(outlets_in(w.file("alerts.json").as_bytes()).len(), placements);
+    assert_eq!(w.file("calls"), format!("{placements}\n"));
+
+    // Nothing new: no delivery at all.
+    let out = w.run();
+    assert!(!out.contains("alert:"), "{out}");
+    assert_eq!(hook.posts.lock().unwrap().len(), 1);
+    assert_eq!(w.file("calls").lines().count(), 1);
+    assert!(w.status().contains("alerts by webhook: 0 placements waiting"));
+}
+
+#[test]
+fn a_failed_webhook_waits_in_the_outbox_and_is_sent_next_run() {
+    let hook = receiver(503);
+    let w = world(&format!("webhook = \"{}\"\ntimeout_secs = 5", hook.url));
+    let out = w.run();
+    let placements = w.placements();
+    assert!(
+        out.contains("alert: webhook failed") && out.contains("HTTP 503"),
+        "{out}"
+    );
+    let status = w.status();
+    assert!(
+        status.contains(&format!(
+            "alerts by webhook: {placements} placements waiting (last try failed:"
+        )),
+        "{status}"
+    );
+    hook.status.store(200, Ordering::SeqCst);
+    w.run();
+    w.run();
+    let posts = hook.posts.lock().unwrap();
+    assert_eq!(posts.len(), 2, "one failed try, one delivery, nothing after");
+    assert_eq!(outlets_in(&posts[1].1).len(), placements);
+    drop(posts);
+    assert!(w.status().contains("alerts by webhook: 0 placements waiting\n"));
+}
+
+#[test]
+fn a_run_killed_during_an_alert_sends_it_next_run_and_only_then() {
+    // The first call hangs (its shell's pid noted, to end it); later calls keep what they get.
+    let w = world(
+        "command = 'cd DIR && echo call >> calls && if [ -e armed ]; then cat > got.json; else touch armed; echo $$ > pid; exec sleep 600; fi'",
+    );
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("pickup"))
+        .args(["run", "--quiet", "--config"])
+        .arg(&w.config)
+        .spawn()
+        .unwrap();
+    let pid = w.dir.path().join("pid");
+    let deadline = std::time::Instant::now() + HANG_BOUND;
+    while std::fs::read_to_string(&pid).map_or(true, |p| p.trim().is_empty()) {
+        assert!(std::time::Instant::now() < deadline, "the alert never started");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let sleeper = std::fs::read_to_string(&pid).unwrap();
+    let _ = std::process::Command::new("kill").arg(sleeper.trim()).status();
+
+    w.run();
+    assert_eq!(outlets_in(w.file("got.json").as_bytes()).len(), w.placements());
+    w.run();
+    assert_eq!(
+        w.file("calls").lines().count(),
+        2,
+        "the killed call and its redelivery only"
+    );
+}
+
+#[test]
+fn export_new_prints_what_arrived_since_the_last_marked_export() {
+    let w = world("");
+    w.run();
+    let placements = w.placements();
+    let export = |args: &[&str]| {
+        let out = pickup()
+            .args(["export", "--format", "json", "--config"])
+            .arg(&w.config)
+            .args(args)
+            .assert()
+            .success();
+        outlets_in(&out.get_output().stdout)
+    };
+    assert_eq!(export(&["--new"]).len(), placements, "nothing marked yet");
+    assert_eq!(
+        export(&["--new"]).len(),
+        placements,
+        "without --mark nothing is remembered"
+    );
+    assert_eq!(export(&["--new", "--mark"]).len(), placements);
+    assert!(export(&["--new"]).is_empty(), "everything was marked");
+    assert_eq!(export(&[]).len(), placements, "a plain export still has everything");
+}
+
+#[test]
+fn email_goes_through_the_local_sendmail() {
+    let w = world("email = \"press@example.org\"");
+    let bin = w.dir.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let fake = bin.join("sendmail");
+    let mailbox = w.dir.path().join("mail.txt");
+    std::fs::write(
+        &fake,
+        format!("#!/bin/sh\necho \"$@\" > {0}.args\ncat > {0}\n", mailbox.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    pickup()
+        .env("PATH", path)
+        .args(["run", "--config"])
+        .arg(&w.config)
+        .assert()
+        .success();
+    let mail = w.file("mail.txt");
+    assert!(
+        mail.starts_with(&format!(
+            "To: press@example.org\nSubject: pickup: {} new placements\n",
+            w.placements()
+        )),
+        "{mail}"
+    );
+    assert!(
+        mail.contains("Capital Tribune (US, verbatim) cybercrime-2021: http://"),
+        "{mail}"
+    );
+    assert_eq!(w.file("mail.txt.args").trim(), "-t -oi");
+}
