@@ -157,7 +157,7 @@ impl Shape {
     }
 
     fn items_of(&self, outlet: usize) -> usize {
-        if self.big_every > 0 && outlet % self.big_every == 0 {
+        if self.big_every > 0 && outlet.is_multiple_of(self.big_every) {
             self.big_items
         } else {
             self.items
@@ -196,7 +196,7 @@ impl Shape {
             let mut feed = format!("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{name}</title>");
             for i in 0..self.items_of(o) {
                 let path = format!("news/2021/11/story-{i}.html");
-                let paragraphs: Vec<String> = if i == 0 && o % 20 == 0 {
+                let paragraphs: Vec<String> = if i == 0 && o.is_multiple_of(20) {
                     article.clone()
                 } else {
                     (0..8).map(|_| filler.paragraph(70)).collect()
