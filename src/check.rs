@@ -25,7 +25,10 @@ pub struct Report {
     pub published: Option<String>,
     /// Which source gave the date: jsonld, meta, time, text, url or modified.
     pub published_from: Option<String>,
+    /// The page's language: the declared one unless the text clearly says otherwise.
     pub language: Option<String>,
+    /// The language the page declares, shown beside `language` so a wrong template is visible.
+    pub declared_language: Option<String>,
     pub paragraphs: usize,
     pub words: usize,
     /// The main text, paragraphs separated by blank lines.
@@ -47,6 +50,7 @@ impl Report {
                 .map(|p| p.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
             published_from: doc.published_from.map(|s| s.name().to_string()),
             language: doc.language.clone(),
+            declared_language: doc.declared_language.clone(),
             paragraphs: doc.paragraphs.len(),
             words: text.split_whitespace().count(),
             text,
@@ -66,7 +70,12 @@ impl fmt::Display for Report {
             Some(from) => writeln!(f, "published:  {} (from {from})", show(&self.published))?,
             None => writeln!(f, "published:  {}", show(&self.published))?,
         }
-        writeln!(f, "language:   {}", show(&self.language))?;
+        match (&self.language, &self.declared_language) {
+            (Some(text), Some(declared)) if text != declared => {
+                writeln!(f, "language:   {text} (from the text; the page declares {declared})")?
+            }
+            _ => writeln!(f, "language:   {}", show(&self.language))?,
+        }
         writeln!(f, "main text:  {} paragraphs, {} words", self.paragraphs, self.words)?;
         let opening = crate::text::shorten(&self.text, 200);
         if !opening.is_empty() {
@@ -131,7 +140,7 @@ pub fn recording_outlet<'a>(config: &Config, target: Option<&'a Url>) -> Result<
         .owner(url)
         .ok_or_else(|| {
             Error::Usage(format!(
-                "--record: no outlet in {} serves {url}; add it first",
+                "--record: no outlet in {} serves {url}; `pickup add {url}` records it under an auto outlet",
                 config.path.display()
             ))
         })?;

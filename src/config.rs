@@ -12,6 +12,8 @@ use std::time::Duration;
 use toml::Spanned;
 use url::Url;
 
+mod outlets_csv;
+
 /// A config problem, located as precisely as the input allows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
@@ -45,6 +47,14 @@ pub struct Config {
     pub crawl: CrawlConfig,
     pub articles: Vec<Article>,
     pub outlets: Vec<Outlet>,
+    /// Where pages from outlets nobody listed come from (`[discovery]`).
+    pub discovery: DiscoveryConfig,
+    /// Article id → ids of the outlets the op-ed was offered to (`pitched` of the article, and
+    /// the `pitched` column of outlets CSV files), each once, in the order first named.
+    pub pitched: std::collections::BTreeMap<String, Vec<String>>,
+    /// Problems that did not stop the config from loading: bad rows of an outlets CSV (the
+    /// other rows load). Commands show them; the run goes on without those rows.
+    pub problems: Vec<ConfigError>,
     /// Where news of new placements goes (`[alerts]`); none by default.
     pub alerts: AlertsConfig,
     /// How the briefing names and brands things (`[report]`).
@@ -213,9 +223,11 @@ pub struct Translation {
 pub struct Outlet {
     pub id: String,
     pub name: String,
-    /// ISO 3166-1 alpha-2, upper case.
+    /// ISO 3166-1 alpha-2, upper case: as configured, else from the homepage's country-code
+    /// domain ([`crate::discover::country_of_site`]), else [`UNKNOWN_COUNTRY`].
     pub country: String,
-    /// ISO 639-1: the outlet's main language.
+    /// ISO 639-1: the outlet's main language; `und` (ISO 639-2 "undetermined") when an outlets
+    /// CSV does not say.
     pub language: String,
     pub homepage: Option<Url>,
     /// RSS, Atom or JSON Feed URLs.
@@ -228,7 +240,20 @@ pub struct Outlet {
     pub audience: Option<u64>,
 }
 
+/// The country of an outlet or placement nothing tells: neither the config, the search service
+/// nor the site's domain.
+pub const UNKNOWN_COUNTRY: &str = "unknown";
+
+/// The language of an outlet nothing tells (ISO 639-2 "undetermined").
+pub const UNDETERMINED_LANGUAGE: &str = "und";
+
 impl Outlet {
+    /// True when the outlet configures no feed, sitemap or listing page: its sources are then
+    /// discovered from its homepage ([`crate::discover::sources`]).
+    pub fn needs_discovery(&self) -> bool {
+        self.feeds.is_empty() && self.sitemaps.is_empty() && self.listings.is_empty() && self.homepage.is_some()
+    }
+
     /// Every source of this outlet, with its kind.
     pub fn sources(&self) -> impl Iterator<Item = (SourceKind, &Url)> {
         let feeds = self.feeds.iter().map(|u| (SourceKind::Feed, u));
@@ -275,6 +300,7 @@ struct RawConfig {
     #[serde(default)]
     outlet_files: Vec<Spanned<String>>,
     #[serde(default)]
+    discovery: Option<Spanned<RawDiscovery>>,
     alerts: Option<Spanned<RawAlerts>>,
     report: Option<Spanned<RawReport>>,
 }
@@ -347,6 +373,8 @@ struct RawArticle {
     text: Spanned<String>,
     #[serde(default)]
     translations: Vec<Spanned<RawTranslation>>,
+    #[serde(default)]
+    pitched: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -362,8 +390,8 @@ struct RawTranslation {
 struct RawOutlet {
     id: Spanned<String>,
     name: Spanned<String>,
-    country: Spanned<String>,
-    language: Spanned<String>,
+    country: Option<Spanned<String>>,
+    language: Option<Spanned<String>>,
     homepage: Option<Spanned<String>>,
     #[serde(default)]
     feeds: Vec<Spanned<String>>,
@@ -525,7 +553,12 @@ impl Config {
 
         let mut outlets = Vec::new();
         let mut outlet_ids = HashSet::new();
-        let mut push_outlets = |src: &Source, raws: &[Spanned<RawOutlet>]| -> Result<(), ConfigError> {
+        fn push_outlets(
+            src: &Source,
+            raws: &[Spanned<RawOutlet>],
+            outlets: &mut Vec<Outlet>,
+            outlet_ids: &mut HashSet<String>,
+        ) -> Result<(), ConfigError> {
             for (i, o) in raws.iter().enumerate() {
                 let outlet = outlet(src, i, o.get_ref())?;
                 if !outlet_ids.insert(outlet.id.clone()) {
@@ -539,8 +572,11 @@ impl Config {
                 outlets.push(outlet);
             }
             Ok(())
-        };
-        push_outlets(&src, &raw.outlets)?;
+        }
+        push_outlets(&src, &raw.outlets, &mut outlets, &mut outlet_ids)?;
+        let mut problems = Vec::new();
+        // Pitches named in a CSV's `pitched` column: (article id, outlet id).
+        let mut csv_pitches = Vec::new();
         for (i, f) in raw.outlet_files.iter().enumerate() {
             let file = src.dir().join(f.get_ref());
             let text = std::fs::read_to_string(&file).or_else(|e| {
@@ -550,13 +586,23 @@ impl Config {
                     format!("cannot read {}: {e}", file.display()),
                 )
             })?;
+            if outlets_csv::is_csv(&file) {
+                let known: HashSet<&str> = articles.iter().map(|a| a.id.as_str()).collect();
+                let loaded = outlets_csv::read(&file, &text, &known, &mut outlet_ids)?;
+                outlets.extend(loaded.outlets);
+                csv_pitches.extend(loaded.pitches);
+                problems.extend(loaded.problems);
+                continue;
+            }
             let sub = Source {
                 path: &file,
                 text: &text,
             };
             let raw: RawOutletFile = sub.parse()?;
-            push_outlets(&sub, &raw.outlets)?;
+            push_outlets(&sub, &raw.outlets, &mut outlets, &mut outlet_ids)?;
         }
+        let pitched = pitch_lists(&src, &raw.articles, &articles, &outlet_ids, csv_pitches)?;
+        let discovery = discovery_config(&src, raw.discovery.as_ref())?;
 
         let alerts = alerts_config(&src, raw.alerts.as_ref().map(|a| a.get_ref()))?;
         let report = report_config(&src, raw.report.as_ref().map(|r| r.get_ref()))?;
@@ -566,9 +612,17 @@ impl Config {
             crawl,
             articles,
             outlets,
+            discovery,
+            pitched,
+            problems,
             alerts,
             report,
         })
+    }
+
+    /// The ids of the outlets `article` was pitched to (empty when none is listed).
+    pub fn pitched(&self, article: &str) -> &[String] {
+        self.pitched.get(article).map_or(&[], Vec::as_slice)
     }
 
     /// For `pickup run`: a config with nothing to look for, or nowhere to look, is a mistake
@@ -1003,17 +1057,20 @@ fn non_empty(src: &Source, s: &Spanned<String>, field: &str) -> Result<String, C
     Ok(v.to_string())
 }
 
+/// A language field as its ISO 639-1 code, whatever form it was written in (`es`, `spa`, `es-MX`):
+/// pages and detection speak ISO 639-1, so the config must too (`crate::extract::lang`).
 fn language(src: &Source, s: &Spanned<String>, field: &str) -> Result<String, ConfigError> {
-    let v = s.get_ref().trim().to_ascii_lowercase();
-    let ok = (v.len() == 2 || v.len() == 3) && v.bytes().all(|b| b.is_ascii_lowercase());
-    if !ok {
-        return src.err(
+    match crate::extract::lang::iso639_1(s.get_ref()) {
+        Some(code) => Ok(code.to_string()),
+        None => src.err(
             s.span(),
             field,
-            format!("{:?} is not an ISO 639-1 language code (such as \"en\")", s.get_ref()),
-        );
+            format!(
+                "{:?} is not a language code (ISO 639-1 such as \"en\", or ISO 639-2/3 such as \"spa\")",
+                s.get_ref()
+            ),
+        ),
     }
-    Ok(v)
 }
 
 fn parse_url(src: &Source, s: &Spanned<String>, field: &str) -> Result<Url, ConfigError> {
@@ -1074,28 +1131,37 @@ fn article(src: &Source, i: usize, a: &RawArticle) -> Result<Article, ConfigErro
 
 fn outlet(src: &Source, i: usize, o: &RawOutlet) -> Result<Outlet, ConfigError> {
     let f = |name: &str| format!("outlets[{i}].{name}");
-    let country = o.country.get_ref().trim().to_ascii_uppercase();
-    if isocountry::CountryCode::for_alpha2(&country).is_err() {
-        return src.err(
-            o.country.span(),
-            f("country"),
-            format!(
-                "{:?} is not an ISO 3166-1 alpha-2 country code (such as \"US\")",
-                o.country.get_ref()
-            ),
-        );
-    }
+    let country = match &o.country {
+        None => None,
+        Some(c) => {
+            let country = c.get_ref().trim().to_ascii_uppercase();
+            if isocountry::CountryCode::for_alpha2(&country).is_err() {
+                return src.err(
+                    c.span(),
+                    f("country"),
+                    format!(
+                        "{:?} is not an ISO 3166-1 alpha-2 country code (such as \"US\")",
+                        c.get_ref()
+                    ),
+                );
+            }
+            Some(country)
+        }
+    };
     let urls = |list: &[Spanned<String>], name: &str| -> Result<Vec<Url>, ConfigError> {
         list.iter()
             .enumerate()
             .map(|(j, s)| parse_url(src, s, &format!("outlets[{i}].{name}[{j}]")))
             .collect()
     };
-    Ok(Outlet {
+    let mut outlet = Outlet {
         id: non_empty(src, &o.id, &f("id"))?,
         name: non_empty(src, &o.name, &f("name"))?,
-        country,
-        language: language(src, &o.language, &f("language"))?,
+        country: country.unwrap_or_default(),
+        language: match &o.language {
+            Some(l) => language(src, l, &f("language"))?,
+            None => UNDETERMINED_LANGUAGE.to_string(),
+        },
         homepage: o
             .homepage
             .as_ref()
@@ -1109,5 +1175,239 @@ fn outlet(src: &Source, i: usize, o: &RawOutlet) -> Result<Outlet, ConfigError> 
             .as_ref()
             .map(|a| in_range(src, a, &f("audience"), &limits::AUDIENCE))
             .transpose()?,
+    };
+    if outlet.country.is_empty() {
+        outlet.country = derived_country(&outlet);
+    }
+    Ok(outlet)
+}
+
+/// The country of an outlet the config gives none for: its homepage's (else its first
+/// source's) country-code domain, else [`UNKNOWN_COUNTRY`].
+fn derived_country(o: &Outlet) -> String {
+    o.homepage
+        .iter()
+        .chain(o.sources().map(|(_, u)| u))
+        .find_map(crate::discover::country_of_site)
+        .unwrap_or_else(|| UNKNOWN_COUNTRY.to_string())
+}
+
+/// Each article's pitch list, from its `pitched` key and the CSV `pitched` columns. An outlet
+/// id that no outlet has is an error naming the article's field.
+fn pitch_lists(
+    src: &Source,
+    raw: &[Spanned<RawArticle>],
+    articles: &[Article],
+    outlet_ids: &HashSet<String>,
+    csv_pitches: Vec<(String, String)>,
+) -> Result<std::collections::BTreeMap<String, Vec<String>>, ConfigError> {
+    let mut lists: std::collections::BTreeMap<String, Vec<String>> = std::collections::BTreeMap::new();
+    for (i, (r, a)) in raw.iter().zip(articles).enumerate() {
+        for (j, p) in r.get_ref().pitched.iter().enumerate() {
+            let id = p.get_ref().trim();
+            if !outlet_ids.contains(id) {
+                return src.err(
+                    p.span(),
+                    format!("articles[{i}].pitched[{j}]"),
+                    format!("no outlet has the id {id:?}"),
+                );
+            }
+            let list = lists.entry(a.id.clone()).or_default();
+            if !list.iter().any(|x| x == id) {
+                list.push(id.to_string());
+            }
+        }
+    }
+    for (article, outlet) in csv_pitches {
+        let list = lists.entry(article).or_default();
+        if !list.contains(&outlet) {
+            list.push(outlet);
+        }
+    }
+    Ok(lists)
+}
+
+// ---------------------------------------------------------------------------
+// [discovery]: pages from outlets nobody listed.
+
+/// The GDELT DOC 2.0 API, the default news search service.
+pub const GDELT_ENDPOINT: &str = "https://api.gdeltproject.org/api/v2/doc/doc";
+
+/// GDELT asks for no more than one request every 5 seconds
+/// (<https://blog.gdeltproject.org/ukraine-api-rate-limiting-web-ngrams-3-0/>); pickup never asks
+/// its API faster, whatever the config says.
+pub const GDELT_MIN_INTERVAL: Duration = Duration::from_secs(5);
+
+/// A news search service pickup can ask for pages carrying an article's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SearchService {
+    /// The GDELT DOC 2.0 API (`mode=artlist`, `format=json`): news in 65 languages, searched
+    /// through machine translation, so English phrases also find translated copies.
+    Gdelt,
+}
+
+impl SearchService {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SearchService::Gdelt => "gdelt",
+        }
+    }
+}
+
+/// The `[discovery]` table, validated.
+#[derive(Debug, Clone)]
+pub struct DiscoveryConfig {
+    /// Services asked for each tracked article inside its window; empty: no search.
+    pub search: Vec<SearchService>,
+    pub gdelt_endpoint: Url,
+    /// The least time between two requests to the GDELT API: at least [`GDELT_MIN_INTERVAL`]
+    /// for GDELT's own host; a mirror or a local fake may be asked faster.
+    pub gdelt_interval: Duration,
+    /// Phrases searched per article: its title and its most distinctive sentences.
+    pub queries_per_article: usize,
+    /// An article is searched for from its window's start until this many days after its
+    /// publication.
+    pub search_days: u32,
+    /// Record a placement verified on a site no configured outlet owns under an outlet made
+    /// from the site (`pickup outlets adopt ID` prints its TOML). Off: such pages are only logged.
+    pub auto_outlets: bool,
+}
+
+impl Default for DiscoveryConfig {
+    /// No search: the defaults of a config without a `[discovery]` table.
+    fn default() -> Self {
+        DiscoveryConfig {
+            search: Vec::new(),
+            gdelt_endpoint: Url::parse(GDELT_ENDPOINT).expect("a valid URL"),
+            gdelt_interval: GDELT_MIN_INTERVAL,
+            queries_per_article: 4,
+            search_days: 90,
+            auto_outlets: true,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDiscovery {
+    search: Option<Vec<Spanned<String>>>,
+    gdelt_endpoint: Option<Spanned<String>>,
+    gdelt_interval_secs: Option<Spanned<f64>>,
+    queries_per_article: Option<Spanned<usize>>,
+    search_days: Option<u32>,
+    auto_outlets: Option<bool>,
+}
+
+/// Validates `[discovery]`. Without the table nothing is searched; with it, `search` defaults
+/// to `["gdelt"]`.
+fn discovery_config(src: &Source, raw: Option<&Spanned<RawDiscovery>>) -> Result<DiscoveryConfig, ConfigError> {
+    let d = DiscoveryConfig::default();
+    let Some(raw) = raw.map(Spanned::get_ref) else {
+        return Ok(d);
+    };
+    let mut search = Vec::new();
+    match &raw.search {
+        None => search.push(SearchService::Gdelt),
+        Some(list) => {
+            for (i, s) in list.iter().enumerate() {
+                let service = match s.get_ref().trim().to_ascii_lowercase().as_str() {
+                    "gdelt" => SearchService::Gdelt,
+                    "google_news" | "google-news" | "googlenews" => {
+                        return src.err(
+                            s.span(),
+                            format!("discovery.search[{i}]"),
+                            "google_news is not offered: Google's terms do not allow automated queries of its services (see README, News search)",
+                        );
+                    }
+                    other => {
+                        return src.err(
+                            s.span(),
+                            format!("discovery.search[{i}]"),
+                            format!("unknown search service {other:?} (known: \"gdelt\")"),
+                        );
+                    }
+                };
+                if !search.contains(&service) {
+                    search.push(service);
+                }
+            }
+        }
+    }
+    let gdelt_endpoint = match &raw.gdelt_endpoint {
+        None => d.gdelt_endpoint,
+        Some(s) => parse_url(src, s, "discovery.gdelt_endpoint")?,
+    };
+    let floor = if gdelt_endpoint.host_str() == Url::parse(GDELT_ENDPOINT).ok().as_ref().and_then(Url::host_str) {
+        GDELT_MIN_INTERVAL
+    } else {
+        Duration::ZERO
+    };
+    let gdelt_interval = match &raw.gdelt_interval_secs {
+        None => d.gdelt_interval,
+        Some(s)
+            if s.get_ref().is_finite()
+                && Duration::from_secs_f64(s.get_ref().max(0.0)) >= floor
+                && *s.get_ref() > 0.0 =>
+        {
+            Duration::from_secs_f64(*s.get_ref())
+        }
+        Some(s) => {
+            return src.err(
+                s.span(),
+                "discovery.gdelt_interval_secs",
+                format!(
+                    "must be a number of seconds above 0, and at least {} for GDELT's own API (its rate rule)",
+                    GDELT_MIN_INTERVAL.as_secs()
+                ),
+            );
+        }
+    };
+    let queries_per_article = match &raw.queries_per_article {
+        None => d.queries_per_article,
+        Some(s) if (1..=20).contains(s.get_ref()) => *s.get_ref(),
+        Some(s) => return src.err(s.span(), "discovery.queries_per_article", "must be from 1 to 20"),
+    };
+    Ok(DiscoveryConfig {
+        search,
+        gdelt_endpoint,
+        gdelt_interval,
+        queries_per_article,
+        search_days: raw.search_days.unwrap_or(d.search_days),
+        auto_outlets: raw.auto_outlets.unwrap_or(d.auto_outlets),
     })
+}
+
+#[cfg(test)]
+mod language_tests {
+    use super::Config;
+    use std::path::Path;
+
+    fn outlet_language(value: &str) -> Result<String, super::ConfigError> {
+        let text = format!(
+            "[[outlets]]\nid = \"x\"\nname = \"X\"\ncountry = \"PT\"\nlanguage = \"{value}\"\nhomepage = \"https://x.example/\"\n"
+        );
+        Config::from_str(&text, Path::new("pickup.toml")).map(|c| c.outlets[0].language.clone())
+    }
+
+    #[test]
+    fn language_fields_are_stored_as_iso_639_1_whatever_their_form() {
+        for (written, stored) in [
+            ("pt", "pt"),
+            ("por", "pt"),
+            ("POR", "pt"),
+            ("pt-BR", "pt"),
+            ("iw", "he"),
+        ] {
+            assert_eq!(outlet_language(written).unwrap(), stored, "{written}");
+        }
+        for bad in ["xx", "portuguese", "", "x-private"] {
+            let err = outlet_language(bad).unwrap_err();
+            assert_eq!(
+                (err.field.as_str(), err.line),
+                ("outlets[0].language", Some(5)),
+                "{bad}: {err}"
+            );
+            assert!(err.message.contains("not a language code"), "{err}");
+        }
+    }
 }

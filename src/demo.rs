@@ -83,6 +83,21 @@ pub async fn run() -> Result<String> {
         let _ = writeln!(out, "      \"{}\"", crate::text::shorten(&r.evidence, 110));
     }
 
+    let autos = store.auto_outlets()?;
+    let _ = writeln!(
+        out,
+        "\nNews search ({} queries to a local fake of the GDELT API) found placements on {} outlet(s) nobody listed:",
+        first.record.search_queries,
+        autos.len()
+    );
+    for a in &autos {
+        let _ = writeln!(
+            out,
+            "  {} (auto): country {} from the search service, language {}; `pickup outlets adopt {}` prints its config",
+            a.id, a.country, a.language, a.id
+        );
+    }
+
     let started = Instant::now();
     let second = crate::run::run(&config, &store).await?;
     let _ = writeln!(

@@ -21,6 +21,7 @@
 //! names), [`demo`] and [`localweb`] (the built-in world on 127.0.0.1 the demo and the tests use),
 //! [`error`] (the error type and exit codes) and [`text`] (shortening passages for display).
 
+pub mod add;
 pub mod alerts;
 pub mod backup;
 pub mod canon;
@@ -31,9 +32,11 @@ pub mod crawl;
 pub mod date;
 pub mod demo;
 pub mod detect;
+pub mod discover;
 pub mod error;
 pub mod extract;
 pub mod localweb;
+pub mod pitch;
 pub mod placement;
 pub mod report;
 pub mod run;

@@ -2,6 +2,11 @@
 //! redirects, ETag/304, scripted misbehaviour and a log of every request. `pickup demo` and the
 //! tests run on it.
 //!
+//! Hosts named like domains (`www.islandpost.com`) are also reachable by that name through the
+//! web's HTTP proxy (`{{proxy}}` in the config, for `crawl.proxy`), which serves every host by the
+//! name or `127.0.0.1:PORT` a request asks for: so a world can hold sites with real-looking
+//! domains (for country-code domains and auto outlets) without any DNS.
+//!
 //! Two special files per host: `_redirects` (lines `FROM TO STATUS`) and `_script` (lines
 //! `PATH STEP...`, each step a status code or `hang`: the first requests for PATH get those
 //! answers in turn, later ones the file).
@@ -120,7 +125,14 @@ enum Step {
 /// The running web. Servers stop when the runtime that started them ends.
 pub struct LocalWeb {
     addrs: BTreeMap<String, SocketAddr>,
+    /// The proxy that serves every host by name or address.
+    proxy: SocketAddr,
     log: Arc<Mutex<Vec<Logged>>>,
+}
+
+/// The proxy's view: hosts by `127.0.0.1:PORT` and by name.
+struct ProxyState {
+    hosts: BTreeMap<String, Arc<HostState>>,
 }
 
 impl LocalWeb {
@@ -133,10 +145,13 @@ impl LocalWeb {
             addrs.insert(name.clone(), l.local_addr()?);
             listeners.push((name.clone(), l));
         }
+        let proxy_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let web = LocalWeb {
             addrs,
+            proxy: proxy_listener.local_addr()?,
             log: Arc::new(Mutex::new(Vec::new())),
         };
+        let mut proxied = BTreeMap::new();
         for (name, listener) in listeners {
             let mut files = BTreeMap::new();
             let mut redirects = BTreeMap::new();
@@ -168,18 +183,31 @@ impl LocalWeb {
                 }
             }
             let state = Arc::new(HostState {
-                name,
+                name: name.clone(),
                 files,
                 redirects,
                 script: Mutex::new(script),
                 log: web.log.clone(),
             });
+            proxied.insert(web.addrs[&name].to_string(), state.clone());
+            proxied.insert(name.to_ascii_lowercase(), state.clone());
             let app = axum::Router::new().fallback(serve).with_state(state);
             tokio::spawn(async move {
                 let _ = axum::serve(listener, app).await;
             });
         }
+        let app = axum::Router::new()
+            .fallback(proxy)
+            .with_state(Arc::new(ProxyState { hosts: proxied }));
+        tokio::spawn(async move {
+            let _ = axum::serve(proxy_listener, app).await;
+        });
         Ok(web)
+    }
+
+    /// `http://127.0.0.1:PORT` of the proxy that serves every host by name.
+    pub fn proxy(&self) -> String {
+        format!("http://{}", self.proxy)
     }
 
     /// `http://127.0.0.1:PORT` of a host.
@@ -190,6 +218,7 @@ impl LocalWeb {
     /// Replaces every `{{host:NAME}}` with that host's base URL.
     pub fn expand(&self, text: &str) -> String {
         expand_hosts(text, |name| self.addrs.get(name).map(|a| format!("http://{a}")))
+            .replace("{{proxy}}", &self.proxy())
     }
 
     /// Every request served so far, in order.
@@ -229,7 +258,12 @@ pub fn expand_hosts(text: &str, base: impl Fn(&str) -> Option<String>) -> String
     out
 }
 
-fn content_type(path: &str) -> &'static str {
+fn content_type(path: &str, bytes: &[u8]) -> &'static str {
+    let name = path.rsplit('/').next().unwrap_or("");
+    if !name.contains('.') && bytes.first() == Some(&b'{') {
+        // An API answer at an extension-less path (a search service's endpoint).
+        return "application/json";
+    }
     match path.rsplit('.').next().unwrap_or("") {
         "html" | "htm" => "text/html; charset=utf-8",
         "xml" | "rdf" | "rss" => "application/xml",
@@ -297,7 +331,7 @@ async fn serve(State(host): State<Arc<HostState>>, req: Request) -> Response {
                 .body(Body::empty())
         } else {
             Response::builder()
-                .header(header::CONTENT_TYPE, content_type(&file))
+                .header(header::CONTENT_TYPE, content_type(&file, bytes))
                 .header(header::ETAG, etag)
                 .body(Body::from(bytes.clone()))
         }
@@ -309,6 +343,31 @@ async fn serve(State(host): State<Arc<HostState>>, req: Request) -> Response {
     let response = response.unwrap_or_else(|_| Response::new(Body::empty()));
     log(&host, &target, response.status().as_u16(), user_agent);
     response
+}
+
+/// The proxy: a request in absolute form (`GET http://www.islandpost.com/x`) is served by the
+/// host it names, by address or by name; an unknown host gets 502, as from a real proxy.
+async fn proxy(State(proxy): State<Arc<ProxyState>>, req: Request) -> Response {
+    let authority = req
+        .uri()
+        .authority()
+        .map(|a| a.as_str().to_string())
+        .or_else(|| {
+            req.headers()
+                .get(header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        })
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let by_name = authority.strip_suffix(":80").unwrap_or(&authority);
+    match proxy.hosts.get(&authority).or_else(|| proxy.hosts.get(by_name)) {
+        Some(host) => serve(State(host.clone()), req).await,
+        None => Response::builder()
+            .status(StatusCode::BAD_GATEWAY)
+            .body(Body::from("no such host in the local web"))
+            .unwrap_or_else(|_| Response::new(Body::empty())),
+    }
 }
 
 /// The scripted answer still due for a path, if any.

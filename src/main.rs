@@ -106,8 +106,34 @@ enum Command {
         #[arg(long)]
         record: bool,
     },
-    /// Show every source's health and the last run's figures
-    Status,
+    /// Show every source's health and the last run's figures; with --article, its pitch lists
+    Status {
+        /// Also show this article's pitch lists: pitched and ran, pitched and not yet, ran without a pitch
+        #[arg(long)]
+        article: Option<String>,
+    },
+    /// Fetch and judge a link emailed in; record it (found_via = manual) if it is a placement
+    Add {
+        /// The page's http(s) URL
+        url: String,
+        /// Judge against this article only
+        #[arg(long)]
+        article: Option<String>,
+        /// The outlet's country (ISO 3166-1 alpha-2), for a site no outlet in the config has
+        #[arg(long)]
+        country: Option<String>,
+        /// The outlet's name, for a site no outlet in the config has
+        #[arg(long)]
+        outlet_name: Option<String>,
+        /// Record it even if pickup does not judge it a placement (marked as the team's judgement)
+        #[arg(long)]
+        force: bool,
+    },
+    /// Auto outlets: sites where placements were found that no configured outlet owns
+    Outlets {
+        #[command(subcommand)]
+        action: OutletsAction,
+    },
     /// Serve a small built-in world on 127.0.0.1 and run the whole pipeline on it
     Demo,
     /// Back up, restore and check the store
@@ -132,6 +158,15 @@ enum DbAction {
     },
     /// Read every record, compare with the last run's counts, and say how to recover
     Check,
+}
+
+#[derive(Subcommand)]
+enum OutletsAction {
+    /// Print the config TOML of an auto outlet, to paste into the config
+    Adopt {
+        /// The auto outlet's id, as `pickup status` lists it
+        id: String,
+    },
 }
 
 fn main() -> std::process::ExitCode {
@@ -191,6 +226,10 @@ async fn tokio_main(cli: Cli) -> Result<(), Error> {
                 .clone()
                 .unwrap_or_else(|| PathBuf::from("config/pickup.toml")),
         )?;
+        // Bad rows of an outlets CSV: the other rows loaded, and the command goes on.
+        for problem in &config.problems {
+            tracing::error!("{problem}");
+        }
         match cli.store.as_slice() {
             [] => {}
             [one] => config.store.path = one.clone(),
@@ -254,7 +293,25 @@ async fn tokio_main(cli: Cli) -> Result<(), Error> {
             )
             .await
         }
-        Command::Status => cmd::status::status(&config()?),
+        Command::Status { article } => cmd::status::status(&config()?, article.as_deref()),
+        Command::Add {
+            url,
+            article,
+            country,
+            outlet_name,
+            force,
+        } => {
+            let options = pickup::add::AddOptions {
+                article,
+                country,
+                outlet_name,
+                force,
+            };
+            cmd::add::add(&config()?, &url, &options).await
+        }
+        Command::Outlets {
+            action: OutletsAction::Adopt { id },
+        } => cmd::outlets::adopt(&config()?, &id),
         Command::Db { action } => {
             let args = match action {
                 DbAction::Dump { output } => DbArgs::Dump { output },

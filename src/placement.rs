@@ -175,6 +175,7 @@ impl JudgedPage<'_> {
                 group: group.clone(),
                 found_via: Some(self.found_via),
                 variants: self.other_urls().map(Url::to_string).collect(),
+                team_judgement: false,
             });
         }
         out

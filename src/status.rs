@@ -8,6 +8,8 @@ use crate::error::Result;
 use crate::store::Store;
 use std::fmt::Write;
 
+/// The status table: every source of every outlet (configured, or discovered from a homepage
+/// and marked so), the auto outlets, and the last run's figures.
 pub fn render(config: &Config, store: &Store) -> Result<String> {
     let states: std::collections::HashMap<String, _> = store.sources()?.into_iter().collect();
     let mut out = String::new();
@@ -17,10 +19,24 @@ pub fn render(config: &Config, store: &Store) -> Result<String> {
         "outlet", "source", "status", "fails", "latency", "last success"
     );
     for o in &config.outlets {
-        for (kind, url) in o.sources() {
+        let discovered = if o.needs_discovery() {
+            store.discovered(&o.id)?
+        } else {
+            None
+        };
+        let sources: Vec<(crate::config::SourceKind, url::Url)> = match &discovered {
+            Some(d) => d.sources(),
+            None => o.sources().map(|(k, u)| (k, u.clone())).collect(),
+        };
+        if o.needs_discovery() {
+            let _ = writeln!(out, "{}", discovery_line(o, discovered.as_ref()));
+        }
+        // Discovered sources are marked; configured ones are used as given.
+        let origin = if o.needs_discovery() { "  (discovered)" } else { "" };
+        for (kind, url) in &sources {
             let line = match states.get(url.as_str()) {
                 None => format!(
-                    "{:<24} {:<8} {:<11} {:>5} {:>8}  {:<20} {url}",
+                    "{:<24} {:<8} {:<11} {:>5} {:>8}  {:<20} {url}{origin}",
                     o.id, kind, "never", "-", "-", "-"
                 ),
                 Some(s) => {
@@ -34,7 +50,7 @@ pub fn render(config: &Config, store: &Store) -> Result<String> {
                         .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
                         .unwrap_or_else(|| "never".into());
                     let mut line = format!(
-                        "{:<24} {:<8} {:<11} {:>5} {:>8}  {:<20} {url}{flag}",
+                        "{:<24} {:<8} {:<11} {:>5} {:>8}  {:<20} {url}{origin}{flag}",
                         o.id, kind, s.last_status, s.consecutive_failures, latency, success
                     );
                     if let Some(e) = &s.last_error {
@@ -93,6 +109,7 @@ pub fn render(config: &Config, store: &Store) -> Result<String> {
             );
         }
     }
+    render_auto_outlets(config, store, &mut out)?;
     let (seen, placed) = (
         store.seen_count(),
         crate::report::counted(store.hit_count(), store.outlet_count()?),
@@ -125,4 +142,77 @@ pub fn render(config: &Config, store: &Store) -> Result<String> {
         }
     }
     Ok(out)
+}
+
+/// What discovery did for an outlet configured with a homepage only.
+fn discovery_line(o: &crate::config::Outlet, found: Option<&crate::discover::DiscoveredSources>) -> String {
+    let home = o.homepage.as_ref().map(url::Url::as_str).unwrap_or("-");
+    match found {
+        None => format!("{:<24} discovery: not yet run, from {home}", o.id),
+        Some(d) => {
+            let when = d
+                .checked
+                .map(|t| format!("checked {}", t.format("%Y-%m-%d %H:%M")))
+                .unwrap_or_else(|| "failed".into());
+            let mut line = format!(
+                "{:<24} discovery: {when}: {} feeds, {} sitemaps, {} listing pages from {home}",
+                o.id,
+                d.feeds.len(),
+                d.sitemaps.len(),
+                d.listings.len()
+            );
+            if let Some(note) = &d.note {
+                let _ = write!(line, "\n{:>26}{}", "", crate::text::shorten(note, 100));
+            }
+            line
+        }
+    }
+}
+
+/// Auto outlets: sites no configured outlet owns where placements were found, with the
+/// command that prints their config. One adopted into the config is no longer listed.
+fn render_auto_outlets(config: &Config, store: &Store, out: &mut String) -> Result<()> {
+    let autos: Vec<_> = store
+        .auto_outlets()?
+        .into_iter()
+        .filter(|a| !config.outlets.iter().any(|o| o.id == a.id))
+        .collect();
+    if autos.is_empty() {
+        return Ok(());
+    }
+    let _ = writeln!(
+        out,
+        "\nauto outlets (placements on sites no configured outlet owns; `pickup outlets adopt ID` prints their config):"
+    );
+    let _ = writeln!(
+        out,
+        "{:<24} {:<8} {:<9} {:<17} homepage",
+        "outlet", "country", "language", "first seen"
+    );
+    for a in autos {
+        let _ = writeln!(
+            out,
+            "{:<24} {:<8} {:<9} {:<17} {}  auto",
+            a.id,
+            a.country,
+            a.language,
+            a.first_seen.format("%Y-%m-%d %H:%M"),
+            a.homepage
+        );
+    }
+    Ok(())
+}
+
+/// `pickup status --article ID`: the article's pitch lists ([`crate::pitch`]).
+///
+/// # Errors
+/// Store errors; [`crate::error::Error::Usage`] when no article has that id.
+pub fn render_article(config: &Config, store: &Store, article: &str) -> Result<String> {
+    let lists = crate::pitch::pitch_lists(config, article, &store.hits()?).ok_or_else(|| {
+        crate::error::Error::Usage(format!(
+            "--article {article}: no such article in {}",
+            config.path.display()
+        ))
+    })?;
+    Ok(lists.render(article))
 }

@@ -154,6 +154,9 @@ pub struct HitRecord {
     /// Every other URL this placement was seen under (AMP, print, tracking variants).
     #[serde(default)]
     pub variants: Vec<String>,
+    /// Recorded with `pickup add --force`: the team's own judgement, not pickup's verdict.
+    #[serde(default)]
+    pub team_judgement: bool,
 }
 
 /// What pickup remembers of a source between runs: conditional-GET validators and health.
@@ -265,6 +268,9 @@ pub struct RunRecord {
     pub skipped_robots: usize,
     pub new_hits: usize,
     pub requests: usize,
+    /// Queries asked of news search services (`[discovery] search`).
+    #[serde(default)]
+    pub search_queries: usize,
     /// Stopped by SIGTERM or Ctrl-C before every source was done.
     #[serde(default)]
     pub interrupted: bool,
@@ -299,6 +305,10 @@ pub struct Store {
     page_failures: sled::Tree,
     /// Hosts deferred by a long `Retry-After`, keyed by host key: see [`HostPause`].
     host_pauses: sled::Tree,
+    /// Outlet id → sources discovered from its homepage.
+    discovered: sled::Tree,
+    /// Auto outlet id → the outlet made for placements on a site nobody configured.
+    auto_outlets: sled::Tree,
 }
 
 const SCHEMA_KEY: &[u8] = b"schema_version";
@@ -372,6 +382,8 @@ impl Store {
             runs: tree("runs")?,
             page_failures: tree("page_failures")?,
             host_pauses: tree("host_pauses")?,
+            discovered: tree("discovered")?,
+            auto_outlets: tree("auto_outlets")?,
             db,
             path: path.to_path_buf(),
         })
@@ -624,6 +636,68 @@ impl Store {
     }
 }
 
+/// Discovery: sources found from homepages, and outlets made for placements on unlisted sites.
+impl Store {
+    /// The sources discovered for an outlet, if discovery ever ran for it.
+    pub fn discovered(&self, outlet: &str) -> Result<Option<crate::discover::DiscoveredSources>, StoreError> {
+        self.get(&self.discovered, outlet.as_bytes())
+    }
+
+    pub fn save_discovered(&self, outlet: &str, found: &crate::discover::DiscoveredSources) -> Result<(), StoreError> {
+        self.put(&self.discovered, outlet.as_bytes(), found)
+    }
+
+    /// Every auto outlet, by id.
+    pub fn auto_outlets(&self) -> Result<Vec<crate::discover::AutoOutlet>, StoreError> {
+        self.auto_outlets
+            .iter()
+            .map(|kv| {
+                let (k, v) = kv.map_err(|e| self.sled_err(e))?;
+                self.decode(&k, &v)
+            })
+            .collect()
+    }
+
+    pub fn auto_outlet(&self, id: &str) -> Result<Option<crate::discover::AutoOutlet>, StoreError> {
+        self.get(&self.auto_outlets, id.as_bytes())
+    }
+
+    /// Saves an auto outlet over the one kept under its id (the team's own name or country).
+    pub fn save_auto_outlet(&self, outlet: &crate::discover::AutoOutlet) -> Result<(), StoreError> {
+        self.put(&self.auto_outlets, outlet.id.as_bytes(), outlet)?;
+        self.flush()
+    }
+
+    /// Keeps `outlet` unless an auto outlet with its id exists already; returns the one kept, so
+    /// the first placement on a site decides its country and name (two tasks finding pages on
+    /// one site at once agree). Flushed.
+    pub fn keep_auto_outlet(
+        &self,
+        outlet: &crate::discover::AutoOutlet,
+    ) -> Result<crate::discover::AutoOutlet, StoreError> {
+        let key = outlet.id.as_bytes();
+        let bytes = serde_json::to_vec(outlet).expect("store records always serialise");
+        let swapped = self
+            .auto_outlets
+            .compare_and_swap(key, None::<&[u8]>, Some(bytes))
+            .map_err(|e| self.sled_err(e))?;
+        let kept = match swapped {
+            Ok(()) => outlet.clone(),
+            Err(current) => match current.current {
+                Some(v) => self.decode(key, &v)?,
+                None => outlet.clone(),
+            },
+        };
+        self.flush()?;
+        Ok(kept)
+    }
+
+    /// A tree of the store by name, for modules keeping their own records (alerts, marks).
+    pub(crate) fn tree(&self, name: &str) -> Result<sled::Tree, StoreError> {
+        self.db.open_tree(name).map_err(|e| self.sled_err(e))
+    }
+}
+
 /// Access for the modules that work on the store as a whole (its guard, dump and restore).
 impl Store {
     /// The store's folder.
@@ -651,11 +725,6 @@ impl Store {
                 Ok((k.to_vec(), self.decode(&k, &v)?))
             })
             .collect()
-    }
-
-    /// A tree of the store by name, for modules keeping their own records (alerts, marks).
-    pub(crate) fn tree(&self, name: &str) -> Result<sled::Tree, StoreError> {
-        self.db.open_tree(name).map_err(|e| self.sled_err(e))
     }
 }
 
@@ -874,6 +943,7 @@ mod tests {
             group: None,
             found_via: Some(FoundVia::Feed),
             variants: vec![],
+            team_judgement: false,
         }
     }
 

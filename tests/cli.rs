@@ -156,6 +156,7 @@ fn export_has_exactly_the_design_fields_in_json_and_csv() {
             group: Some("00000000000000ff".into()),
             found_via: Some(pickup::store::FoundVia::Sitemap),
             variants: vec![],
+            team_judgement: false,
         };
         store.record_hit(&hit).unwrap();
     }
@@ -188,6 +189,7 @@ fn export_has_exactly_the_design_fields_in_json_and_csv() {
         "found_via",
         "audience",
         "date_note",
+        "judgement",
     ];
     let header = expected.join(",");
     expected.sort();
@@ -223,7 +225,7 @@ fn export_has_exactly_the_design_fields_in_json_and_csv() {
     let row = lines.next().unwrap();
     assert!(row.contains("\"Example, \"\"The\"\" Daily\""), "quoted when needed");
     assert!(
-        row.ends_with(",0.800,\"2,5\",https://original.example/a,00000000000000ff,sitemap,120000,"),
+        row.ends_with(",0.800,\"2,5\",https://original.example/a,00000000000000ff,sitemap,120000,,pickup"),
         "new columns, null as empty: {row}"
     );
 
@@ -311,6 +313,22 @@ fn the_shipped_config_is_valid() {
     let countries: std::collections::HashSet<_> = config.outlets.iter().map(|o| &o.country).collect();
     let languages: std::collections::HashSet<_> = config.outlets.iter().map(|o| &o.language).collect();
     assert!(config.outlets.len() >= 15 && countries.len() >= 8 && languages.len() >= 4);
+    assert!(
+        config.problems.is_empty(),
+        "every row of config/outlets.csv loads: {:?}",
+        config.problems
+    );
+    let from_csv = config
+        .outlets
+        .iter()
+        .find(|o| o.id == "lanacion-com-ar")
+        .expect("outlets.csv loads");
+    assert_eq!(from_csv.country, "AR", "a country from the domain");
+    assert!(
+        config
+            .pitched("cybercrime-2021")
+            .contains(&"focustaiwan-tw".to_string())
+    );
     assert!(
         config.store.path.ends_with("config/../data/pickup.sled"),
         "the store stays inside the project"
@@ -417,7 +435,8 @@ fn a_killed_run_loses_no_hit_and_the_next_run_completes_the_work() {
         && served("taiwan-police-chief-interpol-appeal")
         && served("news/2021/11/13/taiwan-cybercrime")
         && served("taiwan-and-cybercrime")
-        && served("taiwan-cybercrime-offer"))
+        && served("taiwan-cybercrime-offer")
+        && served("2021/11/15/taiwan-can-help"))
     {
         assert!(std::time::Instant::now() < deadline, "the run never got going");
         std::thread::sleep(std::time::Duration::from_millis(50));
@@ -448,6 +467,7 @@ fn a_killed_run_loses_no_hit_and_the_next_run_completes_the_work() {
                 "harbour-herald",
                 "harbour-herald",
                 "island-times",
+                "islandpost-com",
                 "le-courrier",
                 "metro-daily",
                 "pacific-review"
@@ -471,6 +491,7 @@ fn a_killed_run_loses_no_hit_and_the_next_run_completes_the_work() {
             "harbour-herald",
             "harbour-herald",
             "island-times",
+            "islandpost-com",
             "le-courrier",
             "metro-daily",
             "pacific-review",
@@ -501,7 +522,11 @@ fn outlets_in_separate_files_load_and_their_errors_name_that_file() {
 fn the_demo_runs_offline_and_shows_its_placements() {
     let out = pickup().arg("demo").assert().success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
-    assert!(text.contains("Recorded: 11 placements on 9 outlets"), "{text}");
+    assert!(text.contains("Recorded: 12 placements on 10 outlets"), "{text}");
+    assert!(
+        text.contains("islandpost-com (auto): country MY from the search service"),
+        "news search finds an outlet nobody listed: {text}"
+    );
     for kind in ["verbatim", "edited", "excerpt", "translation"] {
         assert!(text.contains(kind), "the demo shows a {kind} placement: {text}");
     }

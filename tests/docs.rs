@@ -21,7 +21,7 @@ fn help(args: &[&str]) -> String {
 #[test]
 fn the_readme_documents_every_command_and_option() {
     let readme = readme();
-    for command in ["run", "export", "report", "check", "status", "demo"] {
+    for command in ["run", "export", "report", "check", "status", "demo", "add", "outlets"] {
         assert!(help(&[]).contains(command), "--help lists {command}");
         assert!(
             readme.contains(&format!("`pickup {command}")),
@@ -56,6 +56,7 @@ fn the_readme_documents_every_config_key() {
         ("[crawl]", "crawl."),
         ("[store]", "store."),
         ("[report]", "report."),
+        ("[discovery]", "discovery."),
         ("", ""),
     ] {
         let keys = accepted_keys(section);
@@ -73,4 +74,18 @@ fn the_readme_documents_every_config_key() {
             assert!(documented, "README's config reference lacks {section} {key}");
         }
     }
+}
+
+#[test]
+fn the_readme_documents_every_outlets_csv_column_and_the_adopt_command() {
+    let readme = readme();
+    for column in [
+        "name", "homepage", "country", "language", "audience", "feeds", "id", "pitched",
+    ] {
+        assert!(
+            readme.contains(&format!("`{column}`")),
+            "README documents the CSV column {column}"
+        );
+    }
+    assert!(readme.contains("`pickup outlets adopt ID`"));
 }

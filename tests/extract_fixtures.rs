@@ -95,7 +95,9 @@ fn detects_language_when_html_lang_is_missing_and_reads_meta_date() {
 #[test]
 fn reads_time_element_rel_author_and_regional_lang() {
     let doc = extract_fixture("time_element.html", "https://zeitung.example/bruecke");
-    assert_eq!(doc.language.as_deref(), Some("de"));
+    // Declared de-AT over English text: the text decides, the declaration is kept beside it.
+    assert_eq!(doc.declared_language.as_deref(), Some("de"));
+    assert_eq!(doc.language.as_deref(), Some("en"));
     assert_eq!(doc.byline.as_deref(), Some("Max Muster"));
     // The page's own offset is kept.
     assert_eq!(iso(&doc).as_deref(), Some("2021-02-03T10:15:00+01:00"));
@@ -487,4 +489,169 @@ fn no_date_when_no_source_has_one() {
         let doc = extract(html, Some(&Url::parse("https://a.example/news/ferry").unwrap()));
         assert_eq!(doc.published, None, "{html}");
     }
+}
+
+fn kept_whole(name: &str) -> Document {
+    extract_fixture(&format!("kept_whole/{name}"), "https://news.example/story")
+}
+
+/// The article's paragraphs, whole and in order, and none of the furniture.
+fn assert_paragraphs(doc: &Document, want: &[&str], absent: &[&str]) {
+    assert_eq!(doc.paragraphs, want, "{:#?}", doc.paragraphs);
+    let text = doc.text();
+    for furniture in absent {
+        assert!(!text.contains(furniture), "{furniture:?} left in: {text}");
+    }
+}
+
+#[test]
+fn inline_links_stay_in_their_sentence_whatever_their_href() {
+    assert_paragraphs(
+        &kept_whole("links_javascript.html"),
+        &[
+            "The council approved a levy on cruise passengers after a debate in which Mayor Ruth Okafor argued that the harbour could no longer pay for its own dredging.",
+            "The levy, which the Port Services Authority will collect from next spring, is expected to raise about four million a year for the seawall.",
+            "Shipping lines said they had not been consulted, and three of the largest operators threatened to move their calls to the neighbouring port.",
+            "Residents who spoke at the meeting mostly welcomed the decision, although several asked the council to publish how the money would be spent each year.",
+        ],
+        &["Ferry fares", "Coastal Times"],
+    );
+    assert_paragraphs(
+        &kept_whole("links_furniture_classes.html"),
+        &[
+            "The city's twelve libraries will stay open until nine in the evening from March, a change that last year's budget review had recommended but never funded.",
+            "Students had collected more than 6,000 signatures for longer hours, and the council's Lena Diaz said the petition had made the difference.",
+            "The extra hours will cost about 900,000 a year, according to an internal report seen by this newspaper, and will be paid for by closing two reading rooms on Sundays.",
+            "Library staff unions said they would ask for the evening shifts to be voluntary and paid at a higher rate.",
+        ],
+        &["Share on"],
+    );
+    assert_paragraphs(
+        &kept_whole("links_odd_hrefs.html"),
+        &[
+            "Engineers found cracks in two of the bridge's main supports during an inspection that the transport department ordered after last winter's storms.",
+            "The department asked drivers to report problems by writing to the roads office or calling the hotline, which is staffed around the clock.",
+            "Repairs will begin in June and are expected to take about four months, during which one lane in each direction will stay open to local traffic only.",
+            "The bridge carries about forty thousand vehicles a day and was last strengthened more than twenty years ago.",
+        ],
+        &[],
+    );
+}
+
+#[test]
+fn captions_and_credits_stay_out_without_ending_the_article() {
+    assert_paragraphs(
+        &kept_whole("caption_figure_between.html"),
+        &[
+            "The old market closed on Tuesday after the river rose above its banks for the second time this month, flooding the stalls on the lower level and forcing traders to move their goods.",
+            "City engineers said the pumps installed last year had worked as planned but could not keep up with the volume of water coming down from the hills after three days of rain.",
+            "The market's traders association asked the council for an emergency fund to cover the losses, which it put at several hundred thousand for the week alone.",
+            "The council said it would meet the association on Friday and decide by the end of the month whether to move the market to higher ground.",
+        ],
+        &["Traders carry crates", "Photo:"],
+    );
+    assert_paragraphs(
+        &kept_whole("caption_unclosed_wrapper.html"),
+        &[
+            "Every primary school pupil in the district will get a free lunch from September, the education board decided on Monday after a vote that split the board down the middle.",
+            "The scheme will cost about two million a year, which the board will pay for by selling a disused depot and cutting the budget for new school buses over the next three years.",
+            "Parents' groups welcomed the decision, saying that many families had struggled to pay for meals since food prices began to rise sharply two winters ago.",
+            "The board's chair said the first year would be treated as a trial and that a report on its results would be published next summer.",
+        ],
+        &["Pupils queue"],
+    );
+    assert_paragraphs(
+        &kept_whole("caption_credit_blocks.html"),
+        &[
+            "The island's new electric ferry made its first crossing on Saturday, carrying two hundred passengers and forty cars in just under an hour, ten minutes faster than the diesel boat it replaces.",
+            "The ferry charges its batteries during the fifteen minutes it spends at each quay, and the operator expects it to save about a million litres of diesel a year once the timetable is full.",
+            "Residents had campaigned for years for a quieter boat, and several of them were on board for the first crossing, along with the engineers who designed the charging system.",
+            "A second electric ferry is due next year, when the operator plans to retire the last of its diesel boats and run the whole service on power from the island's wind farm.",
+        ],
+        &["leaves the island harbour", "Photo:", "Images:"],
+    );
+}
+
+#[test]
+fn an_article_behind_an_overlay_or_in_a_slideshow_still_yields_its_text() {
+    assert_paragraphs(
+        &kept_whole("overlay_background_hidden.html"),
+        &[
+            "The city's tram line reached the airport on Sunday, eight years after the project was first approved and two years later than planned, with the first trams carrying travellers from the central station in twenty-five minutes.",
+            "The extension cost a little over three hundred million, about a fifth more than budgeted, largely because of a tunnel under the motorway that had to be redesigned after the ground proved softer than expected.",
+            "Airport managers expect a third of passengers to arrive by tram within five years, which would take several thousand cars a day off the airport road.",
+        ],
+        &["newsletter", "Home"],
+    );
+    assert_paragraphs(
+        &kept_whole("overlay_article_in_modal.html"),
+        &[
+            "The natural history museum reopened on Saturday after a two-year renovation that added a new wing for its fossil collection and replaced the leaking glass roof over the main hall.",
+            "More than five thousand visitors came through the doors on the first day, the museum said, many of them families who queued for the new dinosaur gallery before the building had even opened.",
+            "The renovation was paid for by the city and a private foundation, and the museum will keep its entrance free for children under twelve.",
+        ],
+        &["Council elects"],
+    );
+    assert_paragraphs(
+        &kept_whole("slideshow_hidden_slides.html"),
+        &[
+            "The coastal path opened ten years ago this month, joining fourteen villages along a stretch of cliffs that had been closed to walkers for most of the previous century.",
+            "Volunteers rebuilt more than forty kilometres of dry stone walls along the route, much of it by hand, in a project that took the best part of six years to complete.",
+            "The path now draws about two hundred thousand walkers a year, and several of the villages have reopened shops and cafes that had closed in the decades before.",
+            "Erosion remains the greatest threat: two sections have had to be moved inland since the opening, and the trust that runs the path expects to move a third within five years.",
+        ],
+        &["Previous", "1 / 4"],
+    );
+}
+
+fn language_of(name: &str) -> (Option<String>, Option<String>) {
+    let doc = extract_fixture(&format!("language/{name}"), "https://news.example/story");
+    (doc.language, doc.declared_language)
+}
+
+#[test]
+fn the_text_decides_the_language_when_the_declaration_is_clearly_wrong() {
+    let pair = |a: &str, b: &str| (Some(a.to_string()), Some(b.to_string()));
+    // A template's lang="en-US" on a Spanish page; Content-Language and og:locale saying English
+    // over French text.
+    assert_eq!(language_of("es_page_declared_en.html"), pair("es", "en"));
+    assert_eq!(language_of("fr_page_content_language_en.html"), pair("fr", "en"));
+    // A right declaration stands, and so does a wrong one over too little text to judge.
+    assert_eq!(language_of("pt_page_declared_pt.html"), pair("pt", "pt"));
+    assert_eq!(language_of("es_short_declared_en.html"), pair("en", "en"));
+}
+
+/// `pickup check --json` on a language fixture: (language, declared_language, verdict, kind).
+fn check_json(page: &str) -> (String, String, String, String) {
+    let dir = format!("{}/fixtures/extract/language", env!("CARGO_MANIFEST_DIR"));
+    let out = assert_cmd::Command::cargo_bin("pickup")
+        .unwrap()
+        .current_dir(&dir)
+        .args(["check", page, "--json", "--config", "rail.toml"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let s = |v: &serde_json::Value| v.as_str().unwrap_or("-").to_string();
+    let verdict = &v["verdicts"][0];
+    (
+        s(&v["language"]),
+        s(&v["declared_language"]),
+        s(&verdict["verdict"]),
+        s(&verdict["kind"]),
+    )
+}
+
+#[test]
+fn an_outlet_translation_under_a_wrong_lang_attribute_is_found() {
+    let want = |declared: &str| {
+        (
+            "pt".to_string(),
+            declared.to_string(),
+            "hit".to_string(),
+            "translation".to_string(),
+        )
+    };
+    assert_eq!(check_json("rail_pt_declared_pt.html"), want("pt"));
+    assert_eq!(check_json("rail_pt_declared_en.html"), want("en"));
 }

@@ -78,6 +78,7 @@ async fn finds_exactly_the_placements_and_records_each_once() {
                 Kind::Excerpt
             ),
             ("island-times", "/news/2021/11/13/taiwan-cybercrime", Kind::Verbatim),
+            ("islandpost-com", "/opinion/2021/11/15/taiwan-can-help", Kind::Verbatim),
             ("le-courrier", "/opinion/taiwan-cybercriminalite", Kind::Translation),
             (
                 "metro-daily",
@@ -91,11 +92,11 @@ async fn finds_exactly_the_placements_and_records_each_once() {
             ),
             ("relay-wire", "/stories/taiwan-cybercrime-interpol", Kind::Verbatim),
         ],
-        "the near-miss (northern-ledger) and the unrelated pages are not hits; a second page of \
+        "the near-miss (northern-ledger), the news report news search names and the unrelated pages are not hits; a second page of \
          the article on one outlet is a second placement"
     );
-    assert_eq!(summary.record.new_hits, 11);
-    assert_eq!(summary.new_hits.len(), 11);
+    assert_eq!(summary.record.new_hits, 12);
+    assert_eq!(summary.new_hits.len(), 12);
     let hit = |outlet: &str, path: &str| &hits[&(outlet.to_string(), path.to_string())];
 
     // Fields as the export carries them.
@@ -160,7 +161,15 @@ async fn finds_exactly_the_placements_and_records_each_once() {
         hh.canonical_url,
         format!("{}/comment/2021/nov/15/cybercrime-taiwan", f.web.base("harbour-herald"))
     );
-    assert_eq!(hits.len(), 11);
+    // News search names a page on an outlet nobody listed: recorded under an auto outlet, with
+    // the search service's country.
+    let island = hit("islandpost-com", "/opinion/2021/11/15/taiwan-can-help");
+    assert_eq!(
+        (island.country.as_str(), island.outlet_name.as_str()),
+        ("MY", "islandpost.com")
+    );
+    assert_eq!(island.found_via, Some(pickup::store::FoundVia::Search));
+    assert_eq!(hits.len(), 12);
 
     // The failing outlet is reported, not fatal.
     assert_eq!(summary.record.sources_failed, 1);
@@ -211,11 +220,16 @@ async fn a_second_run_on_an_unchanged_web_adds_nothing_and_fetches_no_page() {
     assert_eq!(second.record.pages_fetched, 0);
     assert_eq!(store.hits().unwrap(), before, "records are untouched");
     let log = f.web.log();
-    // Every feed, sitemap and listing page once each. The sitemap index's children are not asked
+    // Every feed, sitemap and listing page once each, and the news search's queries again (its
+    // answers are cached for one run only). The sitemap index's children are not asked
     // for: the index (304) lists them with the lastmod they were read with, and its 2019 child
     // is older than every article's window.
     let documents = f.config.outlets.iter().map(|o| o.sources().count()).sum::<usize>();
     assert!(!log.iter().any(|r| r.target.contains("sitemap-2019")));
+    let searches = second.record.search_queries;
+    assert_eq!(searches, 2);
+    assert_eq!(log.iter().filter(|r| r.host == "gdelt").count(), searches);
+    let log: Vec<_> = log.into_iter().filter(|r| r.host != "gdelt").collect();
     assert!(
         log.iter().all(|r| !r.target.ends_with("robots.txt")),
         "robots.txt is cached in the store"
@@ -309,11 +323,11 @@ async fn the_export_is_exactly_the_expected_placements() {
 
     assert_eq!(
         summary.to_string().lines().nth(1),
-        Some("new: 11 placements on 9 outlets (cybercrime-2021 11)")
+        Some("new: 12 placements on 10 outlets (cybercrime-2021 12)")
     );
     let status = pickup::status::render(&f.config, &store).unwrap();
     assert!(
-        status.contains("11 new placements. 11 placements on 9 outlets recorded in all"),
+        status.contains("12 new placements. 12 placements on 10 outlets recorded in all"),
         "{status}"
     );
     // The AMP view fetched under a URL of its own is a variant of its page, not a placement.
@@ -344,17 +358,17 @@ async fn the_export_is_exactly_the_expected_placements() {
             figures.countries,
             figures.languages
         ),
-        (11, 9, 9, 3)
+        (12, 10, 10, 3)
     );
     assert_eq!(
         (figures.reach, figures.audience_unknown),
-        (2_840_000, 6),
+        (2_840_000, 7),
         "Capital Tribune's two placements count its readers once"
     );
     let html = pickup::report::html::render(&briefing);
-    assert!(html.contains("<b>11</b><span>placements") && html.contains("<b>9</b><span>outlets"));
+    assert!(html.contains("<b>12</b><span>placements") && html.contains("<b>10</b><span>outlets"));
     assert!(
-        html.contains("<b>2.8 million</b>") && html.contains("audience unknown for 6 of 9 outlets"),
+        html.contains("<b>2.8 million</b>") && html.contains("audience unknown for 7 of 10 outlets"),
         "{html}"
     );
 }

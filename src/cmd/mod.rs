@@ -2,9 +2,11 @@
 //! writes its result. `main` only parses arguments, calls one of these and maps the outcome to
 //! an exit code.
 
+pub mod add;
 pub mod check;
 pub mod db;
 pub mod export;
+pub mod outlets;
 pub mod output;
 pub mod progress;
 pub mod report;

@@ -4,11 +4,15 @@ use super::output::print;
 use crate::config::Config;
 use crate::error::Error;
 
-/// Prints the status table of the store `config` names.
+/// Prints the status table of the store `config` names; with `article`, that article's pitch
+/// lists after it.
 ///
 /// # Errors
-/// Store errors (locked by a run, damaged).
-pub fn status(config: &Config) -> Result<(), Error> {
+/// Store errors (locked by a run, damaged); [`Error::Usage`] for an unknown article.
+pub fn status(config: &Config, article: Option<&str>) -> Result<(), Error> {
+    if let Some(id) = article {
+        super::tracked(config, id)?;
+    }
     let store = crate::store_guard::open_checked(&config.store.path)?;
     let mut text = crate::status::render(config, &store)?;
     for o in crate::alerts::outboxes(config, &store)? {
@@ -17,6 +21,10 @@ pub fn status(config: &Config) -> Result<(), Error> {
             text.push_str(&format!(" (last try failed: {e})"));
         }
         text.push('\n');
+    }
+    if let Some(id) = article {
+        text.push('\n');
+        text.push_str(&crate::status::render_article(config, &store, id)?);
     }
     print(&text)
 }

@@ -144,7 +144,7 @@ impl Detector {
             .iter()
             .map(|a| Tracked {
                 id: a.id.clone(),
-                language: a.language.to_ascii_lowercase(),
+                language: crate::extract::lang::normalize(&a.language).unwrap_or_else(|| a.language.clone()),
             })
             .collect();
         Detector {
@@ -224,7 +224,9 @@ impl Detector {
         if candidates.is_empty() {
             return; // most pages end here, before the costlier language detection
         }
-        let Some(lang) = translation::page_language(doc.language.as_deref(), &doc.paragraphs) else {
+        // Extraction has already classified the text: its guess stands in for a missing language.
+        let known = doc.language.as_deref().or(doc.text_language.as_deref());
+        let Some(lang) = translation::page_language(known, &doc.paragraphs) else {
             return;
         };
         let names = translation::name_mode(&lang, &page.tokens);

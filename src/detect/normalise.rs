@@ -170,29 +170,8 @@ pub fn tokenise_paragraphs<S: AsRef<str>>(paragraphs: &[S], max_tokens: usize) -
     out
 }
 
-/// Paragraphs of a plain text: split on blank lines, trimmed, empty ones dropped.
-pub fn split_paragraphs(text: &str) -> Vec<String> {
-    let mut paras = Vec::new();
-    let mut current = String::new();
-    for line in text.lines() {
-        if line.trim().is_empty() {
-            flush(&mut current, &mut paras);
-        } else {
-            if !current.is_empty() {
-                current.push(' ');
-            }
-            current.push_str(line.trim());
-        }
-    }
-    flush(&mut current, &mut paras);
-    paras
-}
-
-fn flush(current: &mut String, paras: &mut Vec<String>) {
-    if !current.is_empty() {
-        paras.push(std::mem::take(current));
-    }
-}
+/// Paragraphs of a plain text: one splitter for the whole program.
+pub(crate) use crate::text::split_paragraphs;
 
 /// Han, Hiragana, Katakana (full and half width), the ideographic iteration and zero marks
 /// 々〆〇 (〇 writes the zero of "二〇二五"), and CJK compatibility ideographs.

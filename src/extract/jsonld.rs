@@ -6,7 +6,7 @@
 //! accepted. Authors given as `{"@id": …}` are looked up among the page's nodes (Yoast's
 //! `@graph` Person), and author lists are joined.
 
-use super::flat::decode_entities;
+use super::decode_entities;
 use dom_query::Document as Tree;
 use serde_json::Value;
 use std::collections::HashMap;

@@ -65,15 +65,19 @@ fn is_junk(line: &str) -> bool {
         || (lower.contains('©') || lower.starts_with("copyright"))
 }
 
-/// "Image 3 of 8", "Photo 2 / 12".
+/// "Image 3 of 8", "Photo 2 / 12", a slideshow's bare "1 / 4".
 fn is_image_counter(lower: &str) -> bool {
     let rest = ["image ", "photo ", "slide "]
         .iter()
-        .find_map(|p| lower.strip_prefix(p));
-    rest.is_some_and(|r| {
+        .find_map(|p| lower.strip_prefix(p))
+        .unwrap_or(lower);
+    let counter_chars = |r: &str| {
         r.chars()
             .all(|c| c.is_ascii_digit() || c == ' ' || c == '/' || c == 'o' || c == 'f')
-    })
+    };
+    let has_digit = rest.chars().any(|c| c.is_ascii_digit());
+    let counts = rest.contains('/') || rest.contains(" of ");
+    (rest.len() < lower.len() || counts) && has_digit && counter_chars(rest)
 }
 
 /// A whole line in capitals: promo headlines ("GET FOX BUSINESS ON THE GO").
@@ -108,6 +112,7 @@ mod tests {
         let input = v(&[
             "Storm hits coast",
             "Image 1 of 8",
+            "3 / 12",
             "The storm reached the coast on Monday night, flooding streets.",
             "Photo: Jane Doe, AP",
             "GET OUR NEWS ON THE GO BY CLICKING HERE",

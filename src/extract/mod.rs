@@ -1,20 +1,23 @@
 //! HTML → [`Document`]: page metadata and the article's main text.
 //!
-//! The page is parsed once (html5ever, through `dom_query`); metadata is read from that tree
+//! One linear pre-scan ([`prescan`]) drops what is never text and measures nesting; the page is
+//! then parsed once (html5ever, through `dom_query`); metadata is read from that tree
 //! ([`meta`], [`jsonld`]), then the same tree is handed to dom_smoothie for the main text
 //! ([`text`]). Pages nested absurdly deep skip the tree altogether ([`flat`]), because tree
-//! building is quadratic in nesting depth.
+//! building is quadratic in nesting depth. The language is decided last, from the declaration
+//! and the main text ([`lang::decide`]).
 
 mod boilerplate;
 mod date;
 pub use date::DateSource;
+pub mod entities;
 mod flat;
-pub use flat::decode_entities;
 mod jsonld;
 pub mod lang;
 mod lines;
 mod meta;
 pub use meta::names_only_the_site;
+mod prescan;
 mod text;
 
 use chrono::{DateTime, FixedOffset};
@@ -37,8 +40,16 @@ pub struct Document {
     pub published: Option<DateTime<FixedOffset>>,
     /// Which source gave `published` (see `extract/date.rs` for their order).
     pub published_from: Option<DateSource>,
-    /// ISO 639-1 code (`en`, `es`, `ja`), from `<html lang>` or detected from the text.
+    /// ISO 639-1 code (`en`, `es`, `ja`) of the page: the declared language, unless the main
+    /// text is clearly in another one (then the text's; see [`lang::decide`]), or, with no
+    /// declaration, the text's when whatlang is reliable.
     pub language: Option<String>,
+    /// The language the page declares (`<html lang>`, `Content-Language`, `og:locale`), as an
+    /// ISO 639-1 code; differs from `language` when the text overruled it.
+    pub declared_language: Option<String>,
+    /// whatlang's best guess for the main text, reliable or not (ISO 639-1), so that detection
+    /// does not classify the same text again.
+    pub text_language: Option<String>,
     /// The main text, one entry per paragraph (subheadings are paragraphs too).
     pub paragraphs: Vec<String>,
 }
@@ -50,18 +61,27 @@ impl Document {
     }
 }
 
+/// [`entities::decode`] as an owned string: HTML character references in feed titles and other
+/// text read outside the parser.
+pub fn decode_entities(text: &str) -> String {
+    entities::decode(text).into_owned()
+}
+
 /// Extracts metadata and main text from an HTML page. Never fails: a page
 /// with nothing recognisable gives a `Document` with empty fields.
 pub fn extract(html: &str, page_url: Option<&Url>) -> Document {
-    let mut doc = if flat::too_deep(html) {
+    let scanned = prescan::prescan(html);
+    let mut doc = if scanned.too_deep {
         flat::extract(html)
     } else {
-        tree_extract(html, page_url)
+        tree_extract(&scanned.html, page_url)
     };
     doc.url = page_url.cloned();
-    if doc.language.is_none() {
-        doc.language = lang::detect(&doc.paragraphs);
-    }
+    let detected = lang::detect(&doc.paragraphs);
+    let declared = doc.declared_language.as_deref().and_then(lang::iso639_1);
+    let text_bytes = doc.paragraphs.iter().map(String::len).sum();
+    doc.language = lang::decide(declared, detected, text_bytes).map(str::to_string);
+    doc.text_language = detected.map(|d| d.code.to_string());
     doc
 }
 
@@ -71,7 +91,7 @@ fn tree_extract(html: &str, page_url: Option<&Url>) -> Document {
     let ld = jsonld::find_article(&tree);
     let meta = meta::read(&tree, page_url, ld.as_ref());
     let ld_body = ld.as_ref().and_then(|a| a.body.as_deref());
-    let paragraphs = lines::clean(text::main_text(tree, page_url, ld_body), meta.title.as_deref());
+    let paragraphs = lines::clean(text::main_text(tree, html, page_url, ld_body), meta.title.as_deref());
     Document {
         url: None,
         canonical_url: meta.canonical_url,
@@ -80,7 +100,8 @@ fn tree_extract(html: &str, page_url: Option<&Url>) -> Document {
         byline: meta.byline,
         published: meta.published.map(|f| f.date),
         published_from: meta.published.map(|f| f.source),
-        language: meta.language,
+        declared_language: meta.language,
         paragraphs,
+        ..Document::default()
     }
 }

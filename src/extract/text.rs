@@ -1,47 +1,62 @@
 //! The article's main text: dom_smoothie's readability pass on the parsed tree, split into
 //! paragraphs and cleaned of leftover boilerplate; JSON-LD `articleBody` when it is clearly longer.
 
+use crate::text::split_lines;
 use dom_query::Document as Tree;
-use dom_smoothie::{Config, Readability, TextMode};
+use dom_smoothie::{Config, ParsePolicy, Readability, TextMode};
 use url::Url;
 
-/// Main-text paragraphs of the page. `ld_body` is the JSON-LD `articleBody`, if any.
-pub fn main_text(tree: Tree, page_url: Option<&Url>, ld_body: Option<&str>) -> Vec<String> {
-    let visible = readability_text(tree, page_url);
-    let visible = split_paragraphs(&visible);
-    match ld_body.map(split_paragraphs) {
+/// Main-text paragraphs of the page. `tree` is `html` parsed (it is changed); `ld_body` is the
+/// JSON-LD `articleBody`, if any.
+pub fn main_text(tree: Tree, html: &str, page_url: Option<&Url>, ld_body: Option<&str>) -> Vec<String> {
+    let visible = readability_text(tree, html, page_url);
+    let visible = split_lines(&visible);
+    match ld_body.map(split_lines) {
         Some(body) if clearly_longer(&body, &visible) => body,
         _ => visible,
     }
 }
 
-fn readability_text(tree: Tree, page_url: Option<&Url>) -> String {
+/// Text shorter than this (characters, whitespace collapsed) sends readability through its
+/// looser policies; dom_smoothie's own `char_threshold` default, the same as readability.js's.
+const ENOUGH_TEXT_CHARS: usize = 500;
+
+/// dom_smoothie's readability pass. Its `parse` tries policies from strict to raw, cloning the
+/// tree before every try; most pages are settled by the first, so that one runs on the tree
+/// itself, and only pages it leaves short are parsed again for the full sequence.
+fn readability_text(tree: Tree, html: &str, page_url: Option<&Url>) -> String {
+    let strict = readability(tree, page_url, Some(ParsePolicy::Strict));
+    if strict.as_ref().is_some_and(|t| collapsed_chars(t) >= ENOUGH_TEXT_CHARS) {
+        return strict.unwrap_or_default();
+    }
+    readability(Tree::from(html), page_url, None)
+        .or(strict)
+        .unwrap_or_default()
+}
+
+/// One readability pass with furniture removed first: one policy, or all in turn (`None`).
+fn readability(tree: Tree, page_url: Option<&Url>, policy: Option<ParsePolicy>) -> Option<String> {
     super::boilerplate::remove_furniture(&tree);
     let config = Config {
         text_mode: TextMode::Formatted,
         // We read JSON-LD ourselves (jsonld.rs); dom_smoothie would parse it a second time.
         disable_json_ld: true,
+        char_threshold: ENOUGH_TEXT_CHARS,
         ..Config::default()
     };
     // An unusable page URL only costs link resolution inside dom_smoothie, which we do not use.
     let url = page_url.map(Url::as_str);
-    let readability = Readability::with_document(tree, url, Some(config));
-    let mut readability = match readability {
-        Ok(r) => r,
-        Err(_) => return String::new(),
+    let mut readability = Readability::with_document(tree, url, Some(config)).ok()?;
+    let article = match policy {
+        Some(policy) => readability.parse_with_policy(policy),
+        None => readability.parse(),
     };
-    readability
-        .parse()
-        .map(|a| a.text_content.to_string())
-        .unwrap_or_default()
+    article.ok().map(|a| a.text_content.to_string())
 }
 
-/// Splits text on line breaks into trimmed, whitespace-collapsed, non-empty paragraphs.
-pub(super) fn split_paragraphs(text: &str) -> Vec<String> {
-    text.lines()
-        .map(super::meta::collapse_spaces)
-        .filter(|p| !p.is_empty())
-        .collect()
+/// Characters of the text with runs of whitespace counted as one.
+fn collapsed_chars(text: &str) -> usize {
+    text.split_whitespace().map(|w| w.chars().count() + 1).sum()
 }
 
 /// True when `candidate` has clearly more words than `visible` (a quarter more): the JSON-LD

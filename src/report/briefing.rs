@@ -414,6 +414,7 @@ mod tests {
             found_via: None,
             audience: None,
             date_note: None,
+            judgement: "pickup",
         }
     }
 

@@ -42,6 +42,7 @@ pub fn write(out: &mut dyn Write, records: &[ExportRecord]) -> std::io::Result<(
         "found_via",
         "audience",
         "date_note",
+        "judgement",
     ])?;
     for r in records {
         let score = format!("{:.3}", r.score);
@@ -69,6 +70,7 @@ pub fn write(out: &mut dyn Write, records: &[ExportRecord]) -> std::io::Result<(
             r.found_via.unwrap_or(""),
             &audience,
             r.date_note.as_deref().unwrap_or(""),
+            r.judgement,
         ];
         w.write_record(fields.iter().map(|f| neutralise(f).into_owned()))?;
     }

@@ -43,6 +43,9 @@ pub struct ExportRecord {
     /// The outlet's monthly readers, if known.
     pub audience: Option<u64>,
     pub date_note: Option<String>,
+    /// Whose judgement the placement is: `pickup` (its own verdict) or `team` (recorded with
+    /// `pickup add --force` on a page pickup did not judge a placement).
+    pub judgement: &'static str,
 }
 
 /// RFC 3339 to the second, `Z` for UTC, else the time's own offset (`+08:00`).
@@ -77,6 +80,7 @@ impl From<&HitRecord> for ExportRecord {
             found_via: h.found_via.map(|v| v.as_str()),
             audience: h.audience,
             date_note: h.date_note.clone(),
+            judgement: if h.team_judgement { "team" } else { "pickup" },
         }
     }
 }

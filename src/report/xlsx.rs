@@ -48,6 +48,7 @@ pub const COLUMNS: &[(&str, Cell, f64)] = &[
     ("found_via", Cell::Text, 10.0),
     ("audience", Cell::Number, 12.0),
     ("date_note", Cell::Text, 30.0),
+    ("judgement", Cell::Text, 10.0),
 ];
 
 /// Excel's limit on the characters in one cell (UTF-16 units); longer scraped text is cut.
@@ -281,6 +282,7 @@ mod tests {
             found_via: None,
             audience: None,
             date_note: None,
+            judgement: "pickup",
         };
         let json = serde_json::to_string(&record).unwrap();
         // serde writes fields in declaration order: the columns follow it.

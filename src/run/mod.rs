@@ -7,8 +7,10 @@
 //! so a run killed half-way redoes the unfinished sources next time. Parsing, extraction and
 //! detection run on blocking threads.
 
+mod discovered;
 mod outage;
 mod pages;
+mod search;
 mod shard;
 mod sources;
 mod stop;
@@ -75,6 +77,16 @@ pub(crate) struct Ctx {
     claimed: Mutex<HashSet<String>>,
     tally: Mutex<Tally>,
     progress: Arc<dyn Progress>,
+    /// Asks news search services for pages from outlets nobody listed; `None`: search is off.
+    searcher: Option<crate::discover::search::Searcher>,
+    /// `[discovery] search_days`: how long after its publication an article is searched for.
+    search_days: u32,
+    /// `crawl.lookback_days`: an article's search window starts this long before it.
+    lookback: TimeDelta,
+    /// Record placements on unlisted sites under auto outlets.
+    auto_outlets: bool,
+    /// The run's User-Agent, whose product token robots.txt groups are matched against.
+    user_agent: String,
     /// Asked on SIGTERM or Ctrl-C: no new source or page is started once it is.
     stop: Arc<Stop>,
 }
@@ -129,6 +141,8 @@ pub async fn run_until(
     for pause in store.host_pauses()? {
         fetcher.defer_host(&pause);
     }
+    let searcher =
+        crate::discover::search::Searcher::for_config(config, Arc::new(store.clone())).map_err(Error::Other)?;
     let lookback = TimeDelta::days(i64::from(config.crawl.lookback_days));
     let earliest = config
         .articles
@@ -147,6 +161,11 @@ pub async fn run_until(
         claimed: Mutex::new(HashSet::new()),
         tally: Mutex::new(Tally::default()),
         progress,
+        searcher,
+        search_days: config.discovery.search_days,
+        lookback,
+        auto_outlets: config.discovery.auto_outlets,
+        user_agent: config.crawl.user_agent.clone(),
         stop: stop.clone(),
     });
     let polled: Vec<usize> = (0..config.outlets.len())
@@ -160,10 +179,17 @@ pub async fn run_until(
         .map(|i| poll_outlet(ctx.clone(), i))
         .buffer_unordered(outlets_in_flight)
         .collect::<Vec<()>>();
+    // Search waits seconds between queries (the services' rate rules): it runs beside polling.
+    // With --shard, only the first shard's job searches; after a stop it starts nothing new.
+    let search = async {
+        if options.shard.is_none_or(|s| s.is_first()) && !ctx.stop.asked() {
+            search::search_pass(&ctx).await;
+        }
+    };
     // After a stop, work in flight gets its grace period; what is still running then is
     // dropped (its sources keep their old state, so the next run redoes them).
     let cut_short = tokio::select! {
-        _ = outlets => false,
+        _ = async { tokio::join!(outlets, search) } => false,
         _ = stop.grace_over() => true,
     };
 
@@ -171,7 +197,8 @@ pub async fn run_until(
     let mut record = tally.record;
     record.started = started;
     record.finished = Utc::now();
-    record.requests = fetcher.requests();
+    record.requests = fetcher.requests() + ctx.searcher.as_ref().map_or(0, |s| s.requests());
+    record.search_queries = ctx.searcher.as_ref().map_or(0, |s| s.queries());
     record.new_hits = tally.new_hits.len();
     record.interrupted = stop.asked();
     if cut_short {
@@ -196,11 +223,17 @@ pub async fn run_until(
 
 async fn poll_outlet(ctx: Arc<Ctx>, index: usize) {
     let outlet = &ctx.outlets[index];
-    for (kind, url) in outlet.sources() {
+    // Configured sources as given; an outlet with a homepage only gets discovered ones.
+    let sources: Vec<(crate::config::SourceKind, url::Url)> = if outlet.needs_discovery() {
+        discovered::sources(&ctx, index).await
+    } else {
+        outlet.sources().map(|(k, u)| (k, u.clone())).collect()
+    };
+    for (kind, url) in &sources {
         if ctx.stop.asked() {
             break;
         }
-        if let Err(e) = sources::poll_source(&ctx, index, kind, url).await {
+        if let Err(e) = sources::poll_source(&ctx, index, *kind, url).await {
             tracing::error!("{}: {e}", outlet.id);
         }
         ctx.progress.source_done();

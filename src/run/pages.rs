@@ -30,7 +30,7 @@ const REST_SLACK: TimeDelta = TimeDelta::minutes(10);
 /// has spent it on what matters.
 pub(super) fn select_candidates(
     ctx: &Ctx,
-    outlet: usize,
+    outlet: Option<usize>,
     mut candidates: Vec<Candidate>,
 ) -> Result<Vec<(String, Candidate)>> {
     let mut fresh = Vec::new();
@@ -45,7 +45,7 @@ pub(super) fn select_candidates(
         if ctx.store.is_seen(&key)? {
             continue;
         }
-        if let Some(f) = ctx.store.page_failure(&ctx.outlets[outlet].id, &key)?
+        if let Some(f) = ctx.store.page_failure(&failure_owner(ctx, outlet, &c.url), &key)?
             && !is_due(&f, now)
         {
             continue;
@@ -57,6 +57,15 @@ pub(super) fn select_candidates(
     }
     ctx.tally().record.candidates += total;
     Ok(fresh)
+}
+
+/// The outlet id a page's failures rest under: the outlet whose source listed it, else (a
+/// search result) the configured outlet that owns its site, else `auto:` and its site.
+fn failure_owner(ctx: &Ctx, listed_by: Option<usize>, url: &url::Url) -> String {
+    match listed_by.or_else(|| ctx.outlet_index.owner(url)) {
+        Some(i) => ctx.outlets[i].id.clone(),
+        None => format!("auto:{}", canon::site(url)),
+    }
 }
 
 fn claim(ctx: &Ctx, key: &str) -> bool {
@@ -104,7 +113,7 @@ pub(super) async fn retry_rested(ctx: &Ctx, outlet: usize) -> Result<()> {
 /// (a deferred host, a spent host budget, robots.txt unreadable) do not count against the page.
 fn note_failure(
     ctx: &Ctx,
-    outlet: usize,
+    outlet_id: &str,
     via: FoundVia,
     key: &str,
     cand: &Candidate,
@@ -112,7 +121,6 @@ fn note_failure(
     error: String,
 ) -> bool {
     let now = Utc::now();
-    let outlet_id = &ctx.outlets[outlet].id;
     let earlier = match ctx.store.page_failure(outlet_id, key) {
         Ok(f) => f,
         Err(e) => {
@@ -122,7 +130,7 @@ fn note_failure(
     };
     let mut f = earlier.unwrap_or_else(|| PageFailure {
         url: cand.url.to_string(),
-        outlet: outlet_id.clone(),
+        outlet: outlet_id.to_string(),
         title: cand.title.clone(),
         published: cand.published,
         found_via: Some(via),
@@ -167,6 +175,15 @@ fn note_failure(
     }
 }
 
+/// Who a page is recorded under when no configured outlet owns its site.
+pub(super) enum Fallback {
+    /// The outlet whose source listed it (a feed may link to a page on a relay's host).
+    Outlet(usize),
+    /// An auto outlet made from the page's site ([`crate::discover::AutoOutlet`]), with the
+    /// search service's name for the source's country, if it gave one.
+    Auto { service_country: Option<String> },
+}
+
 /// Fetches, extracts, judges and records one candidate page. Returns true when it is dealt
 /// with (judged, or its failure noted so it is rested and tried again), false when it must be
 /// listed again next run (a store write failed).
@@ -174,8 +191,26 @@ pub(super) async fn process_page(
     ctx: &Ctx,
     outlet: usize,
     found_via: FoundVia,
+    candidate: (String, Candidate),
+) -> bool {
+    process_page_as(ctx, Fallback::Outlet(outlet), found_via, candidate).await
+}
+
+/// [`process_page`] for a page that may belong to no configured outlet.
+pub(super) async fn process_page_as(
+    ctx: &Ctx,
+    fallback: Fallback,
+    found_via: FoundVia,
     (key, cand): (String, Candidate),
 ) -> bool {
+    // Failed pages rest under the outlet that listed them, or the site's own for search results
+    // (refused addresses and other permanent failures are then given up, not fetched again).
+    let listed_by = match &fallback {
+        Fallback::Outlet(i) => Some(*i),
+        Fallback::Auto { .. } => None,
+    };
+    let failure_owner = failure_owner(ctx, listed_by, &cand.url);
+    let outlet = failure_owner.as_str();
     let fetched = match ctx.fetcher.get(&cand.url, Want::Page, None).await {
         Ok(f) => f,
         Err(e) => {
@@ -196,7 +231,7 @@ pub(super) async fn process_page(
             // Judged on what came only on its last try: a server that always drops is not lost.
             let last_try = ctx
                 .store
-                .page_failure(&ctx.outlets[outlet].id, &key)
+                .page_failure(outlet, &key)
                 .ok()
                 .flatten()
                 .is_some_and(|f| f.failures + 1 >= PAGE_TRANSIENT_TRIES);
@@ -221,7 +256,6 @@ pub(super) async fn process_page(
     }
     ctx.tally().record.pages_fetched += 1;
     ctx.progress.page_done();
-    let owner = ctx.outlet_index.owner(&fetched.url).unwrap_or(outlet);
     let detector = ctx.detector.clone();
     let judged = ctx
         .on_cpu(move || {
@@ -264,9 +298,43 @@ pub(super) async fn process_page(
         credit,
         verdicts: &verdicts,
     };
-    let records = page.records(&ctx.outlets[owner], &ctx.articles, now);
+    // A page on a site no configured outlet owns, found by search, goes under an auto outlet.
+    let (configured, auto) = match (ctx.outlet_index.owner(&fetched.url), fallback) {
+        (Some(i), _) | (None, Fallback::Outlet(i)) => (Some(i), None),
+        (None, Fallback::Auto { service_country }) => {
+            let auto = crate::discover::AutoOutlet::for_page(
+                &fetched.url,
+                None,
+                None,
+                service_country.as_deref(),
+                doc.language.as_deref(),
+                now,
+            );
+            (None, Some(auto))
+        }
+    };
+    let outlet = match (configured, &auto) {
+        (Some(i), _) => std::borrow::Cow::Borrowed(&ctx.outlets[i]),
+        (None, Some(auto)) => std::borrow::Cow::Owned(auto.to_outlet()),
+        (None, None) => return true,
+    };
+    let mut records = page.records(&outlet, &ctx.articles, now);
     if records.is_empty() {
         tracing::debug!("{}: no placement", fetched.url);
+    } else if let Some(auto) = &auto {
+        match keep_auto_outlet(ctx, &fetched.url, auto) {
+            Ok(Some(kept)) => {
+                for r in &mut records {
+                    r.outlet_name = kept.name.clone();
+                    r.country = kept.country.clone();
+                }
+            }
+            Ok(None) => records.clear(),
+            Err(e) => {
+                tracing::error!("cannot keep the auto outlet for {}: {e}", fetched.url);
+                return false;
+            }
+        }
     }
     for record in &records {
         tracing::debug!(
@@ -288,7 +356,7 @@ pub(super) async fn process_page(
             return false;
         }
     }
-    if let Err(e) = ctx.store.clear_page_failure(&ctx.outlets[outlet].id, &key) {
+    if let Err(e) = ctx.store.clear_page_failure(&failure_owner, &key) {
         tracing::warn!("cannot clear the failures of {key}: {e}");
     }
     for k in std::iter::once(key).chain(page.seen_keys()) {
@@ -298,4 +366,22 @@ pub(super) async fn process_page(
         }
     }
     true
+}
+
+/// The auto outlet a placement on an unlisted site is recorded under: the one kept for the
+/// site already, else `auto`, kept now. `None` when auto outlets are off (the placement is
+/// logged, not recorded).
+fn keep_auto_outlet(
+    ctx: &Ctx,
+    url: &url::Url,
+    auto: &crate::discover::AutoOutlet,
+) -> Result<Option<crate::discover::AutoOutlet>> {
+    if !ctx.auto_outlets {
+        tracing::warn!(
+            "{url}: a placement on {}, which no configured outlet owns; not recorded (discovery.auto_outlets = false)",
+            auto.name
+        );
+        return Ok(None);
+    }
+    Ok(Some(ctx.store.keep_auto_outlet(auto)?))
 }

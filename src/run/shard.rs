@@ -19,6 +19,12 @@ impl Shard {
     pub fn contains(&self, outlet_id: &str) -> bool {
         xxhash_rust::xxh3::xxh3_64(outlet_id.as_bytes()) % self.count == self.index - 1
     }
+
+    /// True for shard 1, the one job that also runs work done once for all outlets (news
+    /// search: several jobs asking at once would break the service's rate rule).
+    pub fn is_first(&self) -> bool {
+        self.index == 1
+    }
 }
 
 impl FromStr for Shard {

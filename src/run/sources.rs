@@ -122,7 +122,7 @@ async fn process_items(
     state.body_hash = None;
     ctx.store.save_source(key, &state)?;
 
-    let fresh = pages::select_candidates(ctx, outlet, items.candidates)?;
+    let fresh = pages::select_candidates(ctx, Some(outlet), items.candidates)?;
     let outcomes: Vec<bool> = stream::iter(fresh)
         .map(|c| async move {
             // Once a stop is asked no new page starts; the source stays unfinished.

@@ -72,6 +72,9 @@ impl fmt::Display for RunSummary {
                 writeln!(f, "  {} ({}): {}", s.outlet, s.class, s.error)?;
             }
         }
+        if r.search_queries > 0 {
+            writeln!(f, "news search: {} queries", r.search_queries)?;
+        }
         Ok(())
     }
 }
