@@ -80,6 +80,15 @@ pub fn pitch_lists(config: &Config, article: &str, hits: &[HitRecord]) -> Option
 }
 
 impl PitchLists {
+    /// The three lists with their titles, in the order they are shown.
+    pub fn titled(&self) -> [(&'static str, &[PitchEntry]); 3] {
+        [
+            ("pitched and ran", &self.pitched_and_ran),
+            ("pitched, not yet", &self.pitched_not_yet),
+            ("ran without a pitch", &self.ran_unpitched),
+        ]
+    }
+
     /// The three lists as `pickup status --article` prints them.
     pub fn render(&self, article: &str) -> String {
         let mut out = String::new();
@@ -93,13 +102,8 @@ impl PitchLists {
             };
             let _ = writeln!(out, "  {:<10} {:<24} {}{times}{auto}", when, e.outlet, e.outlet_name);
         };
-        let sections = [
-            ("pitched and ran", &self.pitched_and_ran),
-            ("pitched, not yet", &self.pitched_not_yet),
-            ("ran without a pitch", &self.ran_unpitched),
-        ];
         let _ = writeln!(out, "pitch list of {article}:");
-        for (title, list) in sections {
+        for (title, list) in self.titled() {
             let _ = writeln!(out, "{title} ({}):", list.len());
             if list.is_empty() {
                 let _ = writeln!(out, "  none");

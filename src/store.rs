@@ -2,7 +2,8 @@
 //!
 //! sled holds an exclusive lock on its directory, so a second `pickup run` fails to open the
 //! store and exits with [`StoreError::Locked`]. Every recorded hit is flushed before it is
-//! counted, so a run killed at any point loses nothing it reported.
+//! counted (once per page, for all its placements), so a run killed at any point loses nothing
+//! it reported.
 
 use crate::canon;
 use crate::config::SourceKind;
@@ -320,6 +321,12 @@ pub struct Store {
 
 const SCHEMA_KEY: &[u8] = b"schema_version";
 
+/// sled's page cache, in bytes. sled's default (1 GB) lets the cache grow with everything a run
+/// writes, so a large run's memory grew with its outlets; one run reads each seen key and source
+/// state about once, so a small cache costs little speed (pages not cached are read back from
+/// the file, which the OS caches anyway).
+const CACHE_BYTES: u64 = 32 * 1024 * 1024;
+
 /// Opens the sled database at `path`, telling a lock held by another process from other errors.
 fn open_db(path: &Path) -> Result<sled::Db, StoreError> {
     // No background flusher: pickup flushes after every hit and at the end of a run, and
@@ -328,6 +335,7 @@ fn open_db(path: &Path) -> Result<sled::Db, StoreError> {
     sled::Config::new()
         .path(path)
         .flush_every_ms(None)
+        .cache_capacity(CACHE_BYTES)
         .open()
         .map_err(|e| match e {
             sled::Error::Io(ref io)
@@ -427,6 +435,26 @@ impl Store {
     /// one atomic update of the stored record, so two tasks recording the same placement at
     /// once cannot lose either's URL. Flushed before returning.
     pub fn record_hit(&self, hit: &HitRecord) -> Result<bool, StoreError> {
+        Ok(self.record_hits(std::slice::from_ref(hit))?[0])
+    }
+
+    /// [`Store::record_hit`] for every placement one page gave, flushed once for them all
+    /// before returning (so none is counted before it is on disk). Returns, for each, whether
+    /// it is new. On an error, the placements before the failing one are recorded but may not
+    /// be flushed yet.
+    pub fn record_hits(&self, hits: &[HitRecord]) -> Result<Vec<bool>, StoreError> {
+        let fresh = hits
+            .iter()
+            .map(|hit| self.merge_hit(hit))
+            .collect::<Result<Vec<bool>, _>>()?;
+        if !hits.is_empty() {
+            self.flush()?;
+        }
+        Ok(fresh)
+    }
+
+    /// One placement merged into the hits tree, not flushed.
+    fn merge_hit(&self, hit: &HitRecord) -> Result<bool, StoreError> {
         let key = hit_key(&hit.article, &hit.canonical_url);
         let new = std::cell::Cell::new(false);
         let damaged = std::cell::RefCell::new(None);
@@ -457,7 +485,6 @@ impl Store {
                 reason,
             });
         }
-        self.flush()?;
         Ok(new.get())
     }
 

@@ -805,3 +805,156 @@ fn report_config_sets_names_and_embeds_the_logo() {
     assert!(html.contains("src=\"data:image/svg+xml;base64,PHN2Zy"), "logo embedded");
     assert!(html.contains("Taiwan (ROC)") && html.contains("Mandarin"));
 }
+
+/// A placement of `article` on `outlet` on `day`, as the store keeps it.
+fn placement(article: &str, outlet: &str, name: &str, country: &str, url: &str, day: &str) -> HitRecord {
+    serde_json::from_value(json!({
+        "article": article, "kind": "verbatim", "score": 0.9, "coverage": 1.0,
+        "url": url, "canonical_url": url, "outlet": outlet, "outlet_name": name,
+        "country": country, "language": "en", "title": format!("Ran on {name}"),
+        "published": format!("{day}T09:00:00Z"), "first_seen": format!("{day}T12:00:00Z"),
+        "evidence": "Taiwan can help.", "variants": [],
+    }))
+    .unwrap()
+}
+
+/// The table row (`<tr>…</tr>` or Markdown line) of `html` naming `text`.
+fn row_of<'a>(page: &'a str, text: &str, open: &str, close: &str) -> &'a str {
+    let at = page.find(text).unwrap_or_else(|| panic!("{text} not in {page}"));
+    let start = page[..at].rfind(open).unwrap();
+    let end = at + page[at..].find(close).unwrap();
+    &page[start..end]
+}
+
+#[test]
+fn auto_outlets_unknown_countries_and_the_pitch_list_show_in_html_and_markdown() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("en.txt"), "Taiwan can help.\n").unwrap();
+    let config = dir.path().join("pickup.toml");
+    std::fs::write(
+        &config,
+        "[store]\npath = \"store\"\n\n\
+         [[articles]]\nid = \"cyber\"\ntitle = \"Taiwan Can Help\"\npublished = \"2021-11-10\"\nlanguage = \"en\"\n\
+         text = \"en.txt\"\npitched = [\"herald\", \"courier\"]\n\n\
+         [[articles]]\nid = \"climate\"\ntitle = \"Climate\"\npublished = \"2021-11-10\"\nlanguage = \"en\"\ntext = \"en.txt\"\n\n\
+         [[outlets]]\nid = \"herald\"\nname = \"Harbour Herald\"\ncountry = \"GB\"\nlanguage = \"en\"\naudience = 900000\n\n\
+         [[outlets]]\nid = \"courier\"\nname = \"Le Courrier\"\ncountry = \"FR\"\nlanguage = \"fr\"\n\n\
+         [[outlets]]\nid = \"tribune\"\nname = \"Capital Tribune\"\ncountry = \"US\"\nlanguage = \"en\"\n",
+    )
+    .unwrap();
+    let now = chrono::Utc::now();
+    // An auto outlet made from a .com site with no country said: its country is unknown.
+    let site = url::Url::parse("https://opinion-blog.example.com/2021/taiwan-can-help").unwrap();
+    let auto = pickup::discover::AutoOutlet::for_page(&site, None, None, None, Some("en"), now);
+    assert_eq!(auto.country, "unknown");
+    {
+        let store = Store::open(&dir.path().join("store")).unwrap();
+        store.save_auto_outlet(&auto).unwrap();
+        for hit in [
+            placement(
+                "cyber",
+                "herald",
+                "Harbour Herald",
+                "GB",
+                "https://herald.example/a",
+                "2021-11-12",
+            ),
+            placement(
+                "cyber",
+                "tribune",
+                "Capital Tribune",
+                "US",
+                "https://tribune.example/a",
+                "2021-11-13",
+            ),
+            placement(
+                "cyber",
+                &auto.id,
+                &auto.name,
+                &auto.country,
+                site.as_str(),
+                "2021-11-14",
+            ),
+            // An outlet no longer configured but never made by discovery: not auto, country unknown.
+            placement(
+                "climate",
+                "gone",
+                "Gone Gazette",
+                "unknown",
+                "https://gone.example/c",
+                "2021-11-15",
+            ),
+        ] {
+            assert!(store.record_hit(&hit).unwrap());
+        }
+    }
+    let tag = ">auto</span>";
+    for args in [&["report"][..], &["export", "--format", "html"][..]] {
+        let html = String::from_utf8(run_ok(&config, args)).unwrap();
+        let top = &html[html.find("Top outlets").unwrap()..html.find("Every placement").unwrap()];
+        let every = &html[html.find("Every placement").unwrap()..html.find("Country unknown").unwrap()];
+        assert!(row_of(top, &auto.name, "<tr>", "</tr>").contains(tag), "{top}");
+        assert!(row_of(every, &auto.name, "<tr>", "</tr>").contains(tag), "{every}");
+        for other in ["Harbour Herald", "Capital Tribune", "Gone Gazette"] {
+            assert!(!row_of(top, other, "<tr>", "</tr>").contains(tag), "{top}");
+            assert!(!row_of(every, other, "<tr>", "</tr>").contains(tag), "{every}");
+        }
+        // The placements of unknown country, apart, under the table.
+        let unknown = &html[html.find("<h2>Country unknown</h2>").unwrap()..];
+        let unknown = &unknown[..unknown.find("</section>").unwrap()];
+        assert!(unknown.contains("2 placements"), "{unknown}");
+        assert!(
+            unknown.contains(site.as_str()) && unknown.contains("https://gone.example/c"),
+            "{unknown}"
+        );
+        assert!(
+            !unknown.contains("herald.example") && !unknown.contains("tribune.example"),
+            "{unknown}"
+        );
+        // The pitch list of the article that has one, before the table; none for the other.
+        let pitch = &html[html.find("<h2>Pitch list</h2>").unwrap()..html.find("Every placement").unwrap()];
+        assert_eq!(pitch.matches("<h3>").count(), 1, "{pitch}");
+        assert!(
+            row_of(pitch, "pitched and ran (1)", "<table>", "</table>").contains("Harbour Herald, 12 November 2021")
+        );
+        assert!(row_of(pitch, "pitched, not yet (1)", "<table>", "</table>").contains("Le Courrier</td>"));
+        let unpitched = row_of(pitch, "ran without a pitch (2)", "<table>", "</table>");
+        assert!(
+            unpitched.contains("Capital Tribune, 13 November 2021</td>"),
+            "{unpitched}"
+        );
+        assert!(
+            unpitched.contains(&format!("{}, 14 November 2021 <span", auto.name)),
+            "{unpitched}"
+        );
+    }
+
+    let md = String::from_utf8(run_ok(&config, &["report", "--format", "md"])).unwrap();
+    assert!(
+        row_of(&md, &format!("| {} `auto` |", auto.name), "\n", "\n").contains("14 Nov 2021"),
+        "{md}"
+    );
+    assert!(
+        !row_of(&md, "| Capital Tribune |", "\n", "\n").contains("`auto`"),
+        "{md}"
+    );
+    let unknown = &md[md.find("## Country unknown").unwrap()..];
+    assert!(
+        unknown.contains(&format!("{} `auto`: [", auto.name)) && unknown.contains("Gone Gazette: ["),
+        "{unknown}"
+    );
+    assert!(!unknown.contains("Harbour Herald"), "{unknown}");
+    let pitch = &md[md.find("## Pitch list").unwrap()..md.find("## Every placement").unwrap()];
+    assert!(
+        pitch.contains("**pitched and ran** (1): Harbour Herald \\(12 November 2021\\)"),
+        "{pitch}"
+    );
+    assert!(pitch.contains("**pitched, not yet** (1): Le Courrier\n"), "{pitch}");
+    assert!(
+        pitch.contains(&format!(
+            "**ran without a pitch** (2): Capital Tribune \\(13 November 2021\\), {} \\(14 November 2021\\) `auto`",
+            pickup::report::markdown::md(&auto.name)
+        )),
+        "{pitch}"
+    );
+}

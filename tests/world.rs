@@ -355,6 +355,8 @@ async fn the_export_is_exactly_the_expected_placements() {
         &f.config,
         &pickup::report::Filter::default(),
         &records,
+        &hits,
+        &Default::default(),
         chrono::Utc::now(),
     );
     let figures = &briefing.figures;

@@ -7,6 +7,7 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::report;
 use chrono::NaiveDate;
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 /// The export formats.
@@ -62,30 +63,41 @@ pub fn export(config: &Config, args: &ExportArgs) -> Result<(), Error> {
         until: None,
     };
     // --new and --mark keep their marks in the one store read; several are merged read-only.
-    let (records, marking) = match stores {
+    // Every placement and the auto outlets too, for the briefing's pitch lists and `auto` marks.
+    let mut auto = BTreeSet::new();
+    let (records, all, marking) = match stores {
         [path] => {
             let store = crate::store_guard::open_checked(path)?;
             let marks = store.tree(MARKS_TREE)?;
             let mut hits = Vec::new();
+            let mut all = Vec::new();
             let mut keys = Vec::new();
             for (key, hit) in store.hit_entries()? {
                 let marked = marks.contains_key(&key).map_err(|e| store.engine_error(e))?;
                 if filter.keeps(&hit) && !(args.new && marked) {
                     keys.push(key);
-                    hits.push(hit);
+                    hits.push(hit.clone());
                 }
+                all.push(hit);
             }
-            (report::records(&hits, &filter), Some((store, marks, keys)))
+            super::report::auto_outlet_ids(&store, &mut auto)?;
+            (report::records(&hits, &filter), all, Some((store, marks, keys)))
         }
         _ if args.new || args.mark => {
             return Err(Error::Usage(
                 "--new and --mark keep their marks in one store: give at most one --store".into(),
             ));
         }
-        _ => (report::records(&crate::store::merged_hits(stores)?, &filter), None),
+        _ => {
+            let all = crate::store::merged_hits(stores)?;
+            for path in stores {
+                super::report::auto_outlet_ids(&crate::store::Store::open(path)?, &mut auto)?;
+            }
+            (report::records(&all, &filter), all, None)
+        }
     };
     let briefing = |format| {
-        let b = report::briefing::Briefing::build(config, &filter, &records, chrono::Utc::now());
+        let b = report::briefing::Briefing::build(config, &filter, &records, &all, &auto, chrono::Utc::now());
         super::report::render(&b, format)
     };
     let buf = match args.format {

@@ -6,6 +6,7 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::report::{self, briefing::Briefing};
 use chrono::NaiveDate;
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 /// The report formats.
@@ -44,8 +45,29 @@ pub fn briefing(config: &Config, stores: &[PathBuf], filter: &report::Filter) ->
     if let Some(id) = &filter.article {
         super::tracked(config, id)?;
     }
-    let records = report::records(&crate::store::merged_hits(stores)?, filter);
-    Ok(Briefing::build(config, filter, &records, chrono::Utc::now()))
+    let hits = crate::store::merged_hits(stores)?;
+    let records = report::records(&hits, filter);
+    let mut auto = BTreeSet::new();
+    for path in stores {
+        auto_outlet_ids(&crate::store::Store::open(path)?, &mut auto)?;
+    }
+    Ok(Briefing::build(
+        config,
+        filter,
+        &records,
+        &hits,
+        &auto,
+        chrono::Utc::now(),
+    ))
+}
+
+/// Adds the ids of `store`'s auto outlets to `ids`, for the briefing's `auto` marks.
+///
+/// # Errors
+/// Store errors.
+pub(super) fn auto_outlet_ids(store: &crate::store::Store, ids: &mut BTreeSet<String>) -> Result<(), Error> {
+    ids.extend(store.auto_outlets()?.into_iter().map(|a| a.id));
+    Ok(())
 }
 
 /// Writes the report.

@@ -1,13 +1,16 @@
 //! The briefing's content, computed once for every format (HTML, PDF, XLSX, Markdown): the title
 //! block, the headline figures per article and combined, counts by kind, country, language and
-//! day, and the top outlets by audience.
+//! day, the top outlets by audience, the auto outlets, the placements of unknown country and
+//! the pitch lists.
 //!
 //! Reach follows DESIGN.md: each outlet's monthly audience counts once per article, however many
 //! pages of that article it ran; the combined reach adds the articles' reaches.
 
 use super::names::Names;
 use super::{ExportRecord, Filter, day};
-use crate::config::{Config, Logo, Paper};
+use crate::config::{Config, Logo, Paper, UNKNOWN_COUNTRY};
+use crate::pitch::{PitchLists, pitch_lists};
+use crate::store::HitRecord;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -57,6 +60,9 @@ pub struct ArticleSection {
     /// Its placements, oldest first.
     pub records: Vec<ExportRecord>,
     pub figures: Figures,
+    /// Its pitch lists ([`pitch_lists`], over every recorded placement of the article, whatever
+    /// the date filter), when the config gives it a pitch list.
+    pub pitch: Option<PitchLists>,
 }
 
 /// One row of the top-outlets table.
@@ -71,6 +77,8 @@ pub struct TopOutlet {
     /// Its kinds, in [`KINDS`] order.
     pub kinds: Vec<&'static str>,
     pub placements: usize,
+    /// An auto outlet (see [`Briefing::auto_outlets`]).
+    pub auto: bool,
 }
 
 /// Everything a briefing shows.
@@ -90,13 +98,30 @@ pub struct Briefing {
     pub figures: Figures,
     pub top_outlets: Vec<TopOutlet>,
     pub names: Names,
+    /// The ids of the auto outlets among the placements' outlets: made by pickup from a site no
+    /// configured outlet owns, and not adopted into the config since.
+    pub auto_outlets: BTreeSet<String>,
     /// The paper the page is laid out for when printed to PDF; `None` leaves it to the printer.
     pub paper: Option<Paper>,
 }
 
 impl Briefing {
-    /// Builds the briefing from the filtered export records (any order).
-    pub fn build(config: &Config, filter: &Filter, records: &[ExportRecord], generated: DateTime<Utc>) -> Briefing {
+    /// Builds the briefing from the filtered export records (any order), every recorded
+    /// placement (`hits`, unfiltered: for the pitch lists) and the ids of the store's auto
+    /// outlets (`Store::auto_outlets`; those now in the config are not marked).
+    pub fn build(
+        config: &Config,
+        filter: &Filter,
+        records: &[ExportRecord],
+        hits: &[HitRecord],
+        auto_outlets: &BTreeSet<String>,
+        generated: DateTime<Utc>,
+    ) -> Briefing {
+        let auto_outlets: BTreeSet<String> = auto_outlets
+            .iter()
+            .filter(|id| !config.outlets.iter().any(|o| &o.id == *id))
+            .cloned()
+            .collect();
         let mut audience = config.audiences();
         for r in records {
             if let Some(a) = r.audience {
@@ -114,14 +139,18 @@ impl Briefing {
                 continue;
             }
             let recs = by_article.remove(a.id.as_str()).unwrap_or_default();
-            sections.push(section(
+            let mut s = section(
                 a.id.clone(),
                 a.title.clone(),
                 a.author.clone(),
                 Some(a.published),
                 recs,
                 &audience,
-            ));
+            );
+            if !config.pitched(&a.id).is_empty() {
+                s.pitch = pitch_lists(config, &a.id, hits);
+            }
+            sections.push(s);
         }
         for (id, recs) in by_article {
             sections.push(section(id.to_string(), id.to_string(), None, None, recs, &audience));
@@ -144,7 +173,8 @@ impl Briefing {
             since: filter.since,
             until: filter.until,
             period,
-            top_outlets: top_outlets(&all, &audience),
+            top_outlets: top_outlets(&all, &audience, &auto_outlets),
+            auto_outlets,
             figures,
             sections,
             names: Names::new(&config.report),
@@ -155,6 +185,17 @@ impl Briefing {
     /// Every placement, grouped by article, each group oldest first.
     pub fn records(&self) -> impl Iterator<Item = &ExportRecord> {
         self.sections.iter().flat_map(|s| &s.records)
+    }
+
+    /// True when `outlet` (an id) is an auto outlet, to be marked `auto`.
+    pub fn is_auto(&self, outlet: &str) -> bool {
+        self.auto_outlets.contains(outlet)
+    }
+
+    /// The placements whose country is unknown (configured nowhere, no search service or
+    /// country-code domain saying it), listed apart; in section order.
+    pub fn country_unknown(&self) -> impl Iterator<Item = &ExportRecord> {
+        self.records().filter(|r| r.country == UNKNOWN_COUNTRY)
     }
 
     /// "No placements found between 1 November 2021 and 29 November 2026." for an empty report:
@@ -255,6 +296,7 @@ fn section(
         published,
         records,
         figures,
+        pitch: None,
     }
 }
 
@@ -309,7 +351,11 @@ fn figures(records: &[&ExportRecord], audience: &HashMap<String, u64>) -> Figure
 }
 
 /// The outlets with the largest audience (unknown audiences last, then by earliest placement).
-fn top_outlets(records: &[&ExportRecord], audience: &HashMap<String, u64>) -> Vec<TopOutlet> {
+fn top_outlets(
+    records: &[&ExportRecord],
+    audience: &HashMap<String, u64>,
+    auto_outlets: &BTreeSet<String>,
+) -> Vec<TopOutlet> {
     let mut by_outlet: BTreeMap<&str, TopOutlet> = BTreeMap::new();
     for r in records {
         let row = by_outlet.entry(&r.outlet).or_insert_with(|| TopOutlet {
@@ -320,6 +366,7 @@ fn top_outlets(records: &[&ExportRecord], audience: &HashMap<String, u64>) -> Ve
             first_day: day(r).to_string(),
             kinds: Vec::new(),
             placements: 0,
+            auto: auto_outlets.contains(&r.outlet),
         });
         row.placements += 1;
         if day(r) < row.first_day.as_str() {
@@ -435,7 +482,7 @@ mod tests {
             record("two", "c", "2021-11-14", "verbatim"),
         ];
         let now = DateTime::parse_from_rfc3339("2021-12-01T00:00:00Z").unwrap().to_utc();
-        let b = Briefing::build(&config(), &Filter::default(), &records, now);
+        let b = Briefing::build(&config(), &Filter::default(), &records, &[], &BTreeSet::new(), now);
         assert_eq!(b.sections.len(), 2);
         assert_eq!(b.sections[0].figures.reach, 1500, "a once, b once");
         assert_eq!(b.sections[1].figures.reach, 1000, "a once; c unknown");
@@ -466,7 +513,7 @@ mod tests {
             since: NaiveDate::from_ymd_opt(2021, 11, 1),
             ..Filter::default()
         };
-        let b = Briefing::build(&config(), &filter, &[], now);
+        let b = Briefing::build(&config(), &filter, &[], &[], &BTreeSet::new(), now);
         assert_eq!(
             b.nothing_found(),
             "No placements found between 1 November 2021 and 1 December 2021."

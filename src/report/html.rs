@@ -5,6 +5,7 @@
 
 use super::briefing::{ArticleSection, Briefing, Figures, long_date, plural, reach_words, short_day, thousands};
 use super::{ExportRecord, chart, day};
+use crate::pitch::PitchLists;
 use base64::Engine as _;
 use std::fmt::Write as _;
 
@@ -117,9 +118,9 @@ pub fn render(b: &Briefing) -> String {
     if b.figures.placements > 0 {
         top_outlets(&mut h, b);
     }
-    // Outlets found automatically and the pitch list (pitched and ran, pitched and not yet) go
-    // here, between the top outlets and the table, when discovery records them.
+    pitch(&mut h, b, single);
     placements(&mut h, b, single);
+    country_unknown(&mut h, b);
     how_to_read(&mut h);
     let _ = writeln!(
         h,
@@ -276,9 +277,10 @@ fn top_outlets(h: &mut String, b: &Briefing) {
         };
         let _ = writeln!(
             h,
-            "<tr><td>{}{}</td><td>{}</td><td>{}</td><td class=\"n\">{readers}</td><td class=\"d\">{}</td><td>{}</td></tr>",
+            "<tr><td>{}{}{}</td><td>{}</td><td>{}</td><td class=\"n\">{readers}</td><td class=\"d\">{}</td><td>{}</td></tr>",
             esc(&o.outlet_name),
             esc(&more),
+            auto_tag(o.auto),
             esc(&b.names.country(&o.country)),
             esc(&b.names.language(&o.language)),
             esc(&short_day(&o.first_day)),
@@ -349,16 +351,95 @@ fn row(h: &mut String, b: &Briefing, r: &ExportRecord) {
     };
     let _ = writeln!(
         h,
-        "<tr><td class=\"d\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}{syndicated}</td><td class=\"n\">{:.0}%</td>\
+        "<tr><td class=\"d\">{}</td><td>{}{}</td><td>{}</td><td>{}</td><td>{}{syndicated}</td><td class=\"n\">{:.0}%</td>\
          <td>{link}<div class=\"ev\">{}</div></td></tr>",
         esc(&short_day(day(r))),
         esc(&r.outlet_name),
+        auto_tag(b.is_auto(&r.outlet)),
         esc(&b.names.country(&r.country)),
         esc(&b.names.language(&r.language)),
         esc(r.kind),
         r.coverage * 100.0,
         esc(&crate::text::shorten(&r.evidence, EVIDENCE_CHARS))
     );
+}
+
+/// The `auto` badge of an outlet pickup made from a site nobody configured.
+fn auto_tag(auto: bool) -> &'static str {
+    if auto {
+        " <span class=\"tag\" title=\"made by pickup from a site no configured outlet owns\">auto</span>"
+    } else {
+        ""
+    }
+}
+
+/// Per article with a pitch list: pitched and ran (with the day), pitched and not yet, ran
+/// without a pitch.
+fn pitch(h: &mut String, b: &Briefing, single: bool) {
+    let pitched: Vec<(&ArticleSection, &PitchLists)> =
+        b.sections.iter().filter_map(|s| Some((s, s.pitch.as_ref()?))).collect();
+    if pitched.is_empty() {
+        return;
+    }
+    h.push_str("<section class=\"pitch\"><h2>Pitch list</h2>\n");
+    for (s, lists) in pitched {
+        if !single {
+            let _ = write!(h, "<h3>{}</h3>", esc(&s.title));
+        }
+        h.push_str("<div class=\"splits\">");
+        for (title, list) in lists.titled() {
+            let _ = write!(
+                h,
+                "<table><thead><tr><th>{} ({})</th></tr></thead><tbody>",
+                esc(title),
+                list.len()
+            );
+            if list.is_empty() {
+                h.push_str("<tr><td class=\"empty\">none</td></tr>");
+            }
+            for e in list {
+                let when = e.first_ran.map(|d| format!(", {}", long_date(d))).unwrap_or_default();
+                let _ = write!(
+                    h,
+                    "<tr><td>{}{}{}</td></tr>",
+                    esc(&e.outlet_name),
+                    esc(&when),
+                    auto_tag(b.is_auto(&e.outlet))
+                );
+            }
+            h.push_str("</tbody></table>");
+        }
+        h.push_str("</div>\n");
+    }
+    h.push_str("</section>\n");
+}
+
+/// The placements whose country is unknown, listed apart (under the table).
+fn country_unknown(h: &mut String, b: &Briefing) {
+    let unknown: Vec<&ExportRecord> = b.country_unknown().collect();
+    if unknown.is_empty() {
+        return;
+    }
+    let _ = write!(
+        h,
+        "<section class=\"unknown\"><h2>Country unknown</h2><p class=\"summary\">{} on outlets no config, \
+         search service or country-code domain places in a country.</p><ul>",
+        esc(&plural(unknown.len(), "placement", "placements"))
+    );
+    for r in unknown {
+        let link = match href(&r.url) {
+            Some(url) => format!("<a href=\"{url}\">{url}</a>"),
+            None => esc(&r.url),
+        };
+        let _ = write!(
+            h,
+            "<li>{} — {}{}: {link}</li>",
+            esc(&short_day(day(r))),
+            esc(&r.outlet_name),
+            auto_tag(b.is_auto(&r.outlet))
+        );
+    }
+    h.push_str("</ul></section>\n");
 }
 
 fn how_to_read(h: &mut String) {

@@ -1,8 +1,9 @@
 //! The briefing in Markdown (`pickup report --format md`), for pasting into an email or a chat:
-//! the title block, the headline and the table of placements. Scraped text is escaped so a title
+//! the title block, the headline, the pitch lists, the table of placements (auto outlets marked
+//! `auto`) and the placements of unknown country. Scraped text is escaped so a title
 //! cannot become a link, an image, markup or a broken table.
 
-use super::briefing::{Briefing, plural, reach_words, short_day};
+use super::briefing::{Briefing, long_date, plural, reach_words, short_day};
 use super::day;
 use super::html::byline;
 use std::fmt::Write as _;
@@ -86,6 +87,7 @@ pub fn render(b: &Briefing) -> String {
         f.direct,
         f.syndicated
     );
+    pitch(&mut m, b, single);
     m.push_str("## Every placement\n");
     for s in &b.sections {
         if !single {
@@ -112,9 +114,10 @@ pub fn render(b: &Briefing) -> String {
             };
             let _ = writeln!(
                 m,
-                "| {} | {} | {} | {} | {kind} | {:.0}% | {} |",
+                "| {} | {}{} | {} | {} | {kind} | {:.0}% | {} |",
                 short_day(day(r)),
                 md(&r.outlet_name),
+                auto_mark(b.is_auto(&r.outlet)),
                 md(&b.names.country(&r.country)),
                 md(&b.names.language(&r.language)),
                 r.coverage * 100.0,
@@ -122,7 +125,56 @@ pub fn render(b: &Briefing) -> String {
             );
         }
     }
+    let unknown: Vec<_> = b.country_unknown().collect();
+    if !unknown.is_empty() {
+        let _ = writeln!(m, "\n## Country unknown\n");
+        for r in unknown {
+            let _ = writeln!(
+                m,
+                "- {} — {}{}: {}",
+                short_day(day(r)),
+                md(&r.outlet_name),
+                auto_mark(b.is_auto(&r.outlet)),
+                link(&r.url, &r.url)
+            );
+        }
+    }
     m
+}
+
+/// The `auto` mark of an outlet pickup made from a site nobody configured.
+fn auto_mark(auto: bool) -> &'static str {
+    if auto { " `auto`" } else { "" }
+}
+
+/// Per article with a pitch list: its three lists, each outlet with the day it first ran it.
+fn pitch(m: &mut String, b: &Briefing, single: bool) {
+    let pitched: Vec<_> = b.sections.iter().filter(|s| s.pitch.is_some()).collect();
+    if pitched.is_empty() {
+        return;
+    }
+    m.push_str("## Pitch list\n");
+    for s in pitched {
+        if !single {
+            let _ = writeln!(m, "\n### {}", md(&s.title));
+        }
+        for (title, list) in s.pitch.iter().flat_map(|p| p.titled()) {
+            let names: Vec<String> = list
+                .iter()
+                .map(|e| {
+                    let when = e.first_ran.map(|d| format!(" ({})", long_date(d))).unwrap_or_default();
+                    format!("{}{}{}", md(&e.outlet_name), md(&when), auto_mark(b.is_auto(&e.outlet)))
+                })
+                .collect();
+            let names = if names.is_empty() {
+                "none".to_string()
+            } else {
+                names.join(", ")
+            };
+            let _ = writeln!(m, "\n**{title}** ({}): {names}", list.len());
+        }
+    }
+    m.push('\n');
 }
 
 #[cfg(test)]

@@ -336,7 +336,7 @@ pub(super) async fn process_page_as(
             }
         }
     }
-    for record in records {
+    for record in &records {
         tracing::debug!(
             "{}: {} of {} ({:.2})",
             fetched.url,
@@ -344,13 +344,16 @@ pub(super) async fn process_page_as(
             record.article,
             record.score
         );
-        match ctx.store.record_hit(&record) {
-            Ok(true) => ctx.tally().new_hits.push(record),
-            Ok(false) => {}
-            Err(e) => {
-                tracing::error!("cannot record hit {}: {e}", record.url);
-                return false;
-            }
+    }
+    // One flush for the page's records, before any is counted.
+    match ctx.store.record_hits(&records) {
+        Ok(fresh) => {
+            let new_hits = records.into_iter().zip(fresh).filter_map(|(r, new)| new.then_some(r));
+            ctx.tally().new_hits.extend(new_hits);
+        }
+        Err(e) => {
+            tracing::error!("cannot record the placements on {}: {e}", fetched.url);
+            return false;
         }
     }
     if let Err(e) = ctx.store.clear_page_failure(&failure_owner, &key) {
