@@ -741,7 +741,8 @@ async fn the_demo_world_reports_and_prints() {
         .unwrap();
     assert!(html.contains("<h1>Taiwan Can Help Fight Cybercrime in the Post-Pandemic Era</h1>"));
     assert!(html.contains("By Huang Chia-lu · published 10 November 2021"));
-    assert!(html.contains("<b>11</b><span>placements") && html.contains("<b>9</b><span>outlets"));
+    // The demo world: 11 placements on its 9 outlets, and one on the unlisted outlet news search finds.
+    assert!(html.contains("<b>12</b><span>placements") && html.contains("<b>10</b><span>outlets"));
     assert!(html.contains("United Kingdom") && html.contains("Argentina"));
     if let Some(browser) = renderer() {
         let printed = tokio::task::spawn_blocking(move || print_and_check(&path, "demo-world", &browser, "(A4)"))
