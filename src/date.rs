@@ -391,9 +391,222 @@ const MONTH_NAMES: &[(&str, u32)] = &[
     ("декабря", 12),
 ];
 
-/// The month a word names, if exactly one month matches it (see [`MONTH_NAMES`]).
+/// Month names matched only whole (never by prefix): the inflected forms of languages whose short
+/// prefixes are everyday words ("list", "led", "sie", "lip"). Nominative and genitive (Czech,
+/// Polish, Ukrainian, Greek), partitive (Finnish), and the Scandinavian, Romanian, Catalan,
+/// Hungarian, Turkish and Arabic (Gregorian and Levantine) names.
+const WHOLE_MONTH_NAMES: &[(&str, u32)] = &[
+    // Swedish, Danish, Norwegian (the rest are shared with English, German or Dutch)
+    ("augusti", 8),
+    ("maj", 5),
+    ("marts", 3),
+    ("desember", 12),
+    // Finnish, nominative and partitive
+    ("tammikuu", 1),
+    ("tammikuuta", 1),
+    ("helmikuu", 2),
+    ("helmikuuta", 2),
+    ("maaliskuu", 3),
+    ("maaliskuuta", 3),
+    ("huhtikuu", 4),
+    ("huhtikuuta", 4),
+    ("toukokuu", 5),
+    ("toukokuuta", 5),
+    ("kesäkuu", 6),
+    ("kesäkuuta", 6),
+    ("heinäkuu", 7),
+    ("heinäkuuta", 7),
+    ("elokuu", 8),
+    ("elokuuta", 8),
+    ("syyskuu", 9),
+    ("syyskuuta", 9),
+    ("lokakuu", 10),
+    ("lokakuuta", 10),
+    ("marraskuu", 11),
+    ("marraskuuta", 11),
+    ("joulukuu", 12),
+    ("joulukuuta", 12),
+    // Polish, nominative and genitive
+    ("styczeń", 1),
+    ("stycznia", 1),
+    ("luty", 2),
+    ("lutego", 2),
+    ("marzec", 3),
+    ("marca", 3),
+    ("kwiecień", 4),
+    ("kwietnia", 4),
+    ("maja", 5),
+    ("czerwiec", 6),
+    ("czerwca", 6),
+    ("lipiec", 7),
+    ("lipca", 7),
+    ("sierpień", 8),
+    ("sierpnia", 8),
+    ("wrzesień", 9),
+    ("września", 9),
+    ("październik", 10),
+    ("października", 10),
+    ("listopada", 11),
+    ("grudzień", 12),
+    ("grudnia", 12),
+    // Czech, nominative and genitive (listopad is November in both)
+    ("leden", 1),
+    ("ledna", 1),
+    ("únor", 2),
+    ("února", 2),
+    ("březen", 3),
+    ("března", 3),
+    ("duben", 4),
+    ("dubna", 4),
+    ("květen", 5),
+    ("května", 5),
+    ("červen", 6),
+    ("června", 6),
+    ("červenec", 7),
+    ("července", 7),
+    ("srpen", 8),
+    ("srpna", 8),
+    ("září", 9),
+    ("říjen", 10),
+    ("října", 10),
+    ("listopad", 11),
+    ("listopadu", 11),
+    ("prosinec", 12),
+    ("prosince", 12),
+    // Hungarian
+    ("január", 1),
+    ("február", 2),
+    ("március", 3),
+    ("április", 4),
+    ("május", 5),
+    ("június", 6),
+    ("július", 7),
+    ("augusztus", 8),
+    ("szeptember", 9),
+    ("október", 10),
+    // Turkish
+    ("ocak", 1),
+    ("şubat", 2),
+    ("mart", 3),
+    ("nisan", 4),
+    ("mayıs", 5),
+    ("haziran", 6),
+    ("temmuz", 7),
+    ("ağustos", 8),
+    ("eylül", 9),
+    ("ekim", 10),
+    ("kasım", 11),
+    ("aralık", 12),
+    // Greek, nominative and genitive
+    ("ιανουάριος", 1),
+    ("ιανουαρίου", 1),
+    ("φεβρουάριος", 2),
+    ("φεβρουαρίου", 2),
+    ("μάρτιος", 3),
+    ("μαρτίου", 3),
+    ("απρίλιος", 4),
+    ("απριλίου", 4),
+    ("μάιος", 5),
+    ("μαΐου", 5),
+    ("ιούνιος", 6),
+    ("ιουνίου", 6),
+    ("ιούλιος", 7),
+    ("ιουλίου", 7),
+    ("αύγουστος", 8),
+    ("αυγούστου", 8),
+    ("σεπτέμβριος", 9),
+    ("σεπτεμβρίου", 9),
+    ("οκτώβριος", 10),
+    ("οκτωβρίου", 10),
+    ("νοέμβριος", 11),
+    ("νοεμβρίου", 11),
+    ("δεκέμβριος", 12),
+    ("δεκεμβρίου", 12),
+    // Ukrainian, nominative and genitive
+    ("січень", 1),
+    ("січня", 1),
+    ("лютий", 2),
+    ("лютого", 2),
+    ("березень", 3),
+    ("березня", 3),
+    ("квітень", 4),
+    ("квітня", 4),
+    ("травень", 5),
+    ("травня", 5),
+    ("червень", 6),
+    ("червня", 6),
+    ("липень", 7),
+    ("липня", 7),
+    ("серпень", 8),
+    ("серпня", 8),
+    ("вересень", 9),
+    ("вересня", 9),
+    ("жовтень", 10),
+    ("жовтня", 10),
+    ("листопад", 11),
+    ("листопада", 11),
+    ("грудень", 12),
+    ("грудня", 12),
+    // Romanian
+    ("ianuarie", 1),
+    ("februarie", 2),
+    ("martie", 3),
+    ("aprilie", 4),
+    ("iunie", 6),
+    ("iulie", 7),
+    ("septembrie", 9),
+    ("octombrie", 10),
+    ("noiembrie", 11),
+    ("decembrie", 12),
+    // Catalan ("d'abril" is read as "abril")
+    ("gener", 1),
+    ("febrer", 2),
+    ("març", 3),
+    ("maig", 5),
+    ("juny", 6),
+    ("juliol", 7),
+    ("agost", 8),
+    ("setembre", 9),
+    ("desembre", 12),
+    // Arabic, Gregorian names and the Levantine single-word ones
+    ("يناير", 1),
+    ("فبراير", 2),
+    ("مارس", 3),
+    ("أبريل", 4),
+    ("إبريل", 4),
+    ("ابريل", 4),
+    ("مايو", 5),
+    ("يونيو", 6),
+    ("يوليو", 7),
+    ("أغسطس", 8),
+    ("اغسطس", 8),
+    ("سبتمبر", 9),
+    ("أكتوبر", 10),
+    ("اكتوبر", 10),
+    ("نوفمبر", 11),
+    ("ديسمبر", 12),
+    ("شباط", 2),
+    ("آذار", 3),
+    ("نيسان", 4),
+    ("أيار", 5),
+    ("حزيران", 6),
+    ("تموز", 7),
+    ("آب", 8),
+    ("أيلول", 9),
+];
+
+/// The month a word names, if exactly one month matches it (see [`MONTH_NAMES`] and
+/// [`WHOLE_MONTH_NAMES`]). A leading elided article ("d'abril", "d’octubre") is dropped.
 pub fn month_of(word: &str) -> Option<u32> {
     let w = word.trim_end_matches('.').to_lowercase();
+    let w = w
+        .strip_prefix("d'")
+        .or_else(|| w.strip_prefix("d’"))
+        .unwrap_or(&w)
+        .to_string();
+    if let Some((_, m)) = WHOLE_MONTH_NAMES.iter().find(|(name, _)| *name == w) {
+        return Some(*m);
+    }
     if w.chars().count() < 3 {
         return None;
     }
@@ -495,9 +708,24 @@ pub fn find_in_text(text: &str, order: DayMonth) -> Option<NaiveDate> {
             Piece::Date(d) => Some(d),
             Piece::Day(d) => {
                 let m = skip_filler(i + 1);
-                let y = skip_filler(m + 1);
+                let mut y = skip_filler(m + 1);
+                // The same month named twice ("24 نيسان / أبريل 2020").
+                if let (Some(Piece::Month(a)), Some(Piece::Month(b))) = (pieces.get(m), pieces.get(y))
+                    && a == b
+                {
+                    y = skip_filler(y + 1);
+                }
                 match (pieces.get(m), pieces.get(y)) {
                     (Some(Piece::Month(m)), Some(Piece::Year(y))) => NaiveDate::from_ymd_opt(*y, *m, d),
+                    _ => None,
+                }
+            }
+            // Year first: Hungarian "2025. június 3.", Korean "2025년 6월 3일".
+            Piece::Year(y) => {
+                let m = skip_filler(i + 1);
+                let d = skip_filler(m + 1);
+                match (pieces.get(m), pieces.get(d)) {
+                    (Some(Piece::Month(m)), Some(Piece::Day(d))) => NaiveDate::from_ymd_opt(y, *m, *d),
                     _ => None,
                 }
             }
@@ -529,9 +757,15 @@ fn piece(token: &str, order: DayMonth) -> Piece {
             return Piece::Month(m);
         }
         return match lower.as_str() {
-            "de" | "del" | "of" | "the" | "di" | "van" => Piece::Filler,
-            _ => Piece::Other,
+            "de" | "del" | "of" | "the" | "di" | "van" | "/" => Piece::Filler,
+            _ => match cjk_date(t) {
+                Some(d) => Piece::Date(d),
+                None => Piece::Other,
+            },
         };
+    }
+    if let Some(d) = cjk_date(t) {
+        return Piece::Date(d);
     }
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
     let (num, rest) = t.split_at(digits);
@@ -542,6 +776,13 @@ fn piece(token: &str, order: DayMonth) -> Piece {
             (1 | 2, Ok(d)) if (1..=31).contains(&d) => Piece::Day(d as u32),
             _ => Piece::Other,
         };
+    }
+    // Chinese, Japanese and Korean units written apart: "2025年 6月 3日", "2025년 6월 3일".
+    match (rest, num.parse::<u32>()) {
+        ("年" | "년", Ok(y)) if digits == 4 && YEARS.contains(&(y as i32)) => return Piece::Year(y as i32),
+        ("月" | "월", Ok(m)) if (1..=12).contains(&m) => return Piece::Month(m),
+        ("日" | "일", Ok(d)) if (1..=31).contains(&d) => return Piece::Day(d),
+        _ => {}
     }
     if digits <= 2 && ORDINAL_SUFFIXES.contains(&rest.to_lowercase().as_str()) {
         return num.parse().map_or(Piece::Other, Piece::Day);
@@ -557,6 +798,40 @@ fn piece(token: &str, order: DayMonth) -> Piece {
         return Piece::Date(d.date_naive());
     }
     Piece::Other
+}
+
+/// The first Chinese or Japanese date written whole inside a token: "2025年6月3日",
+/// "公開日：2025年06月03日更新" (digits, then 年, 月 and 日 each after its number).
+fn cjk_date(token: &str) -> Option<NaiveDate> {
+    let chars: Vec<char> = token.chars().collect();
+    let number = |from: usize, max: usize| -> (usize, Option<u32>) {
+        let end = (from..chars.len())
+            .find(|&j| !chars[j].is_ascii_digit())
+            .unwrap_or(chars.len());
+        let n = (end > from && end - from <= max).then(|| chars[from..end].iter().collect::<String>().parse().ok());
+        (end, n.flatten())
+    };
+    for start in 0..chars.len() {
+        if !chars[start].is_ascii_digit() || (start > 0 && chars[start - 1].is_ascii_digit()) {
+            continue;
+        }
+        let (e, y) = number(start, 4);
+        if e - start != 4 || chars.get(e) != Some(&'年') {
+            continue;
+        }
+        let (e2, m) = number(e + 1, 2);
+        if chars.get(e2) != Some(&'月') {
+            continue;
+        }
+        let (e3, d) = number(e2 + 1, 2);
+        if chars.get(e3) != Some(&'日') {
+            continue;
+        }
+        if let Some(date) = NaiveDate::from_ymd_opt(y? as i32, m?, d?).filter(|d| YEARS.contains(&d.year())) {
+            return Some(date);
+        }
+    }
+    None
 }
 
 /// The date in a URL's path, as news sites and blogs write it: `/2025/06/03/`, `/2025-06-03/`,
@@ -924,6 +1199,91 @@ mod tests {
             DayMonth::DayFirst,
             "2025-06-03",
         ),
+        (
+            "dateline Polish",
+            "Opublikowano 3 czerwca 2025",
+            DayMonth::DayFirst,
+            "2025-06-03",
+        ),
+        (
+            "dateline Czech",
+            "Publikováno 3. června 2025",
+            DayMonth::DayFirst,
+            "2025-06-03",
+        ),
+        (
+            "dateline Swedish",
+            "Publicerad 3 augusti 2025",
+            DayMonth::DayFirst,
+            "2025-08-03",
+        ),
+        (
+            "dateline Finnish",
+            "Julkaistu 3. kesäkuuta 2025",
+            DayMonth::DayFirst,
+            "2025-06-03",
+        ),
+        (
+            "dateline Hungarian",
+            "Közzétéve: 2025. június 3.",
+            DayMonth::DayFirst,
+            "2025-06-03",
+        ),
+        (
+            "dateline Turkish",
+            "Yayınlanma: 3 Haziran 2025",
+            DayMonth::DayFirst,
+            "2025-06-03",
+        ),
+        (
+            "dateline Greek",
+            "Δημοσίευση: 3 Ιουνίου 2025",
+            DayMonth::DayFirst,
+            "2025-06-03",
+        ),
+        (
+            "dateline Ukrainian",
+            "Опубліковано 3 червня 2025",
+            DayMonth::DayFirst,
+            "2025-06-03",
+        ),
+        (
+            "dateline Romanian",
+            "Publicat pe 3 iunie 2025",
+            DayMonth::DayFirst,
+            "2025-06-03",
+        ),
+        (
+            "dateline Catalan",
+            "Publicat el 3 d'abril de 2025",
+            DayMonth::DayFirst,
+            "2025-04-03",
+        ),
+        (
+            "dateline Arabic two names",
+            "تم نشره الجمعة 24 نيسان / أبريل 2020 09:22",
+            DayMonth::DayFirst,
+            "2020-04-24",
+        ),
+        (
+            "dateline Japanese",
+            "公開日：2020年07月03日更新",
+            DayMonth::DayFirst,
+            "2020-07-03",
+        ),
+        (
+            "dateline Chinese spaced",
+            "2025年 6月 3日",
+            DayMonth::DayFirst,
+            "2025-06-03",
+        ),
+        (
+            "dateline Korean",
+            "입력 2025년 6월 3일",
+            DayMonth::DayFirst,
+            "2025-06-03",
+        ),
+        ("no CJK day", "2025年6月 号", DayMonth::DayFirst, ""),
         ("no day", "June 2025 archive", DayMonth::DayFirst, ""),
         ("numbers only", "3 comments, 2025 views", DayMonth::DayFirst, ""),
     ];
@@ -973,6 +1333,10 @@ mod tests {
         // Shared by June and July in French: not a month.
         assert_eq!(month_of("jui"), None);
         assert_eq!(month_of("market"), None);
+        // Whole-word names are never read from a prefix.
+        assert_eq!(month_of("list"), None);
+        assert_eq!(month_of("listopadu"), Some(11));
+        assert_eq!(month_of("d’octubre"), Some(10));
     }
 
     #[test]
