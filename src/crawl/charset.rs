@@ -372,7 +372,9 @@ pub(crate) fn pseudo_attr<'a>(decl: &'a str, name: &str) -> Option<((usize, usiz
 fn html_meta_charset(head: &[u8]) -> Option<&str> {
     let mut i = 0;
     while i < head.len() {
-        let Some(lt) = memchr(b'<', &head[i..]) else { break };
+        let Some(lt) = memchr::memchr(b'<', &head[i..]) else {
+            break;
+        };
         i += lt;
         let rest = &head[i..];
         if rest.starts_with(b"<!--") {
@@ -380,7 +382,7 @@ fn html_meta_charset(head: &[u8]) -> Option<&str> {
             continue;
         }
         if rest.len() > 5 && rest[1..5].eq_ignore_ascii_case(b"meta") && is_attr_sep(rest[5]) {
-            let end = memchr(b'>', rest).unwrap_or(rest.len());
+            let end = memchr::memchr(b'>', rest).unwrap_or(rest.len());
             if let Some(label) = meta_tag_charset(&rest[5..end]) {
                 return Some(label);
             }
@@ -469,10 +471,6 @@ fn parse_attrs(mut s: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
             return Some((name, value));
         }
     })
-}
-
-fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
-    hay.iter().position(|&b| b == needle)
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
