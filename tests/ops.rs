@@ -69,7 +69,7 @@ fn load(body: &str) -> Result<pickup::config::Config, String> {
 
 #[test]
 fn every_config_number_is_accepted_at_its_edges_and_refused_past_them() {
-    // (key under [crawl], lowest allowed, highest allowed, below, above)
+    // (key, lowest allowed, highest allowed, below, above), for [crawl] and then [polling]
     let crawl = [
         ("per_host_rps", "0.001", "1000.0", "0.0009", "1000.5"),
         ("per_host_burst", "1", "1000", "0", "1001"),
@@ -85,16 +85,6 @@ fn every_config_number_is_accepted_at_its_edges_and_refused_past_them() {
         ("host_budget_secs", "0.01", "86400", "0", "86401"),
         ("robots_max_age_hours", "0", "8760", "-1", "8761"),
     ];
-    for (key, low, high, below, above) in crawl {
-        for ok in [low, high] {
-            load(&format!("[crawl]\n{key} = {ok}\n")).unwrap_or_else(|e| panic!("{key} = {ok}: {e}"));
-        }
-        for bad in [below, above] {
-            let err = load(&format!("[crawl]\n{key} = {bad}\n")).expect_err(&format!("{key} = {bad}"));
-            let line = ARTICLE_TOML.lines().count() + 2;
-            assert!(err.contains(&format!(":{line}: crawl.{key}: ")), "{key} = {bad}: {err}");
-        }
-    }
     let polling = [
         ("interval_minutes", "0", "10080", "-1", "10081"),
         ("min_interval_minutes", "0", "1440", "-1", "1441"),
@@ -102,17 +92,19 @@ fn every_config_number_is_accepted_at_its_edges_and_refused_past_them() {
         ("quiet_days", "1", "3650", "0", "3651"),
         ("max_interval_hours", "1", "720", "0", "721"),
     ];
-    for (key, low, high, below, above) in polling {
-        for ok in [low, high] {
-            load(&format!("[polling]\n{key} = {ok}\n")).unwrap_or_else(|e| panic!("{key} = {ok}: {e}"));
-        }
-        for bad in [below, above] {
-            let err = load(&format!("[polling]\n{key} = {bad}\n")).expect_err(&format!("{key} = {bad}"));
-            let line = ARTICLE_TOML.lines().count() + 2;
-            assert!(
-                err.contains(&format!(":{line}: polling.{key}: ")),
-                "{key} = {bad}: {err}"
-            );
+    for (section, rows) in [("crawl", &crawl[..]), ("polling", &polling[..])] {
+        for &(key, low, high, below, above) in rows {
+            for ok in [low, high] {
+                load(&format!("[{section}]\n{key} = {ok}\n")).unwrap_or_else(|e| panic!("{key} = {ok}: {e}"));
+            }
+            for bad in [below, above] {
+                let err = load(&format!("[{section}]\n{key} = {bad}\n")).expect_err(&format!("{key} = {bad}"));
+                let line = ARTICLE_TOML.lines().count() + 2;
+                assert!(
+                    err.contains(&format!(":{line}: {section}.{key}: ")),
+                    "{key} = {bad}: {err}"
+                );
+            }
         }
     }
     // An article pitched to an outlet that is not configured names the entry.
