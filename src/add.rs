@@ -9,7 +9,7 @@ use crate::detect::{Detector, Hit, Judgement, Kind, Verdict};
 use crate::discover::AutoOutlet;
 use crate::error::{Error, Result};
 use crate::placement::{JudgedPage, OutletIndex};
-use crate::store::{FoundVia, HitRecord, Store};
+use crate::store::{FoundVia, HitRecord};
 use chrono::Utc;
 use std::sync::Arc;
 use url::Url;
@@ -71,7 +71,7 @@ pub async fn add(config: &Config, target: &str, options: &AddOptions) -> Result<
         None => None,
     };
     // The lock first: a run in progress is reported before anything is fetched.
-    let store = Store::open(&config.store.path)?;
+    let store = crate::store_guard::open_checked(&config.store.path)?;
     let fetcher = crate::crawl::fetch::for_config(config, Arc::new(store.clone()))?;
     let fetched = fetcher
         .get(&url, crate::crawl::Want::Page, None)

@@ -750,25 +750,33 @@ impl crate::crawl::robots::RobotsCache for Store {
     }
 }
 
-/// Every placement in several stores (one per `--shard` job), merged by placement key as one
-/// store would have merged them ([`hit_key`], the same better-verdict rule as
-/// [`Store::record_hit`]), ordered by article then page key. Stores are opened one at a time.
+/// Every placement in several stores (one per `--shard` job), each opened through the damage
+/// guard ([`crate::store_guard::open_checked`]) and merged by [`merge_placements`].
 ///
 /// # Errors
 /// The first store that cannot be opened or read ([`StoreError`] naming its path).
 pub fn merged_hits(paths: &[PathBuf]) -> Result<Vec<HitRecord>, StoreError> {
-    let mut merged: std::collections::BTreeMap<Vec<u8>, HitRecord> = std::collections::BTreeMap::new();
+    let mut sets = Vec::with_capacity(paths.len());
     for path in paths {
-        for hit in Store::open(path)?.hits()? {
-            let key = hit_key(&hit.article, &hit.canonical_url);
-            let kept = match merged.remove(&key) {
-                Some(old) => merge(old, &hit),
-                None => hit,
-            };
-            merged.insert(key, kept);
-        }
+        sets.push(crate::store_guard::open_checked(path)?.hits()?);
     }
-    Ok(merged.into_values().collect())
+    Ok(merge_placements(sets))
+}
+
+/// Placements read from several stores, merged by placement key as one store would have merged
+/// them ([`hit_key`], the same better-verdict rule as [`Store::record_hit`]), ordered by article
+/// then page key.
+pub fn merge_placements(sets: impl IntoIterator<Item = Vec<HitRecord>>) -> Vec<HitRecord> {
+    let mut merged: std::collections::BTreeMap<Vec<u8>, HitRecord> = std::collections::BTreeMap::new();
+    for hit in sets.into_iter().flatten() {
+        let key = hit_key(&hit.article, &hit.canonical_url);
+        let kept = match merged.remove(&key) {
+            Some(old) => merge(old, &hit),
+            None => hit,
+        };
+        merged.insert(key, kept);
+    }
+    merged.into_values().collect()
 }
 
 /// The key a placement is stored under: the article id, a NUL, and the page key of its

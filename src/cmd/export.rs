@@ -89,10 +89,8 @@ pub fn export(config: &Config, args: &ExportArgs) -> Result<(), Error> {
             ));
         }
         _ => {
-            let all = crate::store::merged_hits(stores)?;
-            for path in stores {
-                super::report::auto_outlet_ids(&crate::store::Store::open(path)?, &mut auto)?;
-            }
+            let (all, ids) = super::report::read_stores(stores)?;
+            auto = ids;
             (report::records(&all, &filter), all, None)
         }
     };

@@ -4,7 +4,6 @@
 use super::output::print;
 use crate::config::Config;
 use crate::error::Error;
-use crate::store::Store;
 
 /// Prints the `[[outlets]]` TOML of auto outlet `id`.
 ///
@@ -18,7 +17,7 @@ pub fn adopt(config: &Config, id: &str) -> Result<(), Error> {
             config.path.display()
         )));
     }
-    let store = Store::open(&config.store.path)?;
+    let store = crate::store_guard::open_checked(&config.store.path)?;
     match store.auto_outlet(id)? {
         Some(auto) => print(&auto.toml()),
         None => {

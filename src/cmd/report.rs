@@ -45,12 +45,8 @@ pub fn briefing(config: &Config, stores: &[PathBuf], filter: &report::Filter) ->
     if let Some(id) = &filter.article {
         super::tracked(config, id)?;
     }
-    let hits = crate::store::merged_hits(stores)?;
+    let (hits, auto) = read_stores(stores)?;
     let records = report::records(&hits, filter);
-    let mut auto = BTreeSet::new();
-    for path in stores {
-        auto_outlet_ids(&crate::store::Store::open(path)?, &mut auto)?;
-    }
     Ok(Briefing::build(
         config,
         filter,
@@ -59,6 +55,22 @@ pub fn briefing(config: &Config, stores: &[PathBuf], filter: &report::Filter) ->
         &auto,
         chrono::Utc::now(),
     ))
+}
+
+/// Every placement in `stores`, merged by placement, and the ids of their auto outlets: each
+/// store opened once, through the damage guard.
+///
+/// # Errors
+/// The first store that cannot be opened or read.
+pub(super) fn read_stores(stores: &[PathBuf]) -> Result<(Vec<crate::store::HitRecord>, BTreeSet<String>), Error> {
+    let mut sets = Vec::with_capacity(stores.len());
+    let mut auto = BTreeSet::new();
+    for path in stores {
+        let store = crate::store_guard::open_checked(path)?;
+        sets.push(store.hits()?);
+        auto_outlet_ids(&store, &mut auto)?;
+    }
+    Ok((crate::store::merge_placements(sets), auto))
 }
 
 /// Adds the ids of `store`'s auto outlets to `ids`, for the briefing's `auto` marks.
