@@ -29,6 +29,8 @@ pub enum DateSource {
     Time,
     Text,
     Url,
+    /// A key of a data object in one of the page's scripts ([`SCRIPT_KEYS`]).
+    Script,
     /// A last-modified date, used only when nothing gives the publication date.
     Modified,
 }
@@ -42,6 +44,7 @@ impl DateSource {
             DateSource::Time => "time",
             DateSource::Text => "text",
             DateSource::Url => "url",
+            DateSource::Script => "script",
             DateSource::Modified => "modified",
         }
     }
@@ -111,6 +114,32 @@ pub const MODIFIED_KEYS: &[&str] = &[
     "last-modified",
 ];
 
+/// `<meta>` names whose content describes the page in prose; some sites write the article's
+/// date there ("Notizia del 14 Gennaio 2020").
+const DESCRIPTION_KEYS: &[&str] = &["description", "og:description", "twitter:description"];
+
+/// Keys under which pages hand their own scripts the publication date, outside JSON-LD: a
+/// CMS's page state, an analytics data layer, a shop's product object (`"published_at":
+/// "2025-06-03T07:00:00+02:00"`). Publication first, then creation; each key is looked for in
+/// every script before the next.
+pub const SCRIPT_KEYS: &[&str] = &[
+    "datePublished",
+    "date_published",
+    "publishDate",
+    "publish_date",
+    "publishedAt",
+    "published_at",
+    "firstPublished",
+    "firstPublishedAt",
+    "first_published_at",
+    "dateCreated",
+    "createdAt",
+    "created_at",
+];
+
+/// A script value longer than this is not a date.
+const MAX_SCRIPT_VALUE: usize = 64;
+
 /// A date more than this far ahead of now is a placeholder or an event date, not a publication.
 const FUTURE_SLACK: Duration = Duration::days(1);
 
@@ -129,8 +158,17 @@ const DATE_LINE_HINTS: &[&str] = &[
 
 /// Finds the page's publication date. `metas` are the page's `<meta>` tags as (lower-cased
 /// key, content); `ld` the JSON-LD article object, if any.
-pub fn find(tree: &Tree, page_url: Option<&Url>, ld: Option<&LdArticle>, metas: &[(String, String)]) -> Option<Found> {
+/// `scripts` are the page's scripts other than JSON-LD (dropped before parsing), read for the
+/// data objects some pages give their date to ([`SCRIPT_KEYS`]).
+pub fn find(
+    tree: &Tree,
+    page_url: Option<&Url>,
+    ld: Option<&LdArticle>,
+    metas: &[(String, String)],
+    scripts: &[&str],
+) -> Option<Found> {
     let order = DayMonth::for_lang(tree.select("html").attr("lang").as_deref());
+    let page = &Page::new(tree, order);
     let now = Utc::now();
     let parse = |raw: &str| date::parse_with(raw, order).filter(|d| d.with_timezone(&Utc) <= now + FUTURE_SLACK);
     let meta = |keys: &[&str]| {
@@ -145,7 +183,12 @@ pub fn find(tree: &Tree, page_url: Option<&Url>, ld: Option<&LdArticle>, metas: 
     };
 
     let url_day = page_url.and_then(date::from_url_path);
-    let chosen = from_page(tree, ld, order, &parse, &meta, &day);
+    let chosen = from_page(page, ld, &parse, &meta, &day).or_else(|| {
+        script_date(scripts, &parse).map(|date| Found {
+            date,
+            source: DateSource::Script,
+        })
+    });
     // A full date in the URL path is the day the CMS filed the article under: it overrides a
     // date on another day (a UTC time past midnight, a re-stamped page), and stands alone when
     // the page gives none.
@@ -153,9 +196,9 @@ pub fn find(tree: &Tree, page_url: Option<&Url>, ld: Option<&LdArticle>, metas: 
         (Some(u), Some(c)) if c.date.date_naive() != u => day(u).map(found(DateSource::Url)).or(Some(c)),
         (Some(u), None) => day(u)
             .map(found(DateSource::Url))
-            .or_else(|| last_resort(tree, ld, order, &parse, &meta, &day)),
+            .or_else(|| last_resort(page, ld, &parse, &meta, &day, metas)),
         (_, Some(c)) => Some(c),
-        (None, None) => last_resort(tree, ld, order, &parse, &meta, &day),
+        (None, None) => last_resort(page, ld, &parse, &meta, &day, metas),
     }
 }
 
@@ -164,14 +207,8 @@ type MetaLookup<'a> = &'a dyn Fn(&[&str]) -> Option<DateTime<FixedOffset>>;
 type Day<'a> = &'a dyn Fn(NaiveDate) -> Option<DateTime<FixedOffset>>;
 
 /// Sources 1–4 and the generic `<meta>` date, in order.
-fn from_page(
-    tree: &Tree,
-    ld: Option<&LdArticle>,
-    order: DayMonth,
-    parse: Parse,
-    meta: MetaLookup,
-    day: Day,
-) -> Option<Found> {
+fn from_page(page: &Page, ld: Option<&LdArticle>, parse: Parse, meta: MetaLookup, day: Day) -> Option<Found> {
+    let tree = page.tree;
     let found = |source| move |date| Found { date, source };
     let structured: Vec<Found> = [
         ld.and_then(|a| a.date_published.as_deref())
@@ -179,31 +216,32 @@ fn from_page(
             .map(found(DateSource::JsonLd)),
         meta(PUBLISHED_KEYS).map(found(DateSource::Meta)),
         microdata(tree, parse).map(found(DateSource::Meta)),
-        time_element(tree, parse).map(found(DateSource::Time)),
+        time_element(page, parse).map(found(DateSource::Time)),
     ]
     .into_iter()
     .flatten()
     .collect();
     if let Some(first) = structured.first() {
         let best = local_rendition(*first, &structured);
-        return Some(shown_day(best, tree, order, day).unwrap_or(best));
+        return Some(shown_day(best, page, day).unwrap_or(best));
     }
-    date_line(tree, order)
+    date_line(page)
         .and_then(day)
         .map(found(DateSource::Text))
-        .or_else(|| any_time_element(tree, parse).map(found(DateSource::Time)))
+        .or_else(|| any_time_element(page, parse).map(found(DateSource::Time)))
         .or_else(|| meta(GENERIC_KEYS).map(found(DateSource::Meta)))
 }
 
-/// Without any source above: the modified date, else the first date in the page's visible
-/// text outside its furniture.
+/// Without any source above: the modified date, else a date in the page's description ("News
+/// of 14 January 2020: …"), else the first date in the page's visible text outside its
+/// furniture.
 fn last_resort(
-    tree: &Tree,
+    page: &Page,
     ld: Option<&LdArticle>,
-    order: DayMonth,
     parse: Parse,
     meta: MetaLookup,
     day: Day,
+    metas: &[(String, String)],
 ) -> Option<Found> {
     ld.and_then(|a| a.date_modified.as_deref())
         .and_then(parse)
@@ -213,7 +251,18 @@ fn last_resort(
             source: DateSource::Modified,
         })
         .or_else(|| {
-            first_date_in_text(tree, order).and_then(day).map(|date| Found {
+            DESCRIPTION_KEYS
+                .iter()
+                .flat_map(|k| metas.iter().filter(move |(key, _)| key == k))
+                .find_map(|(_, v)| date::find_in_text(v, page.order))
+                .and_then(day)
+                .map(|date| Found {
+                    date,
+                    source: DateSource::Meta,
+                })
+        })
+        .or_else(|| {
+            first_date_in_text(page).and_then(day).map(|date| Found {
                 date,
                 source: DateSource::Text,
             })
@@ -222,8 +271,8 @@ fn last_resort(
 
 /// The first date in the visible text of the page's body, outside navigation, asides, footers
 /// and lists of links.
-fn first_date_in_text(tree: &Tree, order: DayMonth) -> Option<NaiveDate> {
-    let body = tree.select("body");
+fn first_date_in_text(page: &Page) -> Option<NaiveDate> {
+    let body = page.tree.select("body");
     let body = body.nodes().first()?;
     let mut text = String::new();
     let mut read = 0;
@@ -238,14 +287,14 @@ fn first_date_in_text(tree: &Tree, order: DayMonth) -> Option<NaiveDate> {
         let skip = parent.is_some_and(|p| {
             p.node_name()
                 .is_some_and(|n| matches!(&*n, "script" | "style" | "noscript" | "template"))
-                || in_furniture(&p, FURNITURE)
+                || page.elsewhere(&p, FURNITURE)
         });
         if !skip {
             let piece = node.text();
             read += piece.len();
             text.push(' ');
             text.push_str(&piece);
-            if let Some(d) = date::find_in_text(&text, order) {
+            if let Some(d) = date::find_in_text(&text, page.order) {
                 return Some(d);
             }
             // Only the tail can still join a date with the next node's text.
@@ -281,13 +330,13 @@ fn local_rendition(best: Found, all: &[Found]) -> Found {
 
 /// A time given in UTC falls on the outlet's previous or next day when it is late or early
 /// enough; the day the page shows in its date line is then the outlet's own.
-fn shown_day(best: Found, tree: &Tree, order: DayMonth, day: Day) -> Option<Found> {
+fn shown_day(best: Found, page: &Page, day: Day) -> Option<Found> {
     let utc = best.date.offset().local_minus_utc() == 0;
     let midnight = best.date.time() == chrono::NaiveTime::MIN;
     if !utc || midnight {
         return None;
     }
-    let shown = date_line(tree, order)?;
+    let shown = date_line(page)?;
     let apart = (shown - best.date.date_naive()).num_days().abs();
     (apart == 1).then(|| day(shown)).flatten().map(|date| Found {
         date,
@@ -298,7 +347,7 @@ fn shown_day(best: Found, tree: &Tree, order: DayMonth, day: Day) -> Option<Foun
 /// Microdata `itemprop="datePublished"` or RDFa `property="schema:datePublished"` (or
 /// `dateCreated`) on an element other than `<meta>`: its `content` or `datetime` attribute, else
 /// its text.
-fn microdata(tree: &Tree, parse: &dyn Fn(&str) -> Option<DateTime<FixedOffset>>) -> Option<DateTime<FixedOffset>> {
+fn microdata(tree: &Tree, parse: Parse) -> Option<DateTime<FixedOffset>> {
     tree.select(r#"[itemprop="datePublished" i]:not(meta), [property$="datePublished" i]:not(meta), [property$="dateCreated" i]:not(meta)"#)
         .nodes()
         .iter()
@@ -313,19 +362,23 @@ fn microdata(tree: &Tree, parse: &dyn Fn(&str) -> Option<DateTime<FixedOffset>>)
 /// `<time datetime>`: one marked as the publication time (`pubdate`, a class or itemprop
 /// saying so); else the earliest in the article's header (the elements around the `<h1>`), or in
 /// the `<article>`.
-fn time_element(tree: &Tree, parse: &dyn Fn(&str) -> Option<DateTime<FixedOffset>>) -> Option<DateTime<FixedOffset>> {
+fn time_element(page: &Page, parse: Parse) -> Option<DateTime<FixedOffset>> {
     let marked = r#"time[pubdate][datetime], time[class*="publish" i][datetime], time[class*="entry-date" i][datetime], time[class*="created" i][datetime], time[itemprop*="published" i][datetime]"#;
-    let read = |sel: Selection| -> Vec<DateTime<FixedOffset>> {
+    let read = |sel: Selection, furniture: &str| -> Vec<DateTime<FixedOffset>> {
         sel.nodes()
             .iter()
+            .filter(|n| !page.elsewhere(n, furniture))
             .filter_map(|n| n.attr("datetime").and_then(|d| parse(&d)))
             .collect()
     };
-    if let Some(d) = read(tree.select(marked)).into_iter().next() {
+    if let Some(d) = read(page.tree.select(marked), FURNITURE_AND_LISTS).into_iter().next() {
         return Some(d);
     }
-    for scope in header_scopes(tree) {
-        if let Some(d) = read(Selection::from(scope).select("time[datetime]")).into_iter().min() {
+    for scope in page.header_scopes() {
+        if let Some(d) = read(Selection::from(scope).select("time[datetime]"), INNER_FURNITURE)
+            .into_iter()
+            .min()
+        {
             return Some(d);
         }
     }
@@ -333,43 +386,117 @@ fn time_element(tree: &Tree, parse: &dyn Fn(&str) -> Option<DateTime<FixedOffset
 }
 
 /// The first `<time datetime>` on the page outside navigation, asides and footers.
-fn any_time_element(
-    tree: &Tree,
-    parse: &dyn Fn(&str) -> Option<DateTime<FixedOffset>>,
-) -> Option<DateTime<FixedOffset>> {
-    tree.select("time[datetime]")
+fn any_time_element(page: &Page, parse: Parse) -> Option<DateTime<FixedOffset>> {
+    page.tree
+        .select("time[datetime]")
         .nodes()
         .iter()
-        .filter(|n| !in_furniture(n, FURNITURE_AND_LISTS))
+        .filter(|n| !page.elsewhere(n, FURNITURE_AND_LISTS))
         .find_map(|n| n.attr("datetime").and_then(|d| parse(&d)))
 }
 
-/// The article's header and body, nearest first: the `<h1>`'s ancestors a few levels up, then
-/// `<article>` and `<main>`.
-fn header_scopes<'a>(tree: &'a Tree) -> Vec<NodeRef<'a>> {
-    let mut scopes = Vec::new();
-    if let Some(h1) = tree.select("h1").nodes().first() {
-        scopes.extend(
-            h1.ancestors(Some(HEADER_LEVELS))
-                .into_iter()
-                .filter(|a| !a.is("body, html")),
-        );
-    }
-    for sel in ["article", "main", r#"[role="main"]"#] {
-        scopes.extend(tree.select(sel).nodes().first().cloned());
-    }
-    scopes
+/// The parsed page and what the date finder works out about it once: the numeric date order
+/// its language implies, its headline and the `<article>` elements that hold it.
+struct Page<'a> {
+    tree: &'a Tree,
+    order: DayMonth,
+    /// The `<h1>` elements that can be the headline, in page order (see [`Page::new`]).
+    headlines: Vec<NodeRef<'a>>,
+    /// The first headline's ancestors, nearest first: they hold the article, so are never
+    /// furniture, whatever their class says (`class="comment-header"` on an opinion column).
+    headline_path: Vec<NodeRef<'a>>,
+    /// Those of them that are `<article>` elements: any other `<article>` on the page is a
+    /// teaser for another page.
+    own_articles: Vec<NodeRef<'a>>,
 }
 
-/// Navigation, asides, footers and "related" boxes: dates there belong to other pages.
-const FURNITURE: &str = r#"nav, aside, footer, [class*="related" i]"#;
+impl<'a> Page<'a> {
+    /// Finds the headlines: the page's `<h1>` elements but the site's logo (an `<h1>` whose
+    /// class or id, or a descendant's, speaks of a logo, or that links to the site's home with
+    /// `rel="home"`/`"start"`), which many templates wrap in an `<h1>`.
+    fn new(tree: &'a Tree, order: DayMonth) -> Page<'a> {
+        const LOGO: &str = r#"[class*="logo" i], [id*="logo" i], a[rel~="home" i], a[rel~="start" i]"#;
+        let headlines: Vec<NodeRef<'a>> = tree
+            .select("h1")
+            .nodes()
+            .iter()
+            .filter(|h| !h.is(LOGO) && Selection::from(**h).select(LOGO).is_empty())
+            .cloned()
+            .collect();
+        let headline_path: Vec<NodeRef<'a>> = headlines.first().map_or_else(Vec::new, |h| h.ancestors(None));
+        let own_articles = headline_path
+            .iter()
+            .filter(|a| a.node_name().as_deref() == Some("article"))
+            .cloned()
+            .collect();
+        Page {
+            tree,
+            order,
+            headlines,
+            headline_path,
+            own_articles,
+        }
+    }
+
+    /// The article's header and body, nearest first: the headline's ancestors a few levels up,
+    /// then its `<article>` (else the page's first), and `<main>`.
+    fn header_scopes(&self) -> Vec<NodeRef<'a>> {
+        let mut scopes = Vec::new();
+        if let Some(h1) = self.headlines.first() {
+            scopes.extend(
+                h1.ancestors(Some(HEADER_LEVELS))
+                    .into_iter()
+                    .filter(|a| !a.is("body, html")),
+            );
+        }
+        let article = self.own_articles.first().cloned();
+        scopes.extend(article.or_else(|| self.tree.select("article").nodes().first().cloned()));
+        for sel in ["main", r#"[role="main"]"#] {
+            scopes.extend(self.tree.select(sel).nodes().first().cloned());
+        }
+        scopes
+    }
+
+    /// The element belongs to something other than the article: it or an ancestor that does
+    /// not hold the headline matches `furniture` ([`FURNITURE`], [`INNER_FURNITURE`] or
+    /// [`FURNITURE_AND_LISTS`]), is a comment thread ([`is_comment`]), or is an `<article>` (a
+    /// teaser), when the headline is inside one.
+    fn elsewhere(&self, node: &NodeRef, furniture: &str) -> bool {
+        let has_headline = !self.own_articles.is_empty();
+        std::iter::once(*node)
+            .chain(node.ancestors_it(None))
+            .filter(|a| a.is_element() && !self.headline_path.iter().any(|h| h.id == a.id))
+            .any(|a| is_comment(&a) || a.is(furniture) || (has_headline && a.node_name().as_deref() == Some("article")))
+    }
+}
+
+/// Navigation, asides, footers, "related" boxes and quotations (an embedded post is a
+/// `<blockquote>`): dates there belong to other pages. Comment threads too ([`is_comment`]).
+const FURNITURE: &str = r#"nav, aside, footer, blockquote, [class*="related" i]"#;
+
+/// What is never the article's own even inside its header or body: "related" boxes and
+/// quotations (comment threads too, see [`in_furniture`]). Asides and footers there often hold
+/// the article's own date line ("Posted on …" in an `<aside class="post-meta">`).
+const INNER_FURNITURE: &str = r#"blockquote, [class*="related" i]"#;
 
 /// Furniture and lists of links or teasers, where a page lists other pages with their dates.
-const FURNITURE_AND_LISTS: &str = r#"nav, aside, footer, [class*="related" i], li, [class*="teaser" i]"#;
+const FURNITURE_AND_LISTS: &str = r#"nav, aside, footer, blockquote, [class*="related" i], li, [class*="teaser" i]"#;
 
-/// Inside an element matching `furniture` ([`FURNITURE`] or [`FURNITURE_AND_LISTS`]).
-fn in_furniture(node: &NodeRef, furniture: &str) -> bool {
-    node.ancestors(None).iter().any(|a| a.is(furniture))
+/// A reader's comment or a comment thread: a class or id word (split at anything but letters
+/// and digits) starting with "comment" but not "commentar" (an opinion column, "commentary"),
+/// Disqus's blocks, or schema.org's `itemprop="comment"`. Comment dates are the readers', later
+/// than the article's.
+fn is_comment(node: &NodeRef) -> bool {
+    let word = |w: &str| {
+        let w = w.to_ascii_lowercase();
+        (w.starts_with("comment") && !w.starts_with("commentar")) || w == "disqus"
+    };
+    ["class", "id"].iter().any(|attr| {
+        node.attr(attr)
+            .is_some_and(|v| v.split(|c: char| !c.is_alphanumeric()).any(word))
+    }) || node
+        .attr("itemprop")
+        .is_some_and(|v| v.split_whitespace().any(|w| w == "comment"))
 }
 
 /// A date line near the headline or byline: in the article's header, an element whose class or
@@ -377,7 +504,8 @@ fn in_furniture(node: &NodeRef, furniture: &str) -> bool {
 /// of the first paragraphs after it (a dateline: "27.1.2022 – Bei der …"); then such an element
 /// anywhere outside the page's furniture. Of several dates in one line the first counts: lines
 /// say "Published 3 June, updated 5 June" far more often than the reverse.
-fn date_line(tree: &Tree, order: DayMonth) -> Option<NaiveDate> {
+fn date_line(page: &Page) -> Option<NaiveDate> {
+    let order = page.order;
     let hinted = DATE_LINE_HINTS
         .iter()
         .flat_map(|h| [format!(r#"[class*="{h}" i]"#), format!(r#"[id*="{h}" i]"#)])
@@ -395,26 +523,27 @@ fn date_line(tree: &Tree, order: DayMonth) -> Option<NaiveDate> {
         let text = spaced_text(n, DATELINE_CHARS);
         date::find_in_text(&text.chars().take(DATELINE_CHARS).collect::<String>(), order)
     };
-    for scope in header_scopes(tree) {
+    for scope in page.header_scopes() {
         if let Some(d) = Selection::from(scope)
             .select(&hinted)
             .nodes()
             .iter()
+            .filter(|n| !page.elsewhere(n, INNER_FURNITURE))
             .find_map(line_date)
         {
             return Some(d);
         }
     }
-    for h1 in tree.select("h1").nodes().iter().take(MAX_HEADLINES) {
-        if let Some(d) = line_date(h1) {
+    for h1 in page.headlines.iter().copied().take(MAX_HEADLINES) {
+        if let Some(d) = line_date(&h1) {
             return Some(d);
         }
-        let mut node = Some(*h1);
+        let mut node = Some(h1);
         for _ in 0..HEADER_LEVELS {
             let Some(n) = node else { break };
             let after = std::iter::successors(n.next_element_sibling(), |s| s.next_element_sibling()).take(3);
             let before = std::iter::successors(n.prev_element_sibling(), |s| s.prev_element_sibling()).take(2);
-            for s in after.chain(before) {
+            for s in after.chain(before).filter(|s| !page.elsewhere(s, INNER_FURNITURE)) {
                 if let Some(d) = line_date(&s).or_else(|| dateline(&s)) {
                     return Some(d);
                 }
@@ -422,10 +551,11 @@ fn date_line(tree: &Tree, order: DayMonth) -> Option<NaiveDate> {
             node = n.parent();
         }
     }
-    tree.select(&hinted)
+    page.tree
+        .select(&hinted)
         .nodes()
         .iter()
-        .filter(|n| !in_furniture(n, FURNITURE_AND_LISTS))
+        .filter(|n| !page.elsewhere(n, FURNITURE_AND_LISTS))
         .find_map(line_date)
 }
 
@@ -455,4 +585,32 @@ fn spaced_text(node: &NodeRef, limit: usize) -> String {
         }
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The first value under one of [`SCRIPT_KEYS`] (key order first, then page order) that reads
+/// as a date: `"key": "value"`, also inside a JSON string (`\"key\":\"value\"`). Each key is
+/// found with a substring search, not by parsing the scripts.
+fn script_date(scripts: &[&str], parse: Parse) -> Option<DateTime<FixedOffset>> {
+    SCRIPT_KEYS.iter().find_map(|key| {
+        let finder = memchr::memmem::Finder::new(key.as_bytes());
+        scripts.iter().find_map(|script| {
+            finder
+                .find_iter(script.as_bytes())
+                .find_map(|at| script_value(script, at, key.len()).and_then(parse))
+        })
+    })
+}
+
+/// The string value after the key found at `at` (`len` bytes long), when the key is quoted
+/// whole and followed by a colon.
+fn script_value(script: &str, at: usize, len: usize) -> Option<&str> {
+    let bytes = script.as_bytes();
+    if at == 0 || bytes[at - 1] != b'"' {
+        return None;
+    }
+    let rest = script[at + len..].strip_prefix('\\').unwrap_or(&script[at + len..]);
+    let rest = rest.strip_prefix('"')?.trim_start().strip_prefix(':')?.trim_start();
+    let rest = rest.strip_prefix('\\').unwrap_or(rest).strip_prefix('"')?;
+    let end = rest.find(['"', '\\'])?;
+    (end <= MAX_SCRIPT_VALUE).then(|| &rest[..end])
 }
