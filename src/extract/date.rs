@@ -523,6 +523,13 @@ fn date_line(page: &Page) -> Option<NaiveDate> {
         let text = spaced_text(n, DATELINE_CHARS);
         date::find_in_text(&text.chars().take(DATELINE_CHARS).collect::<String>(), order)
     };
+    // A short line right before or after the headline, beside it in the same parent.
+    if let Some(h1) = page.headlines.first() {
+        let beside = [h1.next_element_sibling(), h1.prev_element_sibling()];
+        if let Some(d) = beside.iter().flatten().find_map(line_date) {
+            return Some(d);
+        }
+    }
     for scope in page.header_scopes() {
         if let Some(d) = Selection::from(scope)
             .select(&hinted)
