@@ -621,3 +621,111 @@ fn script_value(script: &str, at: usize, len: usize) -> Option<&str> {
     let end = rest.find(['"', '\\'])?;
     (end <= MAX_SCRIPT_VALUE).then(|| &rest[..end])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::DateSource;
+    use url::Url;
+
+    /// One row per rule: (what, page HTML, expected day or "" for none, expected source).
+    const RULES: &[(&str, &str, &str, Option<DateSource>)] = &[
+        (
+            "a reader's comment is not the article's time",
+            r#"<html lang="en"><article><h1>Ferry</h1><p>The ferry leaves earlier.</p>
+               <div class="comment-list"><time datetime="2025-06-05T10:00:00Z">June 5</time></div></article>
+               <p class="dateline">June 3, 2025</p>"#,
+            "2025-06-03",
+            Some(DateSource::Text),
+        ),
+        (
+            "comment dates alone give no date",
+            r#"<h1>Ferry</h1><p>The ferry leaves earlier.</p>
+               <ol id="comments"><li><div class="comment-meta">5 June 2025 at 11:21</div></li></ol>"#,
+            "",
+            None,
+        ),
+        (
+            "an embedded post in a blockquote keeps its own time",
+            r#"<html lang="de"><article><h1>Fähre</h1><div class="meta">3. Juni 2025</div>
+               <blockquote class="instagram-media"><time datetime="2018-03-12T19:30:00+00:00">12. März 2018</time></blockquote></article>"#,
+            "2025-06-03",
+            Some(DateSource::Text),
+        ),
+        (
+            "a marked time in a sidebar list is another page's",
+            r#"<article><h1>Ferry</h1><p class="publication"><time datetime="2025-06-03T10:00:00Z">3 June</time></p></article>
+               <div class="sidebar"><ul><li><article><time pubdate datetime="2025-06-20T08:00:00Z">20 June</time></article></li></ul></div>"#,
+            "2025-06-03",
+            Some(DateSource::Time),
+        ),
+        (
+            "a teaser article beside the headline's article",
+            r#"<html lang="en-GB"><main><article><h1>Ferry</h1><p class="byline">By Mara Ellison, 3 June 2025</p><p>Text.</p></article>
+               <div class="more"><article><h2>Bridge</h2><time pubdate datetime="2025-06-20">20 June</time></article></div></main>"#,
+            "2025-06-03",
+            Some(DateSource::Text),
+        ),
+        (
+            "the site's logo in an <h1> is not the headline",
+            r#"<html lang="en-GB"><header><h1><a href="/" rel="home">Coastal Times</a></h1><span>Friday 20 June 2025</span></header>
+               <div><h1>Ferry</h1><p>3 June 2025</p><p>The ferry leaves earlier from September.</p></div>"#,
+            "2025-06-03",
+            Some(DateSource::Text),
+        ),
+        (
+            "the line beside the headline before a dated link further off",
+            r#"<div class="content"><h1>Ferry</h1><p><em>03.06.2025</em></p><p>Text.</p>
+               <ul><li><a class="publication" href="/press/34">Press release of 1 June 2025</a></li></ul></div>"#,
+            "2025-06-03",
+            Some(DateSource::Text),
+        ),
+        (
+            "a block that holds the headline is never furniture, whatever its class",
+            r#"<div class="PageArticle_commentHeader"><article><h1>Opinion</h1>
+               <div class="publishDate">3 June 2025</div></article></div><div id="comments"><p class="date">9 June 2025</p></div>"#,
+            "2025-06-03",
+            Some(DateSource::Text),
+        ),
+        (
+            "a shop's product object in a script",
+            r#"<h1>Coffee</h1><script>var product = {"title":"Sidamo","published_at":"2025-06-03T06:22:28+02:00"};</script>"#,
+            "2025-06-03",
+            Some(DateSource::Script),
+        ),
+        (
+            "a page state escaped inside a JSON string",
+            r#"<h1>Ferry</h1><script>window.__STATE__ = JSON.parse("{\"story\":{\"datePublished\":\"2025-06-03T07:00:00Z\"}}")</script>"#,
+            "2025-06-03",
+            Some(DateSource::Script),
+        ),
+        (
+            "publication keys before creation keys, whatever their order in the script",
+            r#"<h1>Photo</h1><script>{"created_at":"2025-05-01T09:00:00Z","publishDate":"2025-06-03T09:00:00Z"}</script>"#,
+            "2025-06-03",
+            Some(DateSource::Script),
+        ),
+        (
+            "a key that only ends like one is not it",
+            r#"<h1>Ferry</h1><script>{"last_published_at":"2025-06-09T00:00:00Z","publishDateTime":"x"}</script>"#,
+            "",
+            None,
+        ),
+        (
+            "a date in the page's description",
+            r#"<html lang="it"><meta name="description" content="Orsi: un anno da record (Comunicato del 3 giugno 2025)"><h1>Orsi</h1>"#,
+            "2025-06-03",
+            Some(DateSource::Meta),
+        ),
+    ];
+
+    #[test]
+    fn each_rule_gives_the_article_its_own_day() {
+        let url = Url::parse("https://news.example/story").unwrap();
+        for (what, html, day, source) in RULES {
+            let doc = crate::extract::extract(html, Some(&url));
+            let got = doc.published.map(|d| d.date_naive().to_string()).unwrap_or_default();
+            assert_eq!(&got, day, "{what}");
+            assert_eq!(doc.published_from, *source, "{what}");
+        }
+    }
+}
