@@ -89,9 +89,9 @@ fn each_real_page_matches_its_own_article_and_no_other() {
     );
 }
 
-/// Exact-day accuracy on the dates corpus, measured at 0.914 (`cargo bench --bench dates`); the
+/// Exact-day accuracy on the dates corpus, measured at 0.932 (`cargo bench --bench dates`); the
 /// floor sits a little under it so a real regression fails while a one-page change does not.
-const MIN_DATE_ACCURACY: f64 = 0.91;
+const MIN_DATE_ACCURACY: f64 = 0.925;
 
 #[test]
 fn publication_day_is_right_on_the_dates_corpus() {

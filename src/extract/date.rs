@@ -5,10 +5,17 @@
 //! 2. `<meta>` tags naming the publication date ([`PUBLISHED_KEYS`]) and microdata
 //!    `itemprop=datePublished` on any element;
 //! 3. `<time datetime>`: one marked as the publication time, else one in the article's header;
-//! 4. a date line near the headline or byline (elements whose class or id speaks of a date,
-//!    byline or post meta, or the lines just after the `<h1>`), in the outlets' languages;
-//! 5. the URL path (`/2025/06/03/`);
-//! 6. the last modified date (JSON-LD `dateModified`, `article:modified_time`), as a last resort.
+//! 4. a date line near the headline or byline (a short line right beside the `<h1>`, elements
+//!    whose class or id speaks of a date, byline or post meta, or the lines just after the
+//!    `<h1>`), in the outlets' languages;
+//! 5. a data object in the page's own scripts ([`SCRIPT_KEYS`]);
+//! 6. the URL path (`/2025/06/03/`);
+//! 7. the last modified date (JSON-LD `dateModified`, `article:modified_time`), then a date in
+//!    the page's description, then the first date in its text, as a last resort.
+//!
+//! Dates belonging to other pages are skipped everywhere: reader comments, quotations, related
+//! boxes, teaser `<article>`s, and (outside the article's header) navigation, asides, footers
+//! and lists ([`Page::elsewhere`]).
 //!
 //! The page's own UTC offset is kept: the date part is the outlet's own day. When two sources
 //! name the same instant, one in UTC and one with the outlet's offset, the latter is kept.
