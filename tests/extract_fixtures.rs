@@ -2,7 +2,7 @@
 //! removal, the JSON-LD `articleBody` fallback, dates, language, and pathological input.
 
 use pickup::extract::{DateSource, Document, extract};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use url::Url;
 
 fn fixture(name: &str) -> String {
@@ -121,9 +121,10 @@ fn deep_nesting_does_not_hang() {
         "<div>".repeat(depth),
         "</div>".repeat(depth)
     );
-    let start = Instant::now();
-    let doc = extract(&html, None);
-    assert!(start.elapsed() < Duration::from_secs(2), "took {:?}", start.elapsed());
+    // A bound against hangs, not a timing: the whole page is read flat in well under a second.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || tx.send(extract(&html, None)));
+    let doc = rx.recv_timeout(Duration::from_secs(60)).expect("deep nesting hangs");
     assert_eq!(doc.title.as_deref(), Some("Deep"));
     assert_eq!(doc.language.as_deref(), Some("en"));
     assert_eq!(doc.paragraphs, vec!["Still here & readable.".to_string()]);
