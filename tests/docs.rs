@@ -109,10 +109,16 @@ fn the_readme_command_table_is_what_help_says() {
         let text = help(&path);
         let accepted = options(&text);
         for flag in flags {
-            assert!(accepted.contains(flag), "pickup {path:?} has no {flag}, as the README says");
+            assert!(
+                accepted.contains(flag),
+                "pickup {path:?} has no {flag}, as the README says"
+            );
         }
         for flag in accepted.iter().filter(|f| !global.contains(f)) {
-            assert!(flags.contains(flag), "the README's row for pickup {path:?} lacks {flag}");
+            assert!(
+                flags.contains(flag),
+                "the README's row for pickup {path:?} lacks {flag}"
+            );
         }
         let usage = text.lines().find(|l| l.starts_with("Usage:")).unwrap();
         let arguments = usage.matches('<').count() - usize::from(usage.contains("<COMMAND>"));
@@ -123,7 +129,10 @@ fn the_readme_command_table_is_what_help_says() {
 #[test]
 fn every_global_option_is_documented() {
     let readme = readme();
-    for flag in options(&help(&[])).iter().filter(|f| f.starts_with("--") && *f != "--help") {
+    for flag in options(&help(&[]))
+        .iter()
+        .filter(|f| f.starts_with("--") && *f != "--help")
+    {
         assert!(readme.contains(&format!("`{flag}")), "README documents {flag}");
     }
 }

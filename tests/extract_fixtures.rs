@@ -123,7 +123,9 @@ fn deep_nesting_does_not_hang() {
     );
     // A bound against hangs, not a timing: the whole page is read flat in well under a second.
     let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || tx.send(extract(&html, None)));
+    std::thread::spawn(move || {
+        let _ = tx.send(extract(&html, None));
+    });
     let doc = rx.recv_timeout(Duration::from_secs(60)).expect("deep nesting hangs");
     assert_eq!(doc.title.as_deref(), Some("Deep"));
     assert_eq!(doc.language.as_deref(), Some("en"));

@@ -668,10 +668,7 @@ async fn hanging_host_times_out_without_delaying_others() {
     let (result, hang_took) = hang.await.expect("task");
     let err = result.expect_err("tar pit");
     assert_eq!(err.class(), Failure::Timeout, "{err}");
-    assert!(
-        hang_took >= Duration::from_secs(6),
-        "two tries of 3 s: {hang_took:?}"
-    );
+    assert!(hang_took >= Duration::from_secs(6), "two tries of 3 s: {hang_took:?}");
     assert_eq!(accepted.load(Ordering::SeqCst), 2, "first try and one retry");
     assert!(
         done[2] < hang_took,
