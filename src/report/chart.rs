@@ -7,10 +7,10 @@ use std::fmt::Write as _;
 
 /// Days a time chart shows one bar each; a longer period is drawn by week (a bar per day would
 /// be thinner than a line of print).
-pub const MAX_DAILY_BARS: i64 = 92;
+pub(super) const MAX_DAILY_BARS: i64 = 92;
 
 /// Rows a bar chart of countries or languages shows; the rest are summed into "Other".
-pub const MAX_BAR_ROWS: usize = 10;
+pub(super) const MAX_BAR_ROWS: usize = 10;
 
 /// Labels on the time axis: more would overlap at print size.
 const MAX_DATE_LABELS: usize = 8;
@@ -35,7 +35,7 @@ fn nice_step(max: usize, max_ticks: usize) -> usize {
 
 /// Placements over time: a bar per day (per week past [`MAX_DAILY_BARS`] days) with its count,
 /// and the running total as a line on its own right-hand axis.
-pub fn over_time(by_day: &[(NaiveDate, usize)]) -> String {
+pub(super) fn over_time(by_day: &[(NaiveDate, usize)]) -> String {
     let (Some(first), Some(last)) = (by_day.first().map(|d| d.0), by_day.last().map(|d| d.0)) else {
         return String::new();
     };
@@ -198,7 +198,7 @@ pub fn over_time(by_day: &[(NaiveDate, usize)]) -> String {
 
 /// Horizontal bars, largest first, each with its name and count; rows past [`MAX_BAR_ROWS`] are
 /// summed into one "Other" row.
-pub fn bars(title: &str, rows: &[(String, usize)]) -> String {
+pub(super) fn bars(title: &str, rows: &[(String, usize)]) -> String {
     if rows.is_empty() {
         return String::new();
     }
