@@ -129,7 +129,12 @@ const DATE_LINE_HINTS: &[&str] = &[
 
 /// Finds the page's publication date. `metas` are the page's `<meta>` tags as (lower-cased
 /// key, content); `ld` the JSON-LD article object, if any.
-pub(super) fn find(tree: &Tree, page_url: Option<&Url>, ld: Option<&LdArticle>, metas: &[(String, String)]) -> Option<Found> {
+pub(super) fn find(
+    tree: &Tree,
+    page_url: Option<&Url>,
+    ld: Option<&LdArticle>,
+    metas: &[(String, String)],
+) -> Option<Found> {
     let order = DayMonth::for_lang(tree.select("html").attr("lang").as_deref());
     let now = Utc::now();
     let parse = |raw: &str| date::parse_with(raw, order).filter(|d| d.with_timezone(&Utc) <= now + FUTURE_SLACK);

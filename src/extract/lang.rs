@@ -168,7 +168,11 @@ const CLOSE_RELATIVES: &[(&str, &str)] = &[
 /// could not have recognised it), and the two are not close relatives. Site templates that
 /// hard-code `lang="en-US"` on every page are the reason: the text, not the template, is what a
 /// translation check must read. Without a declaration, a reliable detection is the language.
-pub(crate) fn decide(declared: Option<&'static str>, detected: Option<Detected>, text_bytes: usize) -> Option<&'static str> {
+pub(crate) fn decide(
+    declared: Option<&'static str>,
+    detected: Option<Detected>,
+    text_bytes: usize,
+) -> Option<&'static str> {
     let reliable = detected.filter(|d| d.reliable);
     let Some(declared) = declared else {
         return reliable.map(|d| d.code);
