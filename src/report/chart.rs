@@ -135,15 +135,7 @@ pub(super) fn over_time(by_day: &[(NaiveDate, usize)]) -> String {
         }
     }
     // Axes drawn over the bars.
-    let _ = write!(
-        svg,
-        "<line x1=\"{left}\" x2=\"{left}\" y1=\"{top}\" y2=\"{:.1}\" stroke=\"{INK}\"/>\
-         <line x1=\"{left}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"{INK}\"/>",
-        top + plot_h,
-        left + plot_w,
-        top + plot_h,
-        top + plot_h
-    );
+    axes(&mut svg, left, top, plot_w, plot_h);
     let path: Vec<String> = points.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
     let _ = write!(
         svg,
@@ -253,16 +245,21 @@ pub(super) fn bars(title: &str, rows: &[(String, usize)]) -> String {
             yy + row_h * 0.68
         );
     }
+    axes(&mut svg, label_w, top, plot_w, plot_h);
+    svg.push_str("</svg>");
+    svg
+}
+
+/// The two axes of a plot area whose top left corner is (`left`, `top`), in SVG user units: the
+/// vertical one on its left edge, the horizontal one along its bottom.
+fn axes(svg: &mut String, left: f64, top: f64, plot_w: f64, plot_h: f64) {
+    let bottom = top + plot_h;
     let _ = write!(
         svg,
-        "<line x1=\"{label_w}\" x2=\"{label_w}\" y1=\"{top}\" y2=\"{:.1}\" stroke=\"{INK}\"/>\
-         <line x1=\"{label_w}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"{INK}\"/></svg>",
-        top + plot_h,
-        label_w + plot_w,
-        top + plot_h,
-        top + plot_h
+        "<line x1=\"{left}\" x2=\"{left}\" y1=\"{top}\" y2=\"{bottom:.1}\" stroke=\"{INK}\"/>\
+         <line x1=\"{left}\" x2=\"{:.1}\" y1=\"{bottom:.1}\" y2=\"{bottom:.1}\" stroke=\"{INK}\"/>",
+        left + plot_w
     );
-    svg
 }
 
 #[cfg(test)]
