@@ -169,7 +169,21 @@ pub fn render_at(config: &Config, store: &Store, now: chrono::DateTime<chrono::U
             );
         }
     }
+    render_outboxes(config, store, &mut out)?;
     Ok(out)
+}
+
+/// One line per alert channel with placements waiting to be sent (`[alerts]`), with the last
+/// failure's message.
+fn render_outboxes(config: &Config, store: &Store, out: &mut String) -> Result<()> {
+    for o in crate::alerts::outboxes(config, store)? {
+        let _ = write!(out, "alerts by {}: {} placements waiting", o.channel, o.pending);
+        if let Some(e) = &o.last_error {
+            let _ = write!(out, " (last try failed: {e})");
+        }
+        out.push('\n');
+    }
+    Ok(())
 }
 
 /// What discovery did for an outlet configured with a homepage only.

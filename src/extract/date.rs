@@ -59,7 +59,7 @@ impl DateSource {
 
 /// A publication date and its source.
 #[derive(Debug, Clone, Copy)]
-pub struct Found {
+pub(super) struct Found {
     pub date: DateTime<FixedOffset>,
     pub source: DateSource,
 }
@@ -67,7 +67,7 @@ pub struct Found {
 /// `<meta>` names (property, name or itemprop, lower-cased) whose content is the publication
 /// date, best first: Open Graph, schema.org, then the CMS- and vendor-specific ones (Dublin Core,
 /// Sailthru, Parse.ly, Highwire `citation_*`), then the generic `date`.
-pub const PUBLISHED_KEYS: &[&str] = &[
+pub(super) const PUBLISHED_KEYS: &[&str] = &[
     "article:published_time",
     "og:published_time",
     "og:article:published_time",
@@ -106,10 +106,10 @@ pub const PUBLISHED_KEYS: &[&str] = &[
 /// Generic `<meta>` dates (`date`, Dublin Core's `dc.date`): many content management systems
 /// fill them with the time the page was generated or last edited, so the article's own `<time>`
 /// and date line are believed first.
-pub const GENERIC_KEYS: &[&str] = &["date", "dc.date", "dcterms.date", "dc.date.issued", "dcterms.issued"];
+pub(super) const GENERIC_KEYS: &[&str] = &["date", "dc.date", "dcterms.date", "dc.date.issued", "dcterms.issued"];
 
 /// `<meta>` names whose content is the last modification, used only as a last resort.
-pub const MODIFIED_KEYS: &[&str] = &[
+pub(super) const MODIFIED_KEYS: &[&str] = &[
     "article:modified_time",
     "og:updated_time",
     "og:modified_time",
@@ -129,7 +129,7 @@ const DESCRIPTION_KEYS: &[&str] = &["description", "og:description", "twitter:de
 /// CMS's page state, an analytics data layer, a shop's product object (`"published_at":
 /// "2025-06-03T07:00:00+02:00"`). Publication first, then creation; each key is looked for in
 /// every script before the next.
-pub const SCRIPT_KEYS: &[&str] = &[
+pub(super) const SCRIPT_KEYS: &[&str] = &[
     "datePublished",
     "date_published",
     "publishDate",
@@ -167,7 +167,7 @@ const DATE_LINE_HINTS: &[&str] = &[
 /// key, content); `ld` the JSON-LD article object, if any.
 /// `scripts` are the page's scripts other than JSON-LD (dropped before parsing), read for the
 /// data objects some pages give their date to ([`SCRIPT_KEYS`]).
-pub fn find(
+pub(super) fn find(
     tree: &Tree,
     page_url: Option<&Url>,
     ld: Option<&LdArticle>,

@@ -10,7 +10,7 @@
 mod discovered;
 mod outage;
 mod pages;
-pub mod schedule;
+pub(crate) mod schedule;
 mod search;
 mod shard;
 mod sources;
