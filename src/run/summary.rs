@@ -73,6 +73,10 @@ impl fmt::Display for RunSummary {
                 writeln!(f, "  {} ({}): {}", s.outlet, s.class, s.error)?;
             }
         }
+        if r.rechecked > 0 {
+            let parts: Vec<String> = r.recheck_results.iter().map(|(s, n)| format!("{n} {s}")).collect();
+            writeln!(f, "re-checked: {} placements ({})", r.rechecked, parts.join(", "))?;
+        }
         if r.search_queries > 0 {
             writeln!(f, "news search: {} queries", r.search_queries)?;
         }
