@@ -254,51 +254,63 @@ mod tests {
         assert_eq!(next_due(&h, &rules), None);
     }
 
+    fn answer<'a>(url: &'a Url, redirected: bool, coverage: f64, paywall: Option<&'a str>) -> Answer<'a> {
+        Answer {
+            url,
+            redirected,
+            canonical: None,
+            coverage: Some(coverage),
+            paywall,
+        }
+    }
+
     #[test]
     fn answers_are_judged_by_the_rules() {
+        use LiveStatus::*;
         let h = hit("2026-01-01T00:00:00Z");
         let url = |s: &str| Url::parse(s).unwrap();
         let own = url("https://news.example/2026/01/story");
-        let answer = |u: &'static Url, redirected, coverage, paywall| Answer {
-            url: u,
-            redirected,
-            canonical: None,
-            coverage,
-            paywall,
-        };
-        let own: &'static Url = Box::leak(Box::new(own));
-        assert_eq!(judge(&h, &answer(own, false, Some(0.85), None)).0, LiveStatus::Live);
-        // Redirected to itself under another form (https, AMP variant) is no move.
-        assert_eq!(judge(&h, &answer(own, true, Some(0.9), None)).0, LiveStatus::Live);
-        let home: &'static Url = Box::leak(Box::new(url("https://www.news.example/")));
-        assert_eq!(judge(&h, &answer(home, true, Some(0.0), None)).0, LiveStatus::Moved);
-        let other: &'static Url = Box::leak(Box::new(url("https://news.example/2026/02/other")));
-        let (status, note) = judge(&h, &answer(other, true, Some(0.9), None));
-        assert_eq!(status, LiveStatus::Moved);
+        assert_eq!(judge(&h, &answer(&own, false, 0.85, None)).0, Live);
+        // Redirected to itself under another form (http to https, a variant) is no move.
+        assert_eq!(judge(&h, &answer(&own, true, 0.9, None)).0, Live);
+        let amp = url("http://www.news.example/2026/01/story/amp");
+        assert_eq!(judge(&h, &answer(&amp, true, 0.9, None)).0, Live);
+        let home = url("https://www.news.example/");
+        assert_eq!(judge(&h, &answer(&home, true, 0.0, None)).0, Moved);
+        let section = url("https://news.example/2026/");
+        assert_eq!(
+            judge(&h, &answer(&section, true, 0.0, None)).0,
+            Moved,
+            "a section front"
+        );
+        let other = url("https://news.example/2026/02/other");
+        let (status, note) = judge(&h, &answer(&other, true, 0.9, None));
+        assert_eq!(status, Moved);
         assert!(note.unwrap().contains("/2026/02/other"));
         // A new address whose canonical URL is the placement's own is the same page.
         let renamed = Answer {
-            canonical: Some(own),
-            ..answer(other, true, Some(0.9), None)
+            canonical: Some(&own),
+            ..answer(&other, true, 0.9, None)
         };
-        assert_eq!(judge(&h, &renamed).0, LiveStatus::Live);
-        assert_eq!(judge(&h, &answer(own, false, Some(0.2), None)).0, LiveStatus::Changed);
-        let (status, note) = judge(&h, &answer(own, false, Some(0.1), Some("isAccessibleForFree")));
-        assert_eq!(status, LiveStatus::Paywalled);
+        assert_eq!(judge(&h, &renamed).0, Live);
+        assert_eq!(judge(&h, &answer(&own, false, 0.2, None)).0, Changed);
+        // Just above half the recorded coverage (0.9) is still live.
+        assert_eq!(judge(&h, &answer(&own, false, 0.46, None)).0, Live);
+        let (status, note) = judge(&h, &answer(&own, false, 0.1, Some("isAccessibleForFree is false")));
+        assert_eq!(status, Paywalled);
         assert!(note.unwrap().contains("isAccessibleForFree"));
         // A paywall signal on a page that still carries the text is a metered page: live.
-        assert_eq!(
-            judge(&h, &answer(own, false, Some(0.9), Some("paywall"))).0,
-            LiveStatus::Live
-        );
+        assert_eq!(judge(&h, &answer(&own, false, 0.9, Some("a paywall element"))).0, Live);
         // Coverage that cannot be measured decides nothing beyond the page being up.
-        assert_eq!(
-            judge(&h, &answer(own, false, None, Some("paywall"))).0,
-            LiveStatus::Live
-        );
-        assert_eq!(from_status(404), Some(LiveStatus::Gone));
-        assert_eq!(from_status(410), Some(LiveStatus::Gone));
-        assert_eq!(from_status(402), Some(LiveStatus::Paywalled));
+        let unmeasured = Answer {
+            coverage: None,
+            ..answer(&own, false, 0.0, Some("a paywall element"))
+        };
+        assert_eq!(judge(&h, &unmeasured).0, Live);
+        assert_eq!(from_status(404), Some(Gone));
+        assert_eq!(from_status(410), Some(Gone));
+        assert_eq!(from_status(451), Some(Gone));
+        assert_eq!(from_status(402), Some(Paywalled));
         assert_eq!(from_status(503), None);
         assert_eq!(from_status(403), None);
     }

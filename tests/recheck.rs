@@ -70,7 +70,9 @@ fn serve(modes: &Mutex<HashMap<usize, Page>>, host: &str, path: &str) -> Reply {
         return fetch_support::now(fetch_support::respond(200, "application/rss+xml", feed));
     }
     if path == "/" {
-        return html("<html><head><title>Outlet</title></head><body><h1>Today's news</h1><p>Weather and sport.</p></body></html>");
+        return html(
+            "<html><head><title>Outlet</title></head><body><h1>Today's news</h1><p>Weather and sport.</p></body></html>",
+        );
     }
     let Some(n) = path.strip_prefix("/a/").and_then(|n| n.parse::<usize>().ok()) else {
         return status(404);
@@ -103,7 +105,8 @@ struct Outlet {
 }
 
 impl Outlet {
-    async fn start() -> Outlet {
+    /// The outlet served, and a config for it with `extra` appended.
+    async fn start(extra: &str) -> Outlet {
         let modes = Arc::new(Mutex::new(HashMap::new()));
         let host = Arc::new(Mutex::new(String::new()));
         let server = Server::start({
@@ -141,7 +144,7 @@ country = "US"
 language = "en"
 homepage = "{base}/"
 feeds = ["{base}/feed.xml"]
-"#
+{extra}"#
         );
         let path = dir.path().join("pickup.toml");
         std::fs::write(&path, toml).unwrap();
@@ -164,8 +167,13 @@ feeds = ["{base}/feed.xml"]
     }
 
     async fn run_at(&self, store: &Store, now: DateTime<Utc>) -> RunSummary {
+        self.run_with(store, now, None).await
+    }
+
+    async fn run_with(&self, store: &Store, now: DateTime<Utc>, shard: Option<pickup::run::Shard>) -> RunSummary {
         let options = RunOptions {
             now: Some(now),
+            shard,
             ..Default::default()
         };
         pickup::run::run_with(&self.config, store, Arc::new(Silent), &options)
@@ -216,7 +224,7 @@ fn without_proof(store: &Store, n: usize, to: &Path) -> Store {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn re_checks_find_pages_gone_paywalled_moved_changed_or_live_and_keep_the_proof() {
-    let outlet = Outlet::start().await;
+    let outlet = Outlet::start("").await;
     let dir = tempfile::tempdir().unwrap();
     let first = Store::open(&dir.path().join("first")).unwrap();
     let t0 = Utc::now();
@@ -254,17 +262,36 @@ async fn re_checks_find_pages_gone_paywalled_moved_changed_or_live_and_keep_the_
     use LiveStatus::*;
     assert_eq!(
         statuses,
-        [Some(Gone), Some(Paywalled), Some(Moved), Some(Live), Some(Changed), Some(Live)]
+        [
+            Some(Gone),
+            Some(Paywalled),
+            Some(Moved),
+            Some(Live),
+            Some(Changed),
+            Some(Live)
+        ]
     );
     for h in now.values() {
         assert_eq!(h.recheck.as_ref().unwrap().checked_at, Some(day));
     }
     assert!(
-        now[&3].recheck.as_ref().unwrap().moved_to.as_deref().unwrap().ends_with(&format!("{}/", outlet.server.addr))
+        now[&3]
+            .recheck
+            .as_ref()
+            .unwrap()
+            .moved_to
+            .as_deref()
+            .unwrap()
+            .ends_with(&format!("{}/", outlet.server.addr))
     );
     // The placement recorded without proof gets it at its first successful re-check.
     let late_proof = now[&4].proof.as_ref().expect("proof captured on re-check");
-    assert!(late_proof.passage().unwrap().contains("Criminals adapted to the pandemic"));
+    assert!(
+        late_proof
+            .passage()
+            .unwrap()
+            .contains("Criminals adapted to the pandemic")
+    );
     assert_eq!(late_proof.captured_at, day);
     // First-seen evidence is never overwritten, and the proof of the removed page survives it.
     for n in [1, 2, 3, 5, 6] {
@@ -325,7 +352,12 @@ async fn re_checks_find_pages_gone_paywalled_moved_changed_or_live_and_keep_the_
     let mut csv = Vec::new();
     pickup::report::csv::write(&mut csv, &records).unwrap();
     let csv = String::from_utf8(csv).unwrap();
-    assert!(csv.lines().next().unwrap().ends_with(",judgement,status_now,checked_at"));
+    assert!(
+        csv.lines()
+            .next()
+            .unwrap()
+            .ends_with(",judgement,status_now,checked_at")
+    );
     assert_eq!(csv.matches(",gone,").count(), 1, "{csv}");
 
     // `pickup status` sums the results up and names the next re-check.
@@ -334,4 +366,51 @@ async fn re_checks_find_pages_gone_paywalled_moved_changed_or_live_and_keep_the_
         status.contains("re-checks: 2 live, 1 gone, 1 moved, 1 paywalled, 1 changed; next due"),
         "{status}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_custom_schedule_is_kept_and_nothing_is_re_checked_when_off_or_in_another_shard() {
+    let outlet = Outlet::start("[recheck]\nafter_days = [3]\nthen_every_days = 0\n").await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("store")).unwrap();
+    let t0 = Utc::now();
+    outlet.run_at(&store, t0).await;
+    assert_eq!(outlet.page_requests(), PAGES);
+    // The default's first day is not this schedule's.
+    outlet.run_at(&store, t0 + TimeDelta::days(2)).await;
+    assert_eq!(outlet.page_requests(), PAGES, "nothing due before day 3");
+    // The shard that does not hold the outlet leaves its placements alone.
+    let shards: Vec<pickup::run::Shard> = ["1/2", "2/2"].iter().map(|s| s.parse().unwrap()).collect();
+    let (mine, other) = if shards[0].contains("daily") {
+        (shards[0], shards[1])
+    } else {
+        (shards[1], shards[0])
+    };
+    let day3 = t0 + TimeDelta::days(3) + TimeDelta::minutes(1);
+    let skipped = outlet.run_with(&store, day3, Some(other)).await;
+    assert_eq!((skipped.record.rechecked, outlet.page_requests()), (0, PAGES));
+    let done = outlet.run_with(&store, day3, Some(mine)).await;
+    assert_eq!((done.record.rechecked, outlet.page_requests()), (PAGES, 2 * PAGES));
+    // No repeat: the schedule is over.
+    outlet.run_at(&store, t0 + TimeDelta::days(300)).await;
+    assert_eq!(outlet.page_requests(), 2 * PAGES);
+    let status = pickup::status::render_at(&outlet.config, &store, t0 + TimeDelta::days(300)).unwrap();
+    assert!(status.contains("re-checks: 6 live; none due any more"), "{status}");
+
+    // Turned off: a placement long due is not fetched.
+    let mut off = outlet.config.clone();
+    off.recheck.enabled = false;
+    let fresh = Store::open(&dir.path().join("fresh")).unwrap();
+    let options = |now| RunOptions {
+        now: Some(now),
+        ..Default::default()
+    };
+    pickup::run::run_with(&off, &fresh, Arc::new(Silent), &options(t0))
+        .await
+        .unwrap();
+    let before = outlet.page_requests();
+    let later = pickup::run::run_with(&off, &fresh, Arc::new(Silent), &options(t0 + TimeDelta::days(40)))
+        .await
+        .unwrap();
+    assert_eq!((later.record.rechecked, outlet.page_requests()), (0, before));
 }

@@ -5,7 +5,8 @@
 //! sources are polled one after the other ([`sources`]) and each source's new pages are fetched,
 //! judged and recorded ([`pages`]) before the source's state (validators, body hash) is saved,
 //! so a run killed half-way redoes the unfinished sources next time. Parsing, extraction and
-//! detection run on blocking threads.
+//! detection run on blocking threads. After the sources and search, the placements whose
+//! liveness re-check is due are fetched again ([`recheck`]).
 
 mod discovered;
 mod outage;

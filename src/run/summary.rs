@@ -74,7 +74,12 @@ impl fmt::Display for RunSummary {
             }
         }
         if r.rechecked > 0 {
-            let parts: Vec<String> = r.recheck_results.iter().map(|(s, n)| format!("{n} {s}")).collect();
+            let names = crate::recheck::LiveStatus::ALL.map(|s| s.as_str());
+            let parts: Vec<String> = names
+                .iter()
+                .chain(&["undecided"])
+                .filter_map(|s| r.recheck_results.get(*s).map(|n| format!("{n} {s}")))
+                .collect();
             writeln!(f, "re-checked: {} placements ({})", r.rechecked, parts.join(", "))?;
         }
         if r.search_queries > 0 {
