@@ -159,10 +159,11 @@ pub struct HitRecord {
     pub team_judgement: bool,
     /// The matched passage, compressed, and a hash of the page, kept when the placement was
     /// first recorded (or at its first successful re-check, for older records); never replaced.
-    #[serde(default)]
+    /// Left out of the stored JSON when absent, so records without it keep their old bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proof: Option<crate::proof::Proof>,
     /// What the liveness re-checks found ([`crate::recheck`]); `None` until one is tried.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recheck: Option<crate::recheck::Recheck>,
 }
 

@@ -234,7 +234,7 @@ fn export_has_exactly_the_design_fields_in_json_and_csv() {
     let row = lines.next().unwrap();
     assert!(row.contains("\"Example, \"\"The\"\" Daily\""), "quoted when needed");
     assert!(
-        row.ends_with(",0.800,\"2,5\",https://original.example/a,00000000000000ff,sitemap,120000,,pickup"),
+        row.ends_with(",0.800,\"2,5\",https://original.example/a,00000000000000ff,sitemap,120000,,pickup,,"),
         "new columns, null as empty: {row}"
     );
 
