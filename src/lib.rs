@@ -23,11 +23,13 @@
 //! names), [`demo`] and [`localweb`] (the built-in world on 127.0.0.1 the demo and the tests use),
 //! [`error`] (the error type and exit codes) and [`text`] (shortening passages for display).
 
+#![warn(unreachable_pub)]
+
 pub mod add;
-pub mod alerts;
+mod alerts;
 pub mod backup;
 pub mod canon;
-pub mod check;
+mod check;
 pub mod cmd;
 pub mod config;
 pub mod crawl;
@@ -39,7 +41,7 @@ pub mod error;
 pub mod extract;
 pub mod localweb;
 pub mod pitch;
-pub mod placement;
+mod placement;
 pub mod proof;
 pub mod recheck;
 pub mod report;
@@ -47,5 +49,5 @@ pub mod run;
 pub mod status;
 pub mod store;
 pub mod store_guard;
-pub mod syndication;
-pub mod text;
+mod syndication;
+mod text;

@@ -171,6 +171,7 @@ pub fn render_at(config: &Config, store: &Store, now: chrono::DateTime<chrono::U
             );
         }
     }
+    render_outboxes(config, store, &mut out)?;
     Ok(out)
 }
 
@@ -189,8 +190,7 @@ fn render_rechecks(
     if !config.recheck.enabled {
         let _ = writeln!(
             out,
-            "
-re-checks: off ([recheck] enabled = false, or no re-check times)"
+            "\nre-checks: off ([recheck] enabled = false, or no re-check times)"
         );
         return;
     }
@@ -219,12 +219,7 @@ re-checks: off ([recheck] enabled = false, or no re-check times)"
         Some(t) => format!("next due {}", t.format("%Y-%m-%d %H:%M UTC")),
         None => "none due any more".into(),
     };
-    let _ = writeln!(
-        out,
-        "
-re-checks: {}; {next}",
-        parts.join(", ")
-    );
+    let _ = writeln!(out, "\nre-checks: {}; {next}", parts.join(", "));
     for h in hits {
         let Some(r) = h
             .recheck
@@ -243,6 +238,19 @@ re-checks: {}; {next}",
             let _ = writeln!(out, "{:>14}{}", "", crate::text::shorten(note, 100));
         }
     }
+}
+
+/// One line per alert channel with placements waiting to be sent (`[alerts]`), with the last
+/// failure's message.
+fn render_outboxes(config: &Config, store: &Store, out: &mut String) -> Result<()> {
+    for o in crate::alerts::outboxes(config, store)? {
+        let _ = write!(out, "alerts by {}: {} placements waiting", o.channel, o.pending);
+        if let Some(e) = &o.last_error {
+            let _ = write!(out, " (last try failed: {e})");
+        }
+        out.push('\n');
+    }
+    Ok(())
 }
 
 /// What discovery did for an outlet configured with a homepage only.

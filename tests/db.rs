@@ -3,50 +3,18 @@
 //! says how to recover; a full disk stops a run with exit 1 naming the store, which reads again
 //! once space is freed.
 
-use assert_cmd::Command;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
-/// No command may take longer than this here: a bound against hangs, not a timing.
-const HANG_BOUND: Duration = Duration::from_secs(120);
+mod cli_support;
 
-fn pickup() -> Command {
-    let mut cmd = Command::cargo_bin("pickup").unwrap();
-    cmd.env_remove("PICKUP_CONFIG").env("NO_COLOR", "1").timeout(HANG_BOUND);
-    cmd
-}
-
-struct World {
-    _web: pickup::localweb::LocalWeb,
-    config: PathBuf,
-    dir: tempfile::TempDir,
-    _rt: tokio::runtime::Runtime,
-}
+use cli_support::{Served, fixture_world, pickup, served};
 
 /// The fixture world on 127.0.0.1 after two runs (placements, judged pages, sources, robots.txt
 /// copies, runs, an alert outbox and export marks: every tree pickup keeps).
-fn world_after_runs() -> World {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let world =
-        pickup::localweb::World::from_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/world")).unwrap();
-    let web = rt.block_on(pickup::localweb::LocalWeb::start(&world)).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let config = pickup::demo::write_config(&web, &world, dir.path()).unwrap();
-    let mut text = std::fs::read_to_string(&config).unwrap();
-    text.push_str("\n[alerts]\ncommand = 'cat > /dev/null'\n");
-    std::fs::write(&config, text).unwrap();
-    let w = World {
-        _web: web,
-        config,
-        dir,
-        _rt: rt,
-    };
+fn world_after_runs() -> Served {
+    let w = served(&fixture_world(), "[alerts]\ncommand = 'cat > /dev/null'");
     for _ in 0..2 {
-        pickup()
-            .args(["run", "--quiet", "--config"])
-            .arg(&w.config)
-            .assert()
-            .success();
+        w.ok(&["run", "--quiet"]);
     }
     // One placement re-checked and found gone, so records carry re-check fields besides proof.
     {
@@ -64,11 +32,7 @@ fn world_after_runs() -> World {
         };
         assert!(store.note_recheck(&key, &gone, None).unwrap());
     }
-    pickup()
-        .args(["export", "--format", "json", "--mark", "--config"])
-        .arg(&w.config)
-        .assert()
-        .success();
+    w.ok(&["export", "--format", "json", "--mark"]);
     w
 }
 

@@ -349,16 +349,6 @@ async fn re_checks_find_pages_gone_paywalled_moved_changed_or_live_and_keep_the_
     assert_eq!(html.matches(">now gone</span>").count(), 1, "{html}");
     let markdown = pickup::report::markdown::render(&briefing);
     assert!(markdown.contains("(now paywalled)"), "{markdown}");
-    let mut csv = Vec::new();
-    pickup::report::csv::write(&mut csv, &records).unwrap();
-    let csv = String::from_utf8(csv).unwrap();
-    assert!(
-        csv.lines()
-            .next()
-            .unwrap()
-            .ends_with(",judgement,status_now,checked_at")
-    );
-    assert_eq!(csv.matches(",gone,").count(), 1, "{csv}");
 
     // `pickup status` sums the results up and names the next re-check.
     let status = pickup::status::render_at(&outlet.config, &store, week).unwrap();
@@ -366,6 +356,27 @@ async fn re_checks_find_pages_gone_paywalled_moved_changed_or_live_and_keep_the_
         status.contains("re-checks: 2 live, 1 gone, 1 moved, 1 paywalled, 1 changed; next due"),
         "{status}"
     );
+
+    // The CSV export carries the two columns last, the gone placement once.
+    drop(store);
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("pickup"))
+        .args(["export", "--format", "csv", "--config"])
+        .arg(&outlet.config.path)
+        .arg("--store")
+        .arg(dir.path().join("restored"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        csv.lines()
+            .next()
+            .unwrap()
+            .ends_with(",judgement,status_now,checked_at")
+    );
+    assert_eq!(csv.lines().count(), PAGES + 1);
+    let checked = week.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    assert_eq!(csv.matches(&format!(",gone,{checked}")).count(), 1, "{csv}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -49,7 +49,7 @@ impl DateSource {
 
 /// A publication date and its source.
 #[derive(Debug, Clone, Copy)]
-pub struct Found {
+pub(super) struct Found {
     pub date: DateTime<FixedOffset>,
     pub source: DateSource,
 }
@@ -57,7 +57,7 @@ pub struct Found {
 /// `<meta>` names (property, name or itemprop, lower-cased) whose content is the publication
 /// date, best first: Open Graph, schema.org, then the CMS- and vendor-specific ones (Dublin Core,
 /// Sailthru, Parse.ly, Highwire `citation_*`), then the generic `date`.
-pub const PUBLISHED_KEYS: &[&str] = &[
+pub(super) const PUBLISHED_KEYS: &[&str] = &[
     "article:published_time",
     "og:published_time",
     "og:article:published_time",
@@ -96,10 +96,10 @@ pub const PUBLISHED_KEYS: &[&str] = &[
 /// Generic `<meta>` dates (`date`, Dublin Core's `dc.date`): many content management systems
 /// fill them with the time the page was generated or last edited, so the article's own `<time>`
 /// and date line are believed first.
-pub const GENERIC_KEYS: &[&str] = &["date", "dc.date", "dcterms.date", "dc.date.issued", "dcterms.issued"];
+pub(super) const GENERIC_KEYS: &[&str] = &["date", "dc.date", "dcterms.date", "dc.date.issued", "dcterms.issued"];
 
 /// `<meta>` names whose content is the last modification, used only as a last resort.
-pub const MODIFIED_KEYS: &[&str] = &[
+pub(super) const MODIFIED_KEYS: &[&str] = &[
     "article:modified_time",
     "og:updated_time",
     "og:modified_time",
@@ -129,7 +129,12 @@ const DATE_LINE_HINTS: &[&str] = &[
 
 /// Finds the page's publication date. `metas` are the page's `<meta>` tags as (lower-cased
 /// key, content); `ld` the JSON-LD article object, if any.
-pub fn find(tree: &Tree, page_url: Option<&Url>, ld: Option<&LdArticle>, metas: &[(String, String)]) -> Option<Found> {
+pub(super) fn find(
+    tree: &Tree,
+    page_url: Option<&Url>,
+    ld: Option<&LdArticle>,
+    metas: &[(String, String)],
+) -> Option<Found> {
     let order = DayMonth::for_lang(tree.select("html").attr("lang").as_deref());
     let now = Utc::now();
     let parse = |raw: &str| date::parse_with(raw, order).filter(|d| d.with_timezone(&Utc) <= now + FUTURE_SLACK);

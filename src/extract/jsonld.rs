@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 /// What we read from the page's JSON-LD article object.
 #[derive(Debug, Default)]
-pub struct LdArticle {
+pub(super) struct LdArticle {
     pub headline: Option<String>,
     pub author: Option<String>,
     /// `datePublished`, else `dateCreated`, as written.
@@ -30,7 +30,7 @@ const MAX_DEPTH: usize = 8;
 /// Finds the article object among every `<script type=application/ld+json>` on the page,
 /// preferring one that carries an `articleBody`. Without any article-typed object, a page-level
 /// object's `datePublished` (a `WebPage`'s) still gives the dates, with no other field.
-pub fn find_article(tree: &Tree) -> Option<LdArticle> {
+pub(super) fn find_article(tree: &Tree) -> Option<LdArticle> {
     let values: Vec<Value> = tree
         .select(r#"script[type="application/ld+json" i]"#)
         .iter()
@@ -91,7 +91,7 @@ fn page_dates(values: &[Value]) -> Option<LdArticle> {
 /// True when some object in the page's JSON-LD says `"isAccessibleForFree": false` (or
 /// `"False"`, `"false"`): schema.org's mark for content behind a paywall, the one Google's
 /// "subscription and paywalled content" structured data asks publishers for.
-pub fn marks_paywalled(tree: &Tree) -> bool {
+pub(crate) fn marks_paywalled(tree: &Tree) -> bool {
     fn walk(v: &Value, depth: usize) -> bool {
         if depth > MAX_DEPTH {
             return false;

@@ -7,7 +7,7 @@ use url::Url;
 
 /// Metadata found on a page; every field may be missing.
 #[derive(Debug, Default)]
-pub struct Meta {
+pub(super) struct Meta {
     pub canonical_url: Option<Url>,
     pub amp_url: Option<Url>,
     pub title: Option<String>,
@@ -17,7 +17,7 @@ pub struct Meta {
 }
 
 /// Reads every metadata field; `ld` is the page's JSON-LD article object, if any.
-pub fn read(tree: &Tree, page_url: Option<&Url>, ld: Option<&LdArticle>) -> Meta {
+pub(super) fn read(tree: &Tree, page_url: Option<&Url>, ld: Option<&LdArticle>) -> Meta {
     let metas = meta_tags(tree);
     let get = |key: &str| metas.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
     let site_name = get("og:site_name").or_else(|| get("application-name"));

@@ -10,10 +10,10 @@
 mod boilerplate;
 mod date;
 pub use date::DateSource;
-pub mod entities;
+pub(crate) mod entities;
 mod flat;
 mod jsonld;
-pub mod lang;
+pub(crate) mod lang;
 mod lines;
 mod meta;
 pub use meta::names_only_the_site;

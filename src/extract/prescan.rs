@@ -23,7 +23,7 @@ const NOT_NESTING: &[&str] = &[
 const RAW_TEXT: &[&str] = &["textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript"];
 
 /// What the pass found.
-pub struct Prescanned<'a> {
+pub(super) struct Prescanned<'a> {
     /// The page without scripts (JSON-LD kept), styles, inline SVG and comments; borrowed when
     /// there was nothing to drop.
     pub html: Cow<'a, str>,
@@ -34,7 +34,7 @@ pub struct Prescanned<'a> {
 /// Scans `html` once. Tags are found the way a browser's tokenizer finds them: `<` followed by
 /// a letter, `/` or `!`; attribute values in quotes may hold `>`; raw-text elements are skipped
 /// to their end tag. Unterminated constructs run to the end of the page, as in a browser.
-pub fn prescan(html: &str) -> Prescanned<'_> {
+pub(super) fn prescan(html: &str) -> Prescanned<'_> {
     let bytes = html.as_bytes();
     let mut out: Option<String> = None;
     // Bytes before `kept_to` have been copied to `out` (or dropped).

@@ -10,7 +10,7 @@ use super::ExportRecord;
 use std::io::Write;
 
 /// A field a spreadsheet will not read as a formula (OWASP, "CSV Injection").
-pub fn neutralise(field: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn neutralise(field: &str) -> std::borrow::Cow<'_, str> {
     if field.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{field}").into()
     } else {
@@ -18,7 +18,7 @@ pub fn neutralise(field: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-pub fn write(out: &mut dyn Write, records: &[ExportRecord]) -> std::io::Result<()> {
+pub(crate) fn write(out: &mut dyn Write, records: &[ExportRecord]) -> std::io::Result<()> {
     out.write_all("\u{feff}".as_bytes())?;
     let mut w = csv::Writer::from_writer(out);
     w.write_record([

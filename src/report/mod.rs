@@ -3,13 +3,13 @@
 
 pub mod briefing;
 mod chart;
-pub mod csv;
+pub(crate) mod csv;
 pub mod html;
-pub mod json;
+pub(crate) mod json;
 pub mod markdown;
-pub mod names;
+pub(crate) mod names;
 pub mod pdf;
-pub mod xlsx;
+pub(crate) mod xlsx;
 
 use crate::store::HitRecord;
 use chrono::{DateTime, NaiveDate, TimeZone};

@@ -12,7 +12,7 @@ mod discovered;
 mod outage;
 mod pages;
 mod recheck;
-pub mod schedule;
+pub(crate) mod schedule;
 mod search;
 mod shard;
 mod sources;
