@@ -1085,6 +1085,47 @@ mod tests {
     }
 
     #[test]
+    fn a_later_sighting_or_re_check_never_replaces_the_first_proof() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("s")).unwrap();
+        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        let first_proof =
+            crate::proof::Proof::new("the passage", "00000000000000aa".into(), at("2026-01-01T00:00:00Z"));
+        let first = HitRecord {
+            proof: Some(first_proof.clone()),
+            ..hit(Kind::Excerpt, 0.5, "https://x.example/a", "2026-01-01T00:00:00Z")
+        };
+        assert!(store.record_hit(&first).unwrap());
+        let key = hit_key("a", "https://x.example/a");
+        let gone = crate::recheck::Recheck {
+            status: Some(crate::recheck::LiveStatus::Gone),
+            checked_at: Some(at("2026-01-02T00:00:00Z")),
+            last_attempt: at("2026-01-02T00:00:00Z"),
+            coverage: None,
+            moved_to: None,
+            note: Some("http 404".into()),
+        };
+        let other_proof = crate::proof::Proof::new("other", "00000000000000bb".into(), at("2026-01-02T00:00:00Z"));
+        assert!(store.note_recheck(&key, &gone, Some(&other_proof)).unwrap());
+        // A fuller sighting of the same page: its verdict wins, the first proof and the
+        // re-check history stay.
+        let fuller = HitRecord {
+            proof: Some(other_proof),
+            ..hit(Kind::Verbatim, 1.0, "https://x.example/a", "2026-01-03T00:00:00Z")
+        };
+        assert!(!store.record_hit(&fuller).unwrap());
+        let kept = &store.hits().unwrap()[0];
+        assert_eq!(kept.kind, Kind::Verbatim);
+        assert_eq!(kept.proof.as_ref(), Some(&first_proof));
+        assert_eq!(kept.recheck.as_ref(), Some(&gone));
+        assert!(
+            !store.note_recheck(b"no\0such", &gone, None).unwrap(),
+            "nothing stored there"
+        );
+        assert_eq!(store.hit_count(), 1);
+    }
+
+    #[test]
     fn concurrent_sightings_of_one_placement_lose_no_url() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("s")).unwrap();

@@ -76,16 +76,13 @@ async fn recheck_one(ctx: &Ctx, key: Vec<u8>, hit: HitRecord) {
             tracing::info!("re-check of {url} waits: {e}");
             return;
         }
-        Err(FetchError::Status { status, .. }) if recheck::from_status(status).is_some() => Ok(Decision {
-            status: recheck::from_status(status).unwrap_or(LiveStatus::Gone),
-            note: Some(format!("http {status}")),
-            moved_to: None,
-            coverage: None,
-        }),
-        Err(e) => {
-            tracing::info!("re-check of {url} decided nothing: {e}");
-            Err(e.class().to_string())
-        }
+        Err(e) => match decided_by_status(&e) {
+            Some(d) => Ok(d),
+            None => {
+                tracing::info!("re-check of {url} decided nothing: {e}");
+                Err(e.class().to_string())
+            }
+        },
         // Half a page would read as text removed.
         Ok(fetched) if matches!(fetched.truncated, Some(Truncated::Dropped { .. })) => {
             Err(crate::crawl::Failure::Cut.to_string())
@@ -167,6 +164,19 @@ async fn recheck_one(ctx: &Ctx, key: Vec<u8>, hit: HitRecord) {
     if let Err(e) = ctx.store.note_recheck(&key, &found, proof.as_ref()) {
         tracing::error!("cannot keep the re-check of {url}: {e}");
     }
+}
+
+/// The decision an HTTP error status makes by itself (`gone`, or `paywalled` for 402), if any.
+fn decided_by_status(e: &FetchError) -> Option<Decision> {
+    let FetchError::Status { status, .. } = e else {
+        return None;
+    };
+    Some(Decision {
+        status: recheck::from_status(*status)?,
+        note: Some(format!("http {status}")),
+        moved_to: None,
+        coverage: None,
+    })
 }
 
 /// What a decisive re-check found.
