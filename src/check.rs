@@ -23,7 +23,7 @@ pub struct Report {
     pub byline: Option<String>,
     /// RFC 3339 in the page's own offset.
     pub published: Option<String>,
-    /// Which source gave the date: jsonld, meta, time, text, url or modified.
+    /// Which source gave the date: jsonld, meta, time, text, script, url or modified.
     pub published_from: Option<String>,
     /// The page's language: the declared one unless the text clearly says otherwise.
     pub language: Option<String>,

@@ -16,8 +16,9 @@ pub(super) struct Meta {
     pub language: Option<String>,
 }
 
-/// Reads every metadata field; `ld` is the page's JSON-LD article object, if any.
-pub(super) fn read(tree: &Tree, page_url: Option<&Url>, ld: Option<&LdArticle>) -> Meta {
+/// Reads every metadata field; `ld` is the page's JSON-LD article object, if any; `scripts` the
+/// page's other scripts (see [`date::find`]).
+pub(super) fn read(tree: &Tree, page_url: Option<&Url>, ld: Option<&LdArticle>, scripts: &[&str]) -> Meta {
     let metas = meta_tags(tree);
     let get = |key: &str| metas.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
     let site_name = get("og:site_name").or_else(|| get("application-name"));
@@ -58,7 +59,7 @@ pub(super) fn read(tree: &Tree, page_url: Option<&Url>, ld: Option<&LdArticle>) 
         .or_else(|| first_text(tree, ".byline, .author-name, .article-author"))
         .and_then(|b| clean_byline(&b));
 
-    let published = date::find(tree, page_url, ld, &metas);
+    let published = date::find(tree, page_url, ld, &metas, scripts);
 
     let language = tree
         .select("html")
