@@ -172,6 +172,7 @@ pub(crate) fn check(
             found_via: crate::store::FoundVia::Manual,
             credit: crate::syndication::credit(html, &doc.paragraphs, Some(url)),
             verdicts: &verdicts,
+            html_xxh3: Some(crate::proof::html_hash(html.as_bytes())),
         };
         let now = chrono::Utc::now();
         for hit in page.records(&config.outlets[owner], articles, now) {

@@ -12,7 +12,9 @@
 //! - [`detect`]: main text → verdict per tracked article;
 //! - [`placement`]: a judged page → the outlet it belongs to and its hit records;
 //! - [`syndication`]: whether a page credits another publication as the original;
-//! - [`run`]: one polling pass, wiring the stages together.
+//! - [`run`]: one polling pass, wiring the stages together, then the liveness re-checks
+//!   ([`recheck`]: when a placement is due and what its page says now; [`proof`]: the evidence
+//!   kept so proof outlives a takedown).
 //!
 //! [`backup`] dumps, restores and checks the store. After a run, [`alerts`] sends new placements to the `[alerts]` channels.
 //!
@@ -40,6 +42,8 @@ pub mod extract;
 pub mod localweb;
 pub mod pitch;
 mod placement;
+pub mod proof;
+pub mod recheck;
 pub mod report;
 pub mod run;
 pub mod status;

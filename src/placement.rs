@@ -54,6 +54,9 @@ pub(crate) struct JudgedPage<'a> {
     /// What the page's text credits as the original ([`crate::syndication::credit`]).
     pub credit: Option<String>,
     pub verdicts: &'a [Judgement],
+    /// The page's [`crate::proof::html_hash`], kept with each placement as proof; `None` when
+    /// the HTML is not at hand (then no proof is kept).
+    pub html_xxh3: Option<String>,
 }
 
 impl JudgedPage<'_> {
@@ -176,6 +179,11 @@ impl JudgedPage<'_> {
                 found_via: Some(self.found_via),
                 variants: self.other_urls().map(Url::to_string).collect(),
                 team_judgement: false,
+                proof: self
+                    .html_xxh3
+                    .clone()
+                    .map(|h| crate::proof::Proof::new(&hit.passage, h, now)),
+                recheck: None,
             });
         }
         out
@@ -243,6 +251,7 @@ mod tests {
                 language: "en".into(),
                 missing_paragraphs: vec![0, 3],
                 evidence: "…".into(),
+                passage: String::new(),
             }),
         }
     }
@@ -258,6 +267,7 @@ mod tests {
             found_via: FoundVia::Sitemap,
             credit: None,
             verdicts,
+            html_xxh3: None,
         }
     }
 

@@ -124,6 +124,8 @@ fn export_has_exactly_the_design_fields_in_json_and_csv() {
             found_via: Some(pickup::store::FoundVia::Sitemap),
             variants: vec![],
             team_judgement: false,
+            proof: None,
+            recheck: None,
         };
         store.record_hit(&hit).unwrap();
     }
@@ -157,6 +159,8 @@ fn export_has_exactly_the_design_fields_in_json_and_csv() {
         "audience",
         "date_note",
         "judgement",
+        "status_now",
+        "checked_at",
     ];
     let header = expected.join(",");
     expected.sort();
@@ -177,6 +181,11 @@ fn export_has_exactly_the_design_fields_in_json_and_csv() {
     assert_eq!(record["found_via"], "sitemap");
     assert_eq!(record["audience"], 120_000);
     assert_eq!(record["date_note"], serde_json::Value::Null);
+    assert_eq!(
+        (&record["status_now"], &record["checked_at"]),
+        (&serde_json::Value::Null, &serde_json::Value::Null),
+        "never re-checked"
+    );
 
     let out = pickup()
         .args(["export", "--format", "csv", "--config"])
@@ -192,7 +201,7 @@ fn export_has_exactly_the_design_fields_in_json_and_csv() {
     let row = lines.next().unwrap();
     assert!(row.contains("\"Example, \"\"The\"\" Daily\""), "quoted when needed");
     assert!(
-        row.ends_with(",0.800,\"2,5\",https://original.example/a,00000000000000ff,sitemap,120000,,pickup"),
+        row.ends_with(",0.800,\"2,5\",https://original.example/a,00000000000000ff,sitemap,120000,,pickup,,"),
         "new columns, null as empty: {row}"
     );
 

@@ -16,6 +16,22 @@ fn world_after_runs() -> Served {
     for _ in 0..2 {
         w.ok(&["run", "--quiet"]);
     }
+    // One placement re-checked and found gone, so records carry re-check fields besides proof.
+    {
+        let store = pickup::store::Store::open(&w.dir.path().join("data/pickup.sled")).unwrap();
+        let (key, hit) = store.hit_entries().unwrap().remove(0);
+        assert!(hit.proof.is_some(), "proof kept at record time");
+        let at = "2030-01-02T03:04:05Z".parse().unwrap();
+        let gone = pickup::recheck::Recheck {
+            status: Some(pickup::recheck::LiveStatus::Gone),
+            checked_at: Some(at),
+            last_attempt: at,
+            coverage: None,
+            moved_to: None,
+            note: Some("http 410".into()),
+        };
+        assert!(store.note_recheck(&key, &gone, None).unwrap());
+    }
     w.ok(&["export", "--format", "json", "--mark"]);
     w
 }
@@ -90,6 +106,14 @@ fn a_dump_restored_is_the_same_store_record_for_record() {
         .stdout
         .clone();
     assert_eq!(again, std::fs::read(&dump).unwrap());
+    // The placements read back with their proof and re-check findings exactly.
+    let hits = |p: &Path| pickup::store::Store::open(p).unwrap().hits().unwrap();
+    let (a, b) = (hits(&original), hits(&restored));
+    assert_eq!(a, b);
+    assert!(b.iter().all(|h| h.proof.is_some()));
+    let gone: Vec<_> = b.iter().filter_map(|h| h.recheck.as_ref()).collect();
+    assert_eq!(gone.len(), 1);
+    assert_eq!(gone[0].status, Some(pickup::recheck::LiveStatus::Gone));
     let export = |c: &Path| {
         pickup()
             .args(["export", "--format", "json", "--config"])

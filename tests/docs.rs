@@ -155,6 +155,7 @@ fn the_readme_documents_every_config_key() {
         ("[store]", "store."),
         ("[alerts]", "alerts."),
         ("[polling]", "polling."),
+        ("[recheck]", "recheck."),
         ("[report]", "report."),
         ("[discovery]", "discovery."),
         ("", ""),

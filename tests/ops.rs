@@ -31,7 +31,7 @@ fn load(body: &str) -> Result<pickup::config::Config, String> {
 
 #[test]
 fn every_config_number_is_accepted_at_its_edges_and_refused_past_them() {
-    // (key, lowest allowed, highest allowed, below, above), for [crawl] and then [polling]
+    // (key, lowest allowed, highest allowed, below, above), for [crawl], [polling] and [recheck]
     let crawl = [
         ("per_host_rps", "0.001", "1000.0", "0.0009", "1000.5"),
         ("per_host_burst", "1", "1000", "0", "1001"),
@@ -54,7 +54,16 @@ fn every_config_number_is_accepted_at_its_edges_and_refused_past_them() {
         ("quiet_days", "1", "3650", "0", "3651"),
         ("max_interval_hours", "1", "720", "0", "721"),
     ];
-    for (section, rows) in [("crawl", &crawl[..]), ("polling", &polling[..])] {
+    let recheck = [
+        ("then_every_days", "0", "365", "-1", "366"),
+        ("for_days", "0", "3650", "-1", "3651"),
+        ("after_days", "[0]", "[3650]", "[-1]", "[3650, 3651]"),
+    ];
+    for (section, rows) in [
+        ("crawl", &crawl[..]),
+        ("polling", &polling[..]),
+        ("recheck", &recheck[..]),
+    ] {
         for &(key, low, high, below, above) in rows {
             for ok in [low, high] {
                 load(&format!("[{section}]\n{key} = {ok}\n")).unwrap_or_else(|e| panic!("{key} = {ok}: {e}"));
@@ -62,13 +71,21 @@ fn every_config_number_is_accepted_at_its_edges_and_refused_past_them() {
             for bad in [below, above] {
                 let err = load(&format!("[{section}]\n{key} = {bad}\n")).expect_err(&format!("{key} = {bad}"));
                 let line = ARTICLE_TOML.lines().count() + 2;
-                assert!(
-                    err.contains(&format!(":{line}: {section}.{key}: ")),
-                    "{key} = {bad}: {err}"
-                );
+                // A list names its entry: `recheck.after_days[1]: `.
+                let named = err.contains(&format!(":{line}: {section}.{key}: "))
+                    || err.contains(&format!(":{line}: {section}.{key}["));
+                assert!(named, "{key} = {bad}: {err}");
             }
         }
     }
+    let err = load("[recheck]\nafter_days = [1, 7, 99999]\n").unwrap_err();
+    assert!(err.contains("recheck.after_days[2]: 99999 is out of range"), "{err}");
+    // Re-checks turned off, either way.
+    for off in ["enabled = false", "after_days = []\nthen_every_days = 0"] {
+        let config = load(&format!("[recheck]\n{off}\n")).unwrap();
+        assert!(!config.recheck.enabled, "{off}");
+    }
+    assert!(pickup::config::RecheckConfig::default().enabled);
     // An article pitched to an outlet that is not configured names the entry.
     let err = load(&format!("pitched = [\"nowhere\"]\n{}", outlet("http://127.0.0.1:1/f"))).unwrap_err();
     assert!(err.contains("articles[0].pitched[0]"), "{err}");

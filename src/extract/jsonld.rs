@@ -88,6 +88,33 @@ fn page_dates(values: &[Value]) -> Option<LdArticle> {
     })
 }
 
+/// True when some object in the page's JSON-LD says `"isAccessibleForFree": false` (or
+/// `"False"`, `"false"`): schema.org's mark for content behind a paywall, the one Google's
+/// "subscription and paywalled content" structured data asks publishers for.
+pub(crate) fn marks_paywalled(tree: &Tree) -> bool {
+    fn walk(v: &Value, depth: usize) -> bool {
+        if depth > MAX_DEPTH {
+            return false;
+        }
+        match v {
+            Value::Array(items) => items.iter().any(|i| walk(i, depth + 1)),
+            Value::Object(map) => {
+                let locked = match map.get("isAccessibleForFree") {
+                    Some(Value::Bool(free)) => !free,
+                    Some(Value::String(s)) => s.trim().eq_ignore_ascii_case("false"),
+                    _ => false,
+                };
+                locked || map.values().any(|i| walk(i, depth + 1))
+            }
+            _ => false,
+        }
+    }
+    tree.select(r#"script[type="application/ld+json" i]"#)
+        .iter()
+        .flat_map(|script| parse_lenient(&script.text()))
+        .any(|v| walk(&v, 0))
+}
+
 /// Parses a JSON-LD block: strict JSON first, then leniently (see the module notes). Gives one
 /// value per top-level object.
 fn parse_lenient(raw: &str) -> Vec<Value> {

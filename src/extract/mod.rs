@@ -17,6 +17,7 @@ pub(crate) mod lang;
 mod lines;
 mod meta;
 pub use meta::names_only_the_site;
+pub mod paywall;
 mod prescan;
 mod text;
 

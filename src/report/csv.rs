@@ -43,6 +43,8 @@ pub(crate) fn write(out: &mut dyn Write, records: &[ExportRecord]) -> std::io::R
         "audience",
         "date_note",
         "judgement",
+        "status_now",
+        "checked_at",
     ])?;
     for r in records {
         let score = format!("{:.3}", r.score);
@@ -71,6 +73,8 @@ pub(crate) fn write(out: &mut dyn Write, records: &[ExportRecord]) -> std::io::R
             &audience,
             r.date_note.as_deref().unwrap_or(""),
             r.judgement,
+            r.status_now.unwrap_or(""),
+            r.checked_at.as_deref().unwrap_or(""),
         ];
         w.write_record(fields.iter().map(|f| neutralise(f).into_owned()))?;
     }

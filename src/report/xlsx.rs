@@ -49,6 +49,8 @@ pub(crate) const COLUMNS: &[(&str, Cell, f64)] = &[
     ("audience", Cell::Number, 12.0),
     ("date_note", Cell::Text, 30.0),
     ("judgement", Cell::Text, 10.0),
+    ("status_now", Cell::Text, 11.0),
+    ("checked_at", Cell::DateTime, 17.0),
 ];
 
 /// Excel's limit on the characters in one cell (UTF-16 units); longer scraped text is cut.
@@ -283,6 +285,8 @@ mod tests {
             audience: None,
             date_note: None,
             judgement: "pickup",
+            status_now: Some("gone"),
+            checked_at: Some("2026-02-01T00:00:00Z".into()),
         };
         let json = serde_json::to_string(&record).unwrap();
         // serde writes fields in declaration order: the columns follow it.

@@ -270,6 +270,7 @@ pub(super) async fn process_page_as(
             } else {
                 None
             };
+            let html_xxh3 = hit.then(|| crate::proof::html_hash(html.as_bytes()));
             // The body is done with: dropped here, not carried while the hits are recorded.
             (
                 crawl::Fetched {
@@ -279,10 +280,11 @@ pub(super) async fn process_page_as(
                 doc,
                 verdicts,
                 credit,
+                html_xxh3,
             )
         })
         .await;
-    let Some((fetched, doc, verdicts, credit)) = judged else {
+    let Some((fetched, doc, verdicts, credit, html_xxh3)) = judged else {
         tracing::error!("{}: extraction or detection crashed", cand.url);
         return true;
     };
@@ -297,6 +299,7 @@ pub(super) async fn process_page_as(
         found_via,
         credit,
         verdicts: &verdicts,
+        html_xxh3,
     };
     // A page on a site no configured outlet owns, found by search, goes under an auto outlet.
     let (configured, auto) = match (ctx.outlet_index.owner(&fetched.url), fallback) {
