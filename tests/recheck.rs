@@ -3,10 +3,12 @@
 //! Runs are given their `now`, so the schedule is exercised without waiting; the server counts
 //! what was fetched.
 
+mod cli_support;
 #[allow(dead_code)]
 mod fetch_support;
 
 use chrono::{DateTime, TimeDelta, Utc};
+use cli_support::{ARTICLE_TOML, config_dir};
 use fetch_support::{Reply, Server, html, redirect, status};
 use pickup::config::Config;
 use pickup::recheck::LiveStatus;
@@ -116,26 +118,14 @@ impl Outlet {
         })
         .await;
         *host.lock().unwrap() = server.addr.to_string();
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("articles")).unwrap();
-        std::fs::write(dir.path().join("articles/op-ed.txt"), article_text()).unwrap();
         let base = format!("http://{}", server.addr);
-        let toml = format!(
-            r#"[store]
-path = "store"
-
+        let (dir, path) = config_dir(&format!(
+            r#"{ARTICLE_TOML}
 [crawl]
 per_host_rps = 200.0
 per_host_burst = 10
 retries = 0
 timeout_secs = 10
-
-[[articles]]
-id = "op-ed"
-title = "Taiwan Can Help Fight Cybercrime in the Post-Pandemic Era"
-published = "2021-11-10"
-language = "en"
-text = "articles/op-ed.txt"
 
 [[outlets]]
 id = "daily"
@@ -145,9 +135,7 @@ language = "en"
 homepage = "{base}/"
 feeds = ["{base}/feed.xml"]
 {extra}"#
-        );
-        let path = dir.path().join("pickup.toml");
-        std::fs::write(&path, toml).unwrap();
+        ));
         let config = Config::load(&path).unwrap();
         Outlet {
             server,
