@@ -301,16 +301,16 @@ fn portable_export(
     hits: &[HitRecord],
     run_started: chrono::DateTime<chrono::Utc>,
 ) -> String {
-    let mut records = pickup::report::records(hits, &pickup::report::Filter::default());
-    for r in &mut records {
-        let seen: chrono::DateTime<chrono::Utc> = r.first_seen.parse().unwrap();
+    let records = pickup::report::records(hits, &pickup::report::Filter::default());
+    let mut text = serde_json::to_string_pretty(&records).unwrap() + "\n";
+    for r in &records {
         assert!(
-            seen >= run_started - chrono::TimeDelta::seconds(1),
+            r.first_seen >= run_started - chrono::TimeDelta::seconds(1),
             "first seen during the run"
         );
-        r.first_seen = "FIRST_SEEN".into();
+        let seen = r.first_seen.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        text = text.replace(&format!("\"first_seen\": \"{seen}\""), "\"first_seen\": \"FIRST_SEEN\"");
     }
-    let mut text = serde_json::to_string_pretty(&records).unwrap() + "\n";
     for host in world.hosts.keys() {
         text = text.replace(&web.base(host), &format!("{{{{host:{host}}}}}"));
     }

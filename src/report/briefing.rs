@@ -73,7 +73,7 @@ pub struct TopOutlet {
     pub language: String,
     pub audience: Option<u64>,
     /// The day of its first placement in the report.
-    pub first_day: String,
+    pub first_day: NaiveDate,
     /// Its kinds, in [`KINDS`] order.
     pub kinds: Vec<&'static str>,
     pub placements: usize,
@@ -283,7 +283,7 @@ fn section(
 ) -> ArticleSection {
     records.sort_by(|a, b| {
         day(a)
-            .cmp(day(b))
+            .cmp(&day(b))
             .then_with(|| a.outlet_name.cmp(&b.outlet_name))
             .then_with(|| a.url.cmp(&b.url))
     });
@@ -324,9 +324,7 @@ fn figures(records: &[&ExportRecord], audience: &HashMap<String, u64>) -> Figure
         .sum();
     let mut by_day: BTreeMap<NaiveDate, usize> = BTreeMap::new();
     for r in records {
-        if let Ok(d) = NaiveDate::parse_from_str(day(r), "%Y-%m-%d") {
-            *by_day.entry(d).or_default() += 1;
-        }
+        *by_day.entry(day(r)).or_default() += 1;
     }
     let syndicated = records.iter().filter(|r| r.syndicated_from.is_some()).count();
     let by_country = counts(records, |r| &r.country);
@@ -363,14 +361,14 @@ fn top_outlets(
             country: r.country.clone(),
             language: r.language.clone(),
             audience: audience.get(&r.outlet).copied(),
-            first_day: day(r).to_string(),
+            first_day: day(r),
             kinds: Vec::new(),
             placements: 0,
             auto: auto_outlets.contains(&r.outlet),
         });
         row.placements += 1;
-        if day(r) < row.first_day.as_str() {
-            row.first_day = day(r).to_string();
+        if day(r) < row.first_day {
+            row.first_day = day(r);
             row.language = r.language.clone();
         }
         if !row.kinds.contains(&r.kind) {
@@ -428,11 +426,9 @@ pub fn long_date(d: NaiveDate) -> String {
     d.format("%-d %B %Y").to_string()
 }
 
-/// "12 Nov 2021" for a `YYYY-MM-DD` day; anything else as given.
-pub fn short_day(day: &str) -> String {
-    NaiveDate::parse_from_str(day, "%Y-%m-%d")
-        .map(|d| d.format("%-d %b %Y").to_string())
-        .unwrap_or_else(|_| day.to_string())
+/// "12 Nov 2021".
+pub fn short_day(day: NaiveDate) -> String {
+    day.format("%-d %b %Y").to_string()
 }
 
 #[cfg(test)]
@@ -451,8 +447,8 @@ mod tests {
             country: if outlet == "b" { "TW".into() } else { "GB".into() },
             language: "en".into(),
             title: None,
-            published: Some(format!("{day}T10:00:00+08:00")),
-            first_seen: format!("{day}T12:00:00Z"),
+            published: Some(format!("{day}T10:00:00+08:00").parse().unwrap()),
+            first_seen: format!("{day}T12:00:00Z").parse().unwrap(),
             evidence: String::new(),
             coverage: 1.0,
             missing_paragraphs: vec![],
@@ -532,7 +528,7 @@ mod tests {
         assert_eq!(reach_words(12_345_678), "12.3 million");
         assert_eq!(reach_words(2_000_000), "2 million");
         assert_eq!(reach_words(1_260_000_000), "1.3 billion");
-        assert_eq!(short_day("2021-11-02"), "2 Nov 2021");
+        assert_eq!(short_day(NaiveDate::from_ymd_opt(2021, 11, 2).unwrap()), "2 Nov 2021");
         assert_eq!(
             long_date(NaiveDate::from_ymd_opt(2021, 11, 2).unwrap()),
             "2 November 2021"

@@ -21,31 +21,8 @@ pub(crate) fn neutralise(field: &str) -> std::borrow::Cow<'_, str> {
 pub(crate) fn write(out: &mut dyn Write, records: &[ExportRecord]) -> std::io::Result<()> {
     out.write_all("\u{feff}".as_bytes())?;
     let mut w = csv::Writer::from_writer(out);
-    w.write_record([
-        "article",
-        "kind",
-        "score",
-        "url",
-        "canonical_url",
-        "outlet",
-        "outlet_name",
-        "country",
-        "language",
-        "title",
-        "published",
-        "first_seen",
-        "evidence",
-        "coverage",
-        "missing_paragraphs",
-        "syndicated_from",
-        "group",
-        "found_via",
-        "audience",
-        "date_note",
-        "judgement",
-        "status_now",
-        "checked_at",
-    ])?;
+    // The workbook's columns are the export's fields in order (tested there): one list for both.
+    w.write_record(super::xlsx::COLUMNS.iter().map(|(name, _, _)| *name))?;
     for r in records {
         let score = format!("{:.3}", r.score);
         let coverage = format!("{:.3}", r.coverage);
@@ -62,8 +39,8 @@ pub(crate) fn write(out: &mut dyn Write, records: &[ExportRecord]) -> std::io::R
             &r.country,
             &r.language,
             r.title.as_deref().unwrap_or(""),
-            r.published.as_deref().unwrap_or(""),
-            &r.first_seen,
+            &r.published.as_ref().map(super::rfc3339).unwrap_or_default(),
+            &super::rfc3339(&r.first_seen),
             &r.evidence,
             &coverage,
             &missing.join(","),
@@ -74,7 +51,7 @@ pub(crate) fn write(out: &mut dyn Write, records: &[ExportRecord]) -> std::io::R
             r.date_note.as_deref().unwrap_or(""),
             r.judgement,
             r.status_now.unwrap_or(""),
-            r.checked_at.as_deref().unwrap_or(""),
+            &r.checked_at.as_ref().map(super::rfc3339).unwrap_or_default(),
         ];
         w.write_record(fields.iter().map(|f| neutralise(f).into_owned()))?;
     }

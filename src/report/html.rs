@@ -283,7 +283,7 @@ fn top_outlets(h: &mut String, b: &Briefing) {
             auto_tag(o.auto),
             esc(&b.names.country(&o.country)),
             esc(&b.names.language(&o.language)),
-            esc(&short_day(&o.first_day)),
+            esc(&short_day(o.first_day)),
             o.kinds.join(", ")
         );
     }

@@ -12,7 +12,7 @@ pub mod pdf;
 pub(crate) mod xlsx;
 
 use crate::store::HitRecord;
-use chrono::{DateTime, NaiveDate, TimeZone};
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
 use serde::Serialize;
 
 /// One placement as exported: exactly DESIGN.md's fields, in its order.
@@ -28,8 +28,12 @@ pub struct ExportRecord {
     pub country: String,
     pub language: String,
     pub title: Option<String>,
-    pub published: Option<String>,
-    pub first_seen: String,
+    /// The page's own publication time, in the page's own UTC offset.
+    #[serde(serialize_with = "serde_rfc3339::option")]
+    pub published: Option<DateTime<FixedOffset>>,
+    /// When pickup first saw the placement, UTC.
+    #[serde(serialize_with = "serde_rfc3339::one")]
+    pub first_seen: DateTime<Utc>,
     pub evidence: String,
     /// Share of the article found, 0–1, to three decimals.
     pub coverage: f64,
@@ -49,16 +53,41 @@ pub struct ExportRecord {
     /// The last decisive liveness re-check's result (`live`, `gone`, `moved`, `paywalled`,
     /// `changed`); null when none has decided one yet.
     pub status_now: Option<&'static str>,
-    /// When that re-check was made, RFC 3339 UTC; null when never.
-    pub checked_at: Option<String>,
+    /// When that re-check was made, UTC; null when never.
+    #[serde(serialize_with = "serde_rfc3339::option")]
+    pub checked_at: Option<DateTime<Utc>>,
 }
 
-/// RFC 3339 to the second, `Z` for UTC, else the time's own offset (`+08:00`).
-fn rfc3339<Tz: TimeZone>(t: &DateTime<Tz>) -> String
+/// RFC 3339 to the second, `Z` for UTC, else the time's own offset (`+08:00`): how every
+/// export writes a time.
+pub(crate) fn rfc3339<Tz: TimeZone>(t: &DateTime<Tz>) -> String
 where
     Tz::Offset: std::fmt::Display,
 {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Times serialised as [`rfc3339`] writes them.
+mod serde_rfc3339 {
+    use chrono::{DateTime, TimeZone};
+    use serde::Serializer;
+
+    pub(super) fn one<Tz: TimeZone, S: Serializer>(t: &DateTime<Tz>, s: S) -> Result<S::Ok, S::Error>
+    where
+        Tz::Offset: std::fmt::Display,
+    {
+        s.serialize_str(&super::rfc3339(t))
+    }
+
+    pub(super) fn option<Tz: TimeZone, S: Serializer>(t: &Option<DateTime<Tz>>, s: S) -> Result<S::Ok, S::Error>
+    where
+        Tz::Offset: std::fmt::Display,
+    {
+        match t {
+            Some(t) => one(t, s),
+            None => s.serialize_none(),
+        }
+    }
 }
 
 impl From<&HitRecord> for ExportRecord {
@@ -74,8 +103,8 @@ impl From<&HitRecord> for ExportRecord {
             country: h.country.clone(),
             language: h.language.clone(),
             title: h.title.clone(),
-            published: h.published.as_ref().map(rfc3339),
-            first_seen: rfc3339(&h.first_seen),
+            published: h.published,
+            first_seen: h.first_seen,
             // Detection stored the passage already shortened.
             evidence: h.evidence.clone(),
             coverage: (h.coverage * 1000.0).round() / 1000.0,
@@ -87,7 +116,7 @@ impl From<&HitRecord> for ExportRecord {
             date_note: h.date_note.clone(),
             judgement: if h.team_judgement { "team" } else { "pickup" },
             status_now: h.recheck.as_ref().and_then(|r| r.status).map(|s| s.as_str()),
-            checked_at: h.recheck.as_ref().and_then(|r| r.checked_at).as_ref().map(rfc3339),
+            checked_at: h.recheck.as_ref().and_then(|r| r.checked_at),
         }
     }
 }
@@ -154,12 +183,12 @@ pub fn records(hits: &[HitRecord], filter: &Filter) -> Vec<ExportRecord> {
 /// counted: the mark is all that changes.
 pub fn status_mark(r: &ExportRecord) -> Option<(String, String)> {
     let status = r.status_now?;
-    let day = r.checked_at.as_deref().and_then(|t| t.get(..10)).unwrap_or("");
-    Some((format!("now {status}"), format!("re-checked {day}")))
+    let day = r.checked_at.map(|t| t.format(" %Y-%m-%d").to_string()).unwrap_or_default();
+    Some((format!("now {status}"), format!("re-checked{day}")))
 }
 
-/// The day a placement counts on, `YYYY-MM-DD`: its publication date as the page gives it, else
-/// the day pickup first saw it.
-pub fn day(r: &ExportRecord) -> &str {
-    r.published.as_deref().unwrap_or(&r.first_seen).get(..10).unwrap_or("")
+/// The day a placement counts on: its publication day in the page's own offset, else the day
+/// (UTC) pickup first saw it.
+pub fn day(r: &ExportRecord) -> NaiveDate {
+    r.published.map_or_else(|| r.first_seen.date_naive(), |p| p.date_naive())
 }

@@ -275,7 +275,7 @@ mod tests {
             language: String::new(),
             title: None,
             published: None,
-            first_seen: String::new(),
+            first_seen: chrono::DateTime::UNIX_EPOCH,
             evidence: String::new(),
             coverage: 1.0,
             missing_paragraphs: vec![],
@@ -286,7 +286,7 @@ mod tests {
             date_note: None,
             judgement: "pickup",
             status_now: Some("gone"),
-            checked_at: Some("2026-02-01T00:00:00Z".into()),
+            checked_at: Some("2026-02-01T00:00:00Z".parse().unwrap()),
         };
         let json = serde_json::to_string(&record).unwrap();
         // serde writes fields in declaration order: the columns follow it.
