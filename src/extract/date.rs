@@ -14,10 +14,12 @@
 //! name the same instant, one in UTC and one with the outlet's offset, the latter is kept.
 
 use super::jsonld::LdArticle;
+use super::selector;
 use crate::date::{self, DayMonth};
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
-use dom_query::{Document as Tree, NodeRef, Selection};
+use dom_query::{Document as Tree, Matcher, NodeRef, Selection};
 use serde::Serialize;
+use std::sync::LazyLock;
 use url::Url;
 
 /// Where a page's publication date came from.
@@ -130,7 +132,7 @@ const DATE_LINE_HINTS: &[&str] = &[
 /// Finds the page's publication date. `metas` are the page's `<meta>` tags as (lower-cased
 /// key, content); `ld` the JSON-LD article object, if any.
 pub fn find(tree: &Tree, page_url: Option<&Url>, ld: Option<&LdArticle>, metas: &[(String, String)]) -> Option<Found> {
-    let order = DayMonth::for_lang(tree.select("html").attr("lang").as_deref());
+    let order = DayMonth::for_lang(tree.select_matcher(&HTML).attr("lang").as_deref());
     let now = Utc::now();
     let parse = |raw: &str| date::parse_with(raw, order).filter(|d| d.with_timezone(&Utc) <= now + FUTURE_SLACK);
     let meta = |keys: &[&str]| {
@@ -223,7 +225,7 @@ fn last_resort(
 /// The first date in the visible text of the page's body, outside navigation, asides, footers
 /// and lists of links.
 fn first_date_in_text(tree: &Tree, order: DayMonth) -> Option<NaiveDate> {
-    let body = tree.select("body");
+    let body = tree.select_single_matcher(&BODY);
     let body = body.nodes().first()?;
     let mut text = String::new();
     let mut read = 0;
@@ -238,7 +240,7 @@ fn first_date_in_text(tree: &Tree, order: DayMonth) -> Option<NaiveDate> {
         let skip = parent.is_some_and(|p| {
             p.node_name()
                 .is_some_and(|n| matches!(&*n, "script" | "style" | "noscript" | "template"))
-                || in_furniture(&p, FURNITURE)
+                || in_furniture(&p, &FURNITURE)
         });
         if !skip {
             let piece = node.text();
@@ -299,7 +301,10 @@ fn shown_day(best: Found, tree: &Tree, order: DayMonth, day: Day) -> Option<Foun
 /// `dateCreated`) on an element other than `<meta>`: its `content` or `datetime` attribute, else
 /// its text.
 fn microdata(tree: &Tree, parse: &dyn Fn(&str) -> Option<DateTime<FixedOffset>>) -> Option<DateTime<FixedOffset>> {
-    tree.select(r#"[itemprop="datePublished" i]:not(meta), [property$="datePublished" i]:not(meta), [property$="dateCreated" i]:not(meta)"#)
+    static MICRODATA: LazyLock<Matcher> = LazyLock::new(|| {
+        selector(r#"[itemprop="datePublished" i]:not(meta), [property$="datePublished" i]:not(meta), [property$="dateCreated" i]:not(meta)"#)
+    });
+    tree.select_matcher(&MICRODATA)
         .nodes()
         .iter()
         .find_map(|n| {
@@ -314,18 +319,20 @@ fn microdata(tree: &Tree, parse: &dyn Fn(&str) -> Option<DateTime<FixedOffset>>)
 /// saying so); else the earliest in the article's header (the elements around the `<h1>`), or in
 /// the `<article>`.
 fn time_element(tree: &Tree, parse: &dyn Fn(&str) -> Option<DateTime<FixedOffset>>) -> Option<DateTime<FixedOffset>> {
-    let marked = r#"time[pubdate][datetime], time[class*="publish" i][datetime], time[class*="entry-date" i][datetime], time[class*="created" i][datetime], time[itemprop*="published" i][datetime]"#;
+    static MARKED: LazyLock<Matcher> = LazyLock::new(|| {
+        selector(r#"time[pubdate][datetime], time[class*="publish" i][datetime], time[class*="entry-date" i][datetime], time[class*="created" i][datetime], time[itemprop*="published" i][datetime]"#)
+    });
     let read = |sel: Selection| -> Vec<DateTime<FixedOffset>> {
         sel.nodes()
             .iter()
             .filter_map(|n| n.attr("datetime").and_then(|d| parse(&d)))
             .collect()
     };
-    if let Some(d) = read(tree.select(marked)).into_iter().next() {
+    if let Some(d) = read(tree.select_matcher(&MARKED)).into_iter().next() {
         return Some(d);
     }
     for scope in header_scopes(tree) {
-        if let Some(d) = read(Selection::from(scope).select("time[datetime]")).into_iter().min() {
+        if let Some(d) = read(Selection::from(scope).select_matcher(&TIME)).into_iter().min() {
             return Some(d);
         }
     }
@@ -337,10 +344,10 @@ fn any_time_element(
     tree: &Tree,
     parse: &dyn Fn(&str) -> Option<DateTime<FixedOffset>>,
 ) -> Option<DateTime<FixedOffset>> {
-    tree.select("time[datetime]")
+    tree.select_matcher(&TIME)
         .nodes()
         .iter()
-        .filter(|n| !in_furniture(n, FURNITURE_AND_LISTS))
+        .filter(|n| !in_furniture(n, &FURNITURE_AND_LISTS))
         .find_map(|n| n.attr("datetime").and_then(|d| parse(&d)))
 }
 
@@ -348,29 +355,51 @@ fn any_time_element(
 /// `<article>` and `<main>`.
 fn header_scopes<'a>(tree: &'a Tree) -> Vec<NodeRef<'a>> {
     let mut scopes = Vec::new();
-    if let Some(h1) = tree.select("h1").nodes().first() {
+    if let Some(h1) = tree.select_single_matcher(&H1).nodes().first() {
         scopes.extend(
             h1.ancestors(Some(HEADER_LEVELS))
                 .into_iter()
-                .filter(|a| !a.is("body, html")),
+                .filter(|a| !a.is_match(&BODY_OR_HTML)),
         );
     }
-    for sel in ["article", "main", r#"[role="main"]"#] {
-        scopes.extend(tree.select(sel).nodes().first().cloned());
+    for sel in [&*ARTICLE, &*MAIN, &*ROLE_MAIN] {
+        scopes.extend(tree.select_single_matcher(sel).nodes().first().cloned());
     }
     scopes
 }
 
 /// Navigation, asides, footers and "related" boxes: dates there belong to other pages.
-const FURNITURE: &str = r#"nav, aside, footer, [class*="related" i]"#;
+static FURNITURE: LazyLock<Matcher> = LazyLock::new(|| selector(r#"nav, aside, footer, [class*="related" i]"#));
 
 /// Furniture and lists of links or teasers, where a page lists other pages with their dates.
-const FURNITURE_AND_LISTS: &str = r#"nav, aside, footer, [class*="related" i], li, [class*="teaser" i]"#;
+static FURNITURE_AND_LISTS: LazyLock<Matcher> =
+    LazyLock::new(|| selector(r#"nav, aside, footer, [class*="related" i], li, [class*="teaser" i]"#));
 
 /// Inside an element matching `furniture` ([`FURNITURE`] or [`FURNITURE_AND_LISTS`]).
-fn in_furniture(node: &NodeRef, furniture: &str) -> bool {
-    node.ancestors(None).iter().any(|a| a.is(furniture))
+fn in_furniture(node: &NodeRef, furniture: &Matcher) -> bool {
+    node.ancestors_it(None).any(|a| a.is_match(furniture))
 }
+
+/// Selectors used on every page, compiled once.
+static HTML: LazyLock<Matcher> = LazyLock::new(|| selector("html"));
+static BODY: LazyLock<Matcher> = LazyLock::new(|| selector("body"));
+static BODY_OR_HTML: LazyLock<Matcher> = LazyLock::new(|| selector("body, html"));
+static H1: LazyLock<Matcher> = LazyLock::new(|| selector("h1"));
+static ARTICLE: LazyLock<Matcher> = LazyLock::new(|| selector("article"));
+static MAIN: LazyLock<Matcher> = LazyLock::new(|| selector("main"));
+static ROLE_MAIN: LazyLock<Matcher> = LazyLock::new(|| selector(r#"[role="main"]"#));
+static TIME: LazyLock<Matcher> = LazyLock::new(|| selector("time[datetime]"));
+/// Elements whose class or id speaks of a date line ([`DATE_LINE_HINTS`]), `<time>`, and
+/// microdata dates.
+static HINTED: LazyLock<Matcher> = LazyLock::new(|| {
+    let hinted = DATE_LINE_HINTS
+        .iter()
+        .flat_map(|h| [format!(r#"[class*="{h}" i]"#), format!(r#"[id*="{h}" i]"#)])
+        .chain(["time".to_string(), r#"[itemprop*="date" i]"#.to_string()])
+        .collect::<Vec<_>>()
+        .join(", ");
+    selector(&hinted)
+});
 
 /// A date line near the headline or byline: in the article's header, an element whose class or
 /// id speaks of a date or byline; the headline itself and the short lines around it; the start
@@ -378,12 +407,6 @@ fn in_furniture(node: &NodeRef, furniture: &str) -> bool {
 /// anywhere outside the page's furniture. Of several dates in one line the first counts: lines
 /// say "Published 3 June, updated 5 June" far more often than the reverse.
 fn date_line(tree: &Tree, order: DayMonth) -> Option<NaiveDate> {
-    let hinted = DATE_LINE_HINTS
-        .iter()
-        .flat_map(|h| [format!(r#"[class*="{h}" i]"#), format!(r#"[id*="{h}" i]"#)])
-        .chain(["time".to_string(), r#"[itemprop*="date" i]"#.to_string()])
-        .collect::<Vec<_>>()
-        .join(", ");
     let line_date = |n: &NodeRef| {
         let text = spaced_text(n, MAX_LINE_CHARS + 1);
         if text.chars().count() > MAX_LINE_CHARS {
@@ -397,7 +420,7 @@ fn date_line(tree: &Tree, order: DayMonth) -> Option<NaiveDate> {
     };
     for scope in header_scopes(tree) {
         if let Some(d) = Selection::from(scope)
-            .select(&hinted)
+            .select_matcher(&HINTED)
             .nodes()
             .iter()
             .find_map(line_date)
@@ -405,7 +428,7 @@ fn date_line(tree: &Tree, order: DayMonth) -> Option<NaiveDate> {
             return Some(d);
         }
     }
-    for h1 in tree.select("h1").nodes().iter().take(MAX_HEADLINES) {
+    for h1 in tree.select_matcher(&H1).nodes().iter().take(MAX_HEADLINES) {
         if let Some(d) = line_date(h1) {
             return Some(d);
         }
@@ -422,10 +445,10 @@ fn date_line(tree: &Tree, order: DayMonth) -> Option<NaiveDate> {
             node = n.parent();
         }
     }
-    tree.select(&hinted)
+    tree.select_matcher(&HINTED)
         .nodes()
         .iter()
-        .filter(|n| !in_furniture(n, FURNITURE_AND_LISTS))
+        .filter(|n| !in_furniture(n, &FURNITURE_AND_LISTS))
         .find_map(line_date)
 }
 
