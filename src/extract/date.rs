@@ -17,7 +17,8 @@ use super::jsonld::LdArticle;
 use super::selector;
 use crate::date::{self, DayMonth};
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
-use dom_query::{Document as Tree, Matcher, NodeRef, Selection};
+use super::flat::find_ci;
+use dom_query::{Document as Tree, Matcher, NodeData, NodeRef, Selection};
 use serde::Serialize;
 use std::sync::LazyLock;
 use url::Url;
@@ -389,17 +390,44 @@ static ARTICLE: LazyLock<Matcher> = LazyLock::new(|| selector("article"));
 static MAIN: LazyLock<Matcher> = LazyLock::new(|| selector("main"));
 static ROLE_MAIN: LazyLock<Matcher> = LazyLock::new(|| selector(r#"[role="main"]"#));
 static TIME: LazyLock<Matcher> = LazyLock::new(|| selector("time[datetime]"));
-/// Elements whose class or id speaks of a date line ([`DATE_LINE_HINTS`]), `<time>`, and
-/// microdata dates.
-static HINTED: LazyLock<Matcher> = LazyLock::new(|| {
-    let hinted = DATE_LINE_HINTS
-        .iter()
-        .flat_map(|h| [format!(r#"[class*="{h}" i]"#), format!(r#"[id*="{h}" i]"#)])
-        .chain(["time".to_string(), r#"[itemprop*="date" i]"#.to_string()])
-        .collect::<Vec<_>>()
-        .join(", ");
-    selector(&hinted)
-});
+/// True when `value` holds one of [`DATE_LINE_HINTS`], ASCII case ignored: one pass over its
+/// bytes, trying only the hints that start with the byte at hand.
+fn holds_a_hint(value: &str) -> bool {
+    const STARTS: [bool; 256] = {
+        let mut starts = [false; 256];
+        let mut i = 0;
+        while i < DATE_LINE_HINTS.len() {
+            starts[DATE_LINE_HINTS[i].as_bytes()[0] as usize] = true;
+            i += 1;
+        }
+        starts
+    };
+    let bytes = value.as_bytes();
+    (0..bytes.len()).any(|i| {
+        let first = bytes[i].to_ascii_lowercase();
+        STARTS[first as usize]
+            && DATE_LINE_HINTS.iter().any(|h| {
+                let h = h.as_bytes();
+                h[0] == first && bytes[i..].len() >= h.len() && bytes[i..i + h.len()].eq_ignore_ascii_case(h)
+            })
+    })
+}
+
+/// Elements whose class or id holds one of [`DATE_LINE_HINTS`] (ASCII case ignored, as CSS
+/// `[class*="date" i]` would), `<time>`, and microdata naming a date (`itemprop*="date"`).
+fn hints_a_date(node: &NodeRef) -> bool {
+    node.query_or(false, |n| match &n.data {
+        NodeData::Element(el) => {
+            &*el.name.local == "time"
+                || el.attrs.iter().any(|a| match &*a.name.local {
+                    "class" | "id" => holds_a_hint(&a.value),
+                    "itemprop" => find_ci(&a.value, "date").is_some(),
+                    _ => false,
+                })
+        }
+        _ => false,
+    })
+}
 
 /// A date line near the headline or byline: in the article's header, an element whose class or
 /// id speaks of a date or byline; the headline itself and the short lines around it; the start
@@ -418,13 +446,14 @@ fn date_line(tree: &Tree, order: DayMonth) -> Option<NaiveDate> {
         let text = spaced_text(n, DATELINE_CHARS);
         date::find_in_text(&text.chars().take(DATELINE_CHARS).collect::<String>(), order)
     };
+    // One walk finds every hinted element; each scope reads those inside it, in page order, and
+    // an element inside several nested scopes is read once.
+    let hinted: Vec<NodeRef> = tree.root().descendants_it().filter(hints_a_date).collect();
+    let mut read: Vec<Option<Option<NaiveDate>>> = vec![None; hinted.len()];
+    let mut hinted_date = |i: usize| *read[i].get_or_insert_with(|| line_date(&hinted[i]));
     for scope in header_scopes(tree) {
-        if let Some(d) = Selection::from(scope)
-            .select_matcher(&HINTED)
-            .nodes()
-            .iter()
-            .find_map(line_date)
-        {
+        let inside = |i: &usize| hinted[*i].ancestors_it(None).any(|a| a.id == scope.id);
+        if let Some(d) = (0..hinted.len()).filter(inside).find_map(&mut hinted_date) {
             return Some(d);
         }
     }
@@ -445,11 +474,9 @@ fn date_line(tree: &Tree, order: DayMonth) -> Option<NaiveDate> {
             node = n.parent();
         }
     }
-    tree.select_matcher(&HINTED)
-        .nodes()
-        .iter()
-        .filter(|n| !in_furniture(n, &FURNITURE_AND_LISTS))
-        .find_map(line_date)
+    (0..hinted.len())
+        .filter(|i| !in_furniture(&hinted[*i], &FURNITURE_AND_LISTS))
+        .find_map(hinted_date)
 }
 
 /// Pages with several `<h1>` (a logo, a section name, then the headline): how many are tried.
