@@ -50,16 +50,19 @@ pub fn read(tree: &Tree, page_url: Option<&Url>, ld: Option<&LdArticle>) -> Meta
 
     // The first candidate that is more than the site's name (templates fill og:title or
     // <title> with the brand alone).
-    let title = [
-        get("og:title").map(str::to_string),
-        get("twitter:title").map(str::to_string),
-        ld.and_then(|a| a.headline.clone()),
-        first_text(tree, &H1),
-        first_text(tree, &TITLE),
-    ]
-    .into_iter()
-    .flatten()
-    .map(|t| strip_site_suffix(&collapse_spaces(&t), site_name, title_host.as_deref()))
+    // Read lazily: the `<h1>` and `<title>` cost a walk of the page each, and most pages name
+    // their headline in `og:title`.
+    let candidates: [&dyn Fn() -> Option<String>; 5] = [
+        &|| get("og:title").map(str::to_string),
+        &|| get("twitter:title").map(str::to_string),
+        &|| ld.and_then(|a| a.headline.clone()),
+        &|| first_text(tree, &H1),
+        &|| first_text(tree, &TITLE),
+    ];
+    let title = candidates
+        .iter()
+        .filter_map(|candidate| candidate())
+        .map(|t| strip_site_suffix(&collapse_spaces(&t), site_name, title_host.as_deref()))
     .find(|t| !t.is_empty() && !names_only_the_site(t, site_name, title_host.as_deref()));
 
     let byline = ld
