@@ -77,7 +77,7 @@ pub async fn add(config: &Config, target: &str, options: &AddOptions) -> Result<
         .get(&url, crate::crawl::Want::Page, None)
         .await
         .map_err(|e| Error::Other(e.to_string()))?;
-    let (doc, verdicts, credit, page_url, hops) = tokio::task::spawn_blocking({
+    let (doc, verdicts, credit, page_url, hops, html_xxh3) = tokio::task::spawn_blocking({
         let articles = articles.clone();
         move || {
             let html =
@@ -85,7 +85,8 @@ pub async fn add(config: &Config, target: &str, options: &AddOptions) -> Result<
             let doc = crate::extract::extract(&html, Some(&fetched.url));
             let verdicts = Detector::new(&articles).judge(&doc);
             let credit = crate::syndication::credit(&html, &doc.paragraphs, Some(&fetched.url));
-            (doc, verdicts, credit, fetched.url, fetched.redirects)
+            let html_xxh3 = crate::proof::html_hash(html.as_bytes());
+            (doc, verdicts, credit, fetched.url, fetched.redirects, html_xxh3)
         }
     })
     .await
@@ -105,6 +106,7 @@ pub async fn add(config: &Config, target: &str, options: &AddOptions) -> Result<
         found_via: FoundVia::Manual,
         credit,
         verdicts: judged,
+        html_xxh3: Some(html_xxh3),
     };
     let owner = OutletIndex::new(&config.outlets).owner(&page_url);
     let auto = owner.is_none().then(|| {
@@ -214,6 +216,7 @@ fn team_judgement(article: &Article, verdicts: &[Judgement], page_language: Opti
             language,
             missing_paragraphs: Vec::new(),
             evidence: format!("recorded by the team (pickup add --force); pickup said: {reason}"),
+            passage: String::new(),
         }),
     }
 }

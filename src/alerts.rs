@@ -21,11 +21,11 @@ use std::io::Write;
 use std::time::Duration;
 
 /// The store tree alerts keep their state in.
-pub const TREE: &str = "alerts";
+pub(crate) const TREE: &str = "alerts";
 
 /// A channel of `[alerts]`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Channel {
+pub(crate) enum Channel {
     Command(String),
     Webhook(url::Url),
     Email(String),
@@ -33,7 +33,7 @@ pub enum Channel {
 
 impl Channel {
     /// The channel's name in status lines and store keys.
-    pub fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         match self {
             Channel::Command(_) => "command",
             Channel::Webhook(_) => "webhook",
@@ -43,7 +43,7 @@ impl Channel {
 }
 
 /// The channels a config sets, in a fixed order.
-pub fn channels(alerts: &AlertsConfig) -> Vec<Channel> {
+pub(crate) fn channels(alerts: &AlertsConfig) -> Vec<Channel> {
     let mut out = Vec::new();
     if let Some(c) = &alerts.command {
         out.push(Channel::Command(c.clone()));
@@ -59,7 +59,7 @@ pub fn channels(alerts: &AlertsConfig) -> Vec<Channel> {
 
 /// What one channel's outbox holds.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Outbox {
+pub(crate) struct Outbox {
     pub channel: &'static str,
     /// Placements waiting to be sent.
     pub pending: usize,
@@ -69,7 +69,7 @@ pub struct Outbox {
 
 /// What delivering did, for the run's summary.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Delivered {
+pub(crate) struct Delivered {
     /// (channel, placements sent).
     pub sent: Vec<(&'static str, usize)>,
     /// (channel, placements kept for the next run, why).
@@ -110,7 +110,7 @@ fn sent_key(channel: &str, hit: &[u8]) -> Vec<u8> {
 ///
 /// # Errors
 /// Store errors.
-pub fn begin(config: &Config, store: &Store, now: DateTime<Utc>) -> Result<(), StoreError> {
+pub(crate) fn begin(config: &Config, store: &Store, now: DateTime<Utc>) -> Result<(), StoreError> {
     let tree = store.tree(TREE)?;
     for c in channels(&config.alerts) {
         let key = since_key(c.name());
@@ -148,7 +148,7 @@ fn pending(store: &Store, channel: &str) -> Result<Vec<(Vec<u8>, HitRecord)>, St
 ///
 /// # Errors
 /// Store errors.
-pub fn outboxes(config: &Config, store: &Store) -> Result<Vec<Outbox>, StoreError> {
+pub(crate) fn outboxes(config: &Config, store: &Store) -> Result<Vec<Outbox>, StoreError> {
     let tree = store.tree(TREE)?;
     channels(&config.alerts)
         .iter()
@@ -171,7 +171,7 @@ pub fn outboxes(config: &Config, store: &Store) -> Result<Vec<Outbox>, StoreErro
 ///
 /// # Errors
 /// Store errors only.
-pub async fn deliver(config: &Config, store: &Store) -> Result<Delivered, StoreError> {
+pub(crate) async fn deliver(config: &Config, store: &Store) -> Result<Delivered, StoreError> {
     let tree = store.tree(TREE)?;
     let mut done = Delivered::default();
     for channel in channels(&config.alerts) {

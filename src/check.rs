@@ -23,7 +23,7 @@ pub struct Report {
     pub byline: Option<String>,
     /// RFC 3339 in the page's own offset.
     pub published: Option<String>,
-    /// Which source gave the date: jsonld, meta, time, text, url or modified.
+    /// Which source gave the date: jsonld, meta, time, text, script, url or modified.
     pub published_from: Option<String>,
     /// The page's language: the declared one unless the text clearly says otherwise.
     pub language: Option<String>,
@@ -111,7 +111,7 @@ impl fmt::Display for Report {
 
 /// Reads a page from a URL (through the polite fetcher) or a file, and returns the final URL
 /// (if any), the decoded HTML.
-pub async fn load(config: &Config, target: &str) -> Result<(Option<Url>, String)> {
+pub(crate) async fn load(config: &Config, target: &str) -> Result<(Option<Url>, String)> {
     if let Ok(url) = Url::parse(target)
         && matches!(url.scheme(), "http" | "https")
     {
@@ -134,7 +134,7 @@ pub async fn load(config: &Config, target: &str) -> Result<(Option<Url>, String)
 
 /// The outlet a page recorded with `--record` belongs to: the one whose site serves it. The
 /// target must be the page's URL: a record without a URL, or without an outlet, means nothing.
-pub fn recording_outlet<'a>(config: &Config, target: Option<&'a Url>) -> Result<(usize, &'a Url)> {
+pub(crate) fn recording_outlet<'a>(config: &Config, target: Option<&'a Url>) -> Result<(usize, &'a Url)> {
     let url = target.ok_or_else(|| Error::Usage("--record needs the page's URL, not a file".into()))?;
     let owner = crate::placement::OutletIndex::new(&config.outlets)
         .owner(url)
@@ -149,7 +149,7 @@ pub fn recording_outlet<'a>(config: &Config, target: Option<&'a Url>) -> Result<
 
 /// Judges one page; given the open `record` store, stores its hits under the outlet that serves
 /// its URL. (The caller opens the store before fetching, so a run holding it is found first.)
-pub fn check(
+pub(crate) fn check(
     config: &Config,
     articles: &[crate::config::Article],
     url: Option<&Url>,
@@ -172,6 +172,7 @@ pub fn check(
             found_via: crate::store::FoundVia::Manual,
             credit: crate::syndication::credit(html, &doc.paragraphs, Some(url)),
             verdicts: &verdicts,
+            html_xxh3: Some(crate::proof::html_hash(html.as_bytes())),
         };
         let now = chrono::Utc::now();
         for hit in page.records(&config.outlets[owner], articles, now) {

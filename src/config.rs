@@ -61,7 +61,46 @@ pub struct Config {
     pub polling: PollingConfig,
     /// How the briefing names and brands things (`[report]`).
     pub report: ReportConfig,
+    /// When placements are fetched again to see whether they still stand (`[recheck]`, see
+    /// [`crate::run::recheck`]).
+    pub recheck: RecheckConfig,
 }
+
+/// `[recheck]`: the liveness re-check schedule, counted from a placement's `first_seen`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecheckConfig {
+    /// Re-checks are on (`enabled`, and some time to re-check at).
+    pub enabled: bool,
+    /// The first re-checks, this long after the placement was first found, in order, each once
+    /// (`after_days`).
+    pub after: Vec<chrono::TimeDelta>,
+    /// Then one every this long after the last of `after` (`then_every_days`); `None` for 0.
+    pub every: Option<chrono::TimeDelta>,
+    /// No re-check is due later than this after the placement was first found (`for_days`).
+    pub until: chrono::TimeDelta,
+}
+
+impl Default for RecheckConfig {
+    fn default() -> Self {
+        RecheckConfig {
+            enabled: true,
+            after: RECHECK_AFTER_DAYS
+                .iter()
+                .map(|d| chrono::TimeDelta::days((*d).into()))
+                .collect(),
+            every: Some(chrono::TimeDelta::days(RECHECK_EVERY_DAYS.into())),
+            until: chrono::TimeDelta::days(RECHECK_FOR_DAYS.into()),
+        }
+    }
+}
+
+/// A day, a week and a month after a placement is found: most takedowns and paywalls come in
+/// its first weeks.
+const RECHECK_AFTER_DAYS: [u32; 3] = [1, 7, 30];
+/// Then monthly ...
+const RECHECK_EVERY_DAYS: u32 = 30;
+/// ... for a year: the horizon a press office reports on.
+const RECHECK_FOR_DAYS: u32 = 365;
 
 /// `[polling]`: the adaptive polling rules ([`crate::run::schedule`]). Politeness is not here:
 /// it is `[crawl]`'s and no rule changes it.
@@ -346,6 +385,17 @@ struct RawConfig {
     report: Option<Spanned<RawReport>>,
     #[serde(default)]
     polling: Option<Spanned<RawPolling>>,
+    #[serde(default)]
+    recheck: Option<Spanned<RawRecheck>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawRecheck {
+    enabled: Option<bool>,
+    after_days: Option<Vec<Spanned<u32>>>,
+    then_every_days: Option<Spanned<u32>>,
+    for_days: Option<Spanned<u32>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -660,6 +710,7 @@ impl Config {
         let alerts = alerts_config(&src, raw.alerts.as_ref().map(|a| a.get_ref()))?;
         let polling = polling_config(&src, raw.polling.as_ref().map(|p| p.get_ref()))?;
         let report = report_config(&src, raw.report.as_ref().map(|r| r.get_ref()))?;
+        let recheck = recheck_config(&src, raw.recheck.as_ref().map(|r| r.get_ref()))?;
         Ok(Config {
             path: path.to_path_buf(),
             store,
@@ -672,6 +723,7 @@ impl Config {
             alerts,
             polling,
             report,
+            recheck,
         })
     }
 
@@ -764,6 +816,12 @@ pub mod limits {
     pub const QUIET_DAYS: RangeInclusive<u32> = 1..=3_650;
     /// The longest wait of a backed-off source: an hour to a month.
     pub const MAX_INTERVAL_HOURS: RangeInclusive<u32> = 1..=720;
+    /// A re-check after a placement is found: the same day (0) to ten years.
+    pub const RECHECK_AFTER_DAYS: RangeInclusive<u32> = 0..=3_650;
+    /// The repeat of re-checks: none (0), or every day to every year.
+    pub const RECHECK_EVERY_DAYS: RangeInclusive<u32> = 0..=365;
+    /// How long after a placement is found it is re-checked at all: none (0) to ten years.
+    pub const RECHECK_FOR_DAYS: RangeInclusive<u32> = 0..=3_650;
 }
 
 /// A number checked against its documented range (NaN is outside every range).
@@ -1049,6 +1107,49 @@ fn polling_config(src: &Source, raw: Option<&RawPolling>) -> Result<PollingConfi
             &limits::MAX_INTERVAL_HOURS,
             MAX_INTERVAL_HOURS,
         )?),
+    })
+}
+
+/// `[recheck]`: ranges checked, `after_days` sorted with repeats dropped. Off when
+/// `enabled = false`, or when it leaves no time to re-check at (no `after_days`, no repeat).
+fn recheck_config(src: &Source, raw: Option<&RawRecheck>) -> Result<RecheckConfig, ConfigError> {
+    use chrono::TimeDelta;
+    let Some(raw) = raw else {
+        return Ok(RecheckConfig::default());
+    };
+    let mut after = match &raw.after_days {
+        None => RecheckConfig::default().after,
+        Some(days) => days
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let field = format!("recheck.after_days[{i}]");
+                in_range(src, d, &field, &limits::RECHECK_AFTER_DAYS).map(|d| TimeDelta::days(d.into()))
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+    };
+    after.sort();
+    after.dedup();
+    let every = ranged(
+        src,
+        &raw.then_every_days,
+        "recheck.then_every_days",
+        &limits::RECHECK_EVERY_DAYS,
+        RECHECK_EVERY_DAYS,
+    )?;
+    let until = ranged(
+        src,
+        &raw.for_days,
+        "recheck.for_days",
+        &limits::RECHECK_FOR_DAYS,
+        RECHECK_FOR_DAYS,
+    )?;
+    let every = (every > 0).then(|| TimeDelta::days(every.into()));
+    Ok(RecheckConfig {
+        enabled: raw.enabled.unwrap_or(true) && (!after.is_empty() || every.is_some()),
+        after,
+        every,
+        until: TimeDelta::days(until.into()),
     })
 }
 

@@ -12,7 +12,9 @@
 //! - [`detect`]: main text → verdict per tracked article;
 //! - [`placement`]: a judged page → the outlet it belongs to and its hit records;
 //! - [`syndication`]: whether a page credits another publication as the original;
-//! - [`run`]: one polling pass, wiring the stages together.
+//! - [`run`]: one polling pass, wiring the stages together, then the liveness re-checks
+//!   ([`recheck`]: when a placement is due and what its page says now; [`proof`]: the evidence
+//!   kept so proof outlives a takedown).
 //!
 //! [`backup`] dumps, restores and checks the store. After a run, [`alerts`] sends new placements to the `[alerts]` channels.
 //!
@@ -21,11 +23,13 @@
 //! names), [`demo`] and [`localweb`] (the built-in world on 127.0.0.1 the demo and the tests use),
 //! [`error`] (the error type and exit codes) and [`text`] (shortening passages for display).
 
+#![warn(unreachable_pub)]
+
 pub mod add;
-pub mod alerts;
+mod alerts;
 pub mod backup;
 pub mod canon;
-pub mod check;
+mod check;
 pub mod cmd;
 pub mod config;
 pub mod crawl;
@@ -37,11 +41,13 @@ pub mod error;
 pub mod extract;
 pub mod localweb;
 pub mod pitch;
-pub mod placement;
+mod placement;
+pub mod proof;
+pub mod recheck;
 pub mod report;
 pub mod run;
 pub mod status;
 pub mod store;
 pub mod store_guard;
-pub mod syndication;
-pub mod text;
+mod syndication;
+mod text;

@@ -1,13 +1,7 @@
 //! The `pickup` command: parses arguments, calls the library, maps the outcome to an exit code.
 
 use clap::{Parser, Subcommand};
-use pickup::cmd::{
-    self,
-    check::CheckArgs,
-    db::DbArgs,
-    export::{ExportArgs, Format},
-    report::{ReportArgs, ReportFormat},
-};
+use pickup::cmd::{self, check::CheckArgs, db::DbArgs, export::ExportArgs, report::ReportArgs};
 use pickup::config::Config;
 use pickup::error::{Error, ExitCode};
 use std::path::PathBuf;
@@ -58,57 +52,11 @@ enum Command {
         all: bool,
     },
     /// Print every recorded placement, one record each
-    Export {
-        #[arg(long, value_enum)]
-        format: Format,
-        /// Only this article's placements
-        #[arg(long)]
-        article: Option<String>,
-        /// Only placements published on or after this day (YYYY-MM-DD)
-        #[arg(long, value_parser = cmd::parse_day)]
-        since: Option<chrono::NaiveDate>,
-        /// Write to this file instead of standard output
-        #[arg(short, long)]
-        output: Option<PathBuf>,
-        /// Only placements not exported with --mark before (for scripts that poll)
-        #[arg(long)]
-        new: bool,
-        /// Remember the placements exported now, so a later --new leaves them out
-        #[arg(long)]
-        mark: bool,
-    },
+    Export(ExportArgs),
     /// Write the briefing: title block, headline figures, charts, top outlets, every placement
-    Report {
-        /// html (default), pdf (printed by headless Chromium or Chrome), xlsx or md
-        #[arg(long, value_enum, default_value = "html")]
-        format: ReportFormat,
-        /// Only this article (default: a section per tracked article, with a combined headline)
-        #[arg(long)]
-        article: Option<String>,
-        /// Only placements published on or after this day (YYYY-MM-DD)
-        #[arg(long, value_parser = cmd::parse_day)]
-        since: Option<chrono::NaiveDate>,
-        /// Only placements published on or before this day (YYYY-MM-DD)
-        #[arg(long, value_parser = cmd::parse_day)]
-        until: Option<chrono::NaiveDate>,
-        /// Write to this file instead of standard output
-        #[arg(short, long)]
-        output: Option<PathBuf>,
-    },
+    Report(ReportArgs),
     /// Extract and judge one page (a URL or a saved HTML file); records nothing unless --record
-    Check {
-        /// An http(s) URL, or the path of an HTML file (.html or .html.gz)
-        target: String,
-        /// Judge against this article only
-        #[arg(long)]
-        article: Option<String>,
-        /// Print one JSON object: every extracted field, the full text, the verdicts
-        #[arg(long)]
-        json: bool,
-        /// Record a hit found on the page (the URL's site must be a configured outlet)
-        #[arg(long)]
-        record: bool,
-    },
+    Check(CheckArgs),
     /// Show every source's health and the last run's figures; with --article, its pitch lists
     Status {
         /// Also show this article's pitch lists: pitched and ran, pitched and not yet, ran without a pitch
@@ -251,58 +199,12 @@ async fn tokio_main(cli: Cli) -> Result<(), Error> {
             };
             cmd::run::run(&config()?, &options, cli.quiet).await
         }
-        Command::Export {
-            format,
-            article,
-            since,
-            output,
-            new,
-            mark,
-        } => cmd::export::export(
-            &config()?,
-            &ExportArgs {
-                format,
-                article,
-                since,
-                output,
-                new,
-                mark,
-                stores: cli.store.clone(),
-            },
-        ),
-        Command::Report {
-            format,
-            article,
-            since,
-            until,
-            output,
-        } => cmd::report::report(
-            &config()?,
-            &ReportArgs {
-                format,
-                article,
-                since,
-                until,
-                output,
-            },
-        ),
-        Command::Check {
-            target,
-            article,
-            json,
-            record,
-        } => {
-            cmd::check::check(
-                &config()?,
-                &CheckArgs {
-                    target,
-                    article,
-                    json,
-                    record,
-                },
-            )
-            .await
+        Command::Export(mut args) => {
+            args.stores = cli.store.clone();
+            cmd::export::export(&config()?, &args)
         }
+        Command::Report(args) => cmd::report::report(&config()?, &args),
+        Command::Check(args) => cmd::check::check(&config()?, &args).await,
         Command::Status { article } => cmd::status::status(&config()?, article.as_deref()),
         Command::Add {
             url,

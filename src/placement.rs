@@ -16,12 +16,12 @@ use url::Url;
 const DATE_SLACK_HOURS: i64 = 24;
 
 /// Finds the configured outlet a URL belongs to, by registrable domain.
-pub struct OutletIndex {
+pub(crate) struct OutletIndex {
     sites: HashMap<String, usize>,
 }
 
 impl OutletIndex {
-    pub fn new(outlets: &[Outlet]) -> OutletIndex {
+    pub(crate) fn new(outlets: &[Outlet]) -> OutletIndex {
         let mut sites = HashMap::new();
         for (i, o) in outlets.iter().enumerate() {
             for u in o.homepage.iter().chain(&o.feeds).chain(&o.sitemaps).chain(&o.listings) {
@@ -32,13 +32,13 @@ impl OutletIndex {
     }
 
     /// The index of the outlet whose site serves `url`.
-    pub fn owner(&self, url: &Url) -> Option<usize> {
+    pub(crate) fn owner(&self, url: &Url) -> Option<usize> {
         self.sites.get(&canon::site(url)).copied()
     }
 }
 
 /// A page that has been fetched (or read), extracted and judged.
-pub struct JudgedPage<'a> {
+pub(crate) struct JudgedPage<'a> {
     /// The URL the page came from, after redirects.
     pub url: &'a Url,
     /// The URL the source listed, when it differs.
@@ -54,13 +54,16 @@ pub struct JudgedPage<'a> {
     /// What the page's text credits as the original ([`crate::syndication::credit`]).
     pub credit: Option<String>,
     pub verdicts: &'a [Judgement],
+    /// The page's [`crate::proof::html_hash`], kept with each placement as proof; `None` when
+    /// the HTML is not at hand (then no proof is kept).
+    pub html_xxh3: Option<String>,
 }
 
 impl JudgedPage<'_> {
     /// The URL that stands for the placement: the page's own `rel=canonical` when it stays on
     /// the same site (an AMP or print view points to the article), else the URL it came from.
     /// (A canonical naming a home page or section front never gets here: extraction drops it.)
-    pub fn canonical_url(&self) -> Url {
+    pub(crate) fn canonical_url(&self) -> Url {
         self.doc
             .canonical_url
             .as_ref()
@@ -71,7 +74,7 @@ impl JudgedPage<'_> {
 
     /// The original this page credits, if any: its `rel=canonical` (or `og:url`) on another
     /// site, else the credit line of its text ([`crate::syndication::credit`]).
-    pub fn syndicated_from(&self) -> Option<String> {
+    pub(crate) fn syndicated_from(&self) -> Option<String> {
         self.doc
             .canonical_url
             .as_ref()
@@ -82,7 +85,7 @@ impl JudgedPage<'_> {
 
     /// The page's text group ([`crate::detect::text_group`]), its credit line left out so a
     /// partner's copy groups with the original.
-    pub fn group(&self) -> Option<String> {
+    pub(crate) fn group(&self) -> Option<String> {
         let body: Vec<&String> = self
             .doc
             .paragraphs
@@ -96,7 +99,7 @@ impl JudgedPage<'_> {
     /// page's own: a page date before the article was written is a template's or an older
     /// page's, so the date the source listed stands instead (or none); a page without a date
     /// takes the listed one.
-    pub fn published_for(&self, article: &Article) -> (Option<DateTime<FixedOffset>>, Option<String>) {
+    pub(crate) fn published_for(&self, article: &Article) -> (Option<DateTime<FixedOffset>>, Option<String>) {
         let earliest = article.published.and_time(NaiveTime::MIN).and_utc() - TimeDelta::hours(DATE_SLACK_HOURS);
         let credible = |d: &DateTime<FixedOffset>| d.to_utc() >= earliest;
         let own = self.doc.published;
@@ -133,7 +136,7 @@ impl JudgedPage<'_> {
 
     /// One record per article the page republishes (a digest carrying two tracked articles
     /// gives two). Every verified match is recorded, whatever the page's metadata says.
-    pub fn records(&self, outlet: &Outlet, articles: &[Article], now: DateTime<Utc>) -> Vec<HitRecord> {
+    pub(crate) fn records(&self, outlet: &Outlet, articles: &[Article], now: DateTime<Utc>) -> Vec<HitRecord> {
         let canonical = self.canonical_url();
         let group = self.group();
         let syndicated_from = self.syndicated_from();
@@ -176,6 +179,11 @@ impl JudgedPage<'_> {
                 found_via: Some(self.found_via),
                 variants: self.other_urls().map(Url::to_string).collect(),
                 team_judgement: false,
+                proof: self
+                    .html_xxh3
+                    .clone()
+                    .map(|h| crate::proof::Proof::new(&hit.passage, h, now)),
+                recheck: None,
             });
         }
         out
@@ -193,7 +201,7 @@ impl JudgedPage<'_> {
 
     /// The keys under which this page counts as seen: as listed, through each redirect, as
     /// fetched, as canonical.
-    pub fn seen_keys(&self) -> Vec<String> {
+    pub(crate) fn seen_keys(&self) -> Vec<String> {
         let mut keys: Vec<String> = self.other_urls().chain([self.url]).map(canon::page_key).collect();
         keys.push(canon::page_key(&self.canonical_url()));
         keys.sort();
@@ -243,6 +251,7 @@ mod tests {
                 language: "en".into(),
                 missing_paragraphs: vec![0, 3],
                 evidence: "…".into(),
+                passage: String::new(),
             }),
         }
     }
@@ -258,6 +267,7 @@ mod tests {
             found_via: FoundVia::Sitemap,
             credit: None,
             verdicts,
+            html_xxh3: None,
         }
     }
 

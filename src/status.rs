@@ -25,7 +25,8 @@ pub fn render(config: &Config, store: &Store) -> Result<String> {
 /// Store errors.
 pub fn render_at(config: &Config, store: &Store, now: chrono::DateTime<chrono::Utc>) -> Result<String> {
     let states: std::collections::HashMap<String, _> = store.sources()?.into_iter().collect();
-    let boost_until = schedule::boost_until(config, &store.hits()?, now);
+    let hits = store.hits()?;
+    let boost_until = schedule::boost_until(config, &hits, now);
     let next_poll = |state: &crate::store::SourceState| {
         let next = schedule::next_poll(state, now, &config.polling, boost_until);
         if next.is_due(now) {
@@ -136,6 +137,7 @@ pub fn render_at(config: &Config, store: &Store, now: chrono::DateTime<chrono::U
             );
         }
     }
+    render_rechecks(config, &hits, now, &mut out);
     render_auto_outlets(config, store, &mut out)?;
     let (seen, placed) = (
         store.seen_count(),
@@ -169,7 +171,86 @@ pub fn render_at(config: &Config, store: &Store, now: chrono::DateTime<chrono::U
             );
         }
     }
+    render_outboxes(config, store, &mut out)?;
     Ok(out)
+}
+
+/// The liveness re-checks: how many placements each result covers, when the next re-check is
+/// due, and each placement whose page is no longer simply live.
+fn render_rechecks(
+    config: &Config,
+    hits: &[crate::store::HitRecord],
+    now: chrono::DateTime<chrono::Utc>,
+    out: &mut String,
+) {
+    use crate::recheck::{self, LiveStatus};
+    if hits.is_empty() {
+        return;
+    }
+    if !config.recheck.enabled {
+        let _ = writeln!(
+            out,
+            "\nre-checks: off ([recheck] enabled = false, or no re-check times)"
+        );
+        return;
+    }
+    let mut counts = std::collections::BTreeMap::new();
+    let mut unchecked = 0;
+    for h in hits {
+        match h.recheck.as_ref().and_then(|r| r.status) {
+            Some(s) => *counts.entry(s).or_insert(0usize) += 1,
+            None => unchecked += 1,
+        }
+    }
+    let mut parts: Vec<String> = LiveStatus::ALL
+        .iter()
+        .filter_map(|s| counts.get(s).map(|n| format!("{n} {s}")))
+        .collect();
+    if unchecked > 0 {
+        parts.push(format!("{unchecked} not re-checked yet"));
+    }
+    let dues: Vec<_> = hits
+        .iter()
+        .filter_map(|h| recheck::next_due(h, &config.recheck))
+        .collect();
+    let due_now = dues.iter().filter(|t| **t <= now).count();
+    let next = match dues.iter().filter(|t| **t > now).min() {
+        _ if due_now > 0 => format!("{due_now} due at the next run"),
+        Some(t) => format!("next due {}", t.format("%Y-%m-%d %H:%M UTC")),
+        None => "none due any more".into(),
+    };
+    let _ = writeln!(out, "\nre-checks: {}; {next}", parts.join(", "));
+    for h in hits {
+        let Some(r) = h
+            .recheck
+            .as_ref()
+            .filter(|r| r.status.is_some_and(|s| s != LiveStatus::Live))
+        else {
+            continue;
+        };
+        let status = r.status.map_or("", LiveStatus::as_str);
+        let when = r
+            .checked_at
+            .map(|t| t.format("%Y-%m-%d").to_string())
+            .unwrap_or_default();
+        let _ = writeln!(out, "  {status:<10} {when}  {:<24} {}", h.outlet, h.url);
+        if let Some(note) = &r.note {
+            let _ = writeln!(out, "{:>14}{}", "", crate::text::shorten(note, 100));
+        }
+    }
+}
+
+/// One line per alert channel with placements waiting to be sent (`[alerts]`), with the last
+/// failure's message.
+fn render_outboxes(config: &Config, store: &Store, out: &mut String) -> Result<()> {
+    for o in crate::alerts::outboxes(config, store)? {
+        let _ = write!(out, "alerts by {}: {} placements waiting", o.channel, o.pending);
+        if let Some(e) = &o.last_error {
+            let _ = write!(out, " (last try failed: {e})");
+        }
+        out.push('\n');
+    }
+    Ok(())
 }
 
 /// What discovery did for an outlet configured with a homepage only.

@@ -157,6 +157,14 @@ pub struct HitRecord {
     /// Recorded with `pickup add --force`: the team's own judgement, not pickup's verdict.
     #[serde(default)]
     pub team_judgement: bool,
+    /// The matched passage, compressed, and a hash of the page, kept when the placement was
+    /// first recorded (or at its first successful re-check, for older records); never replaced.
+    /// Left out of the stored JSON when absent, so records without it keep their old bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proof: Option<crate::proof::Proof>,
+    /// What the liveness re-checks found ([`crate::recheck`]); `None` until one is tried.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recheck: Option<crate::recheck::Recheck>,
 }
 
 /// What pickup remembers of a source between runs: conditional-GET validators and health.
@@ -297,6 +305,13 @@ pub struct RunRecord {
     /// Hosts that asked to be left alone past `max_retry_after_secs`.
     #[serde(default)]
     pub hosts_deferred: usize,
+    /// Placements re-checked this run ([`crate::recheck`]), decided or not.
+    #[serde(default)]
+    pub rechecked: usize,
+    /// This run's re-checks by result (`live`, `gone`, …, and `undecided` for a transient
+    /// failure that left the last status standing).
+    #[serde(default)]
+    pub recheck_results: std::collections::BTreeMap<String, usize>,
 }
 
 /// A handle on the open store. Cheap to clone; clones share one sled database.
@@ -486,6 +501,52 @@ impl Store {
             });
         }
         Ok(new.get())
+    }
+
+    /// Notes a re-check of the placement stored under `key` ([`hit_key`]): its re-check history
+    /// becomes `recheck`, and `proof` is kept if the record has none yet (first-seen evidence is
+    /// never replaced). One atomic update, so a sighting recorded at the same time is not lost;
+    /// flushed. Returns false when no placement is stored under `key`.
+    ///
+    /// # Errors
+    /// Storage errors, and [`StoreError::Corrupt`] for a damaged record (left as it is).
+    pub fn note_recheck(
+        &self,
+        key: &[u8],
+        recheck: &crate::recheck::Recheck,
+        proof: Option<&crate::proof::Proof>,
+    ) -> Result<bool, StoreError> {
+        let damaged = std::cell::RefCell::new(None);
+        let found = self
+            .hits
+            .update_and_fetch(key, |stored| {
+                *damaged.borrow_mut() = None;
+                let bytes = stored?;
+                match serde_json::from_slice::<HitRecord>(bytes) {
+                    Ok(mut hit) => {
+                        hit.recheck = Some(recheck.clone());
+                        if hit.proof.is_none() {
+                            hit.proof = proof.cloned();
+                        }
+                        Some(encode(&hit))
+                    }
+                    Err(e) => {
+                        *damaged.borrow_mut() = Some(e.to_string());
+                        Some(bytes.to_vec())
+                    }
+                }
+            })
+            .map_err(|e| self.sled_err(e))?
+            .is_some();
+        if let Some(reason) = damaged.into_inner() {
+            return Err(StoreError::Corrupt {
+                path: self.path.clone(),
+                key: String::from_utf8_lossy(key).into_owned(),
+                reason,
+            });
+        }
+        self.flush()?;
+        Ok(found)
     }
 
     /// How many placements are recorded, without reading them.
@@ -814,6 +875,12 @@ fn merge(old: HitRecord, new: &HitRecord) -> HitRecord {
     kept.syndicated_from = kept.syndicated_from.or(other.syndicated_from);
     kept.group = kept.group.or(other.group);
     kept.audience = kept.audience.or(other.audience);
+    // The first evidence kept stands; of two re-check histories, the later one.
+    kept.proof = old.proof.clone().or_else(|| new.proof.clone());
+    kept.recheck = match (old.recheck.clone(), new.recheck.clone()) {
+        (Some(a), Some(b)) => Some(if b.last_attempt > a.last_attempt { b } else { a }),
+        (a, b) => a.or(b),
+    };
     let mut variants = old.variants;
     for u in [&old.url, &new.url].into_iter().chain(new.variants.iter()) {
         if *u != kept.url && !variants.contains(u) {
@@ -960,6 +1027,8 @@ mod tests {
             found_via: Some(FoundVia::Feed),
             variants: vec![],
             team_judgement: false,
+            proof: None,
+            recheck: None,
         }
     }
 
@@ -1013,6 +1082,47 @@ mod tests {
             hits.iter()
                 .any(|h| h.url == "https://x.example/world/a" && h.variants.is_empty())
         );
+    }
+
+    #[test]
+    fn a_later_sighting_or_re_check_never_replaces_the_first_proof() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("s")).unwrap();
+        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        let first_proof =
+            crate::proof::Proof::new("the passage", "00000000000000aa".into(), at("2026-01-01T00:00:00Z"));
+        let first = HitRecord {
+            proof: Some(first_proof.clone()),
+            ..hit(Kind::Excerpt, 0.5, "https://x.example/a", "2026-01-01T00:00:00Z")
+        };
+        assert!(store.record_hit(&first).unwrap());
+        let key = hit_key("a", "https://x.example/a");
+        let gone = crate::recheck::Recheck {
+            status: Some(crate::recheck::LiveStatus::Gone),
+            checked_at: Some(at("2026-01-02T00:00:00Z")),
+            last_attempt: at("2026-01-02T00:00:00Z"),
+            coverage: None,
+            moved_to: None,
+            note: Some("http 404".into()),
+        };
+        let other_proof = crate::proof::Proof::new("other", "00000000000000bb".into(), at("2026-01-02T00:00:00Z"));
+        assert!(store.note_recheck(&key, &gone, Some(&other_proof)).unwrap());
+        // A fuller sighting of the same page: its verdict wins, the first proof and the
+        // re-check history stay.
+        let fuller = HitRecord {
+            proof: Some(other_proof),
+            ..hit(Kind::Verbatim, 1.0, "https://x.example/a", "2026-01-03T00:00:00Z")
+        };
+        assert!(!store.record_hit(&fuller).unwrap());
+        let kept = &store.hits().unwrap()[0];
+        assert_eq!(kept.kind, Kind::Verbatim);
+        assert_eq!(kept.proof.as_ref(), Some(&first_proof));
+        assert_eq!(kept.recheck.as_ref(), Some(&gone));
+        assert!(
+            !store.note_recheck(b"no\0such", &gone, None).unwrap(),
+            "nothing stored there"
+        );
+        assert_eq!(store.hit_count(), 1);
     }
 
     #[test]

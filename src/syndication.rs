@@ -12,7 +12,7 @@ use url::Url;
 
 /// A credit line is short: a longer paragraph that happens to say "first appeared in" is a news
 /// report telling a story, not an outlet crediting its source.
-pub const CREDIT_LINE_MAX_WORDS: usize = 40;
+pub(crate) const CREDIT_LINE_MAX_WORDS: usize = 40;
 
 /// How many ancestors of a link are searched for the credit phrase: the link sits in an
 /// `<em>`, `<i>` or `<a>` inside the credit paragraph, rarely deeper.
@@ -104,7 +104,7 @@ fn find_phrase(lower: &str) -> Option<usize> {
 }
 
 /// True when a paragraph is a credit line: short, and saying the text first ran elsewhere.
-pub fn is_credit_line(paragraph: &str) -> bool {
+pub(crate) fn is_credit_line(paragraph: &str) -> bool {
     paragraph.split_whitespace().count() <= CREDIT_LINE_MAX_WORDS && find_phrase(&paragraph.to_lowercase()).is_some()
 }
 
@@ -112,7 +112,7 @@ pub fn is_credit_line(paragraph: &str) -> bool {
 /// `page_url`, on another site), else the name that follows the phrase ("The Diplomat").
 /// `None` when the page has no credit line. `paragraphs` is the extracted main text; the HTML
 /// is parsed only when the text or the raw page has a credit phrase (most pages have none).
-pub fn credit(html: &str, paragraphs: &[String], page_url: Option<&Url>) -> Option<String> {
+pub(crate) fn credit(html: &str, paragraphs: &[String], page_url: Option<&Url>) -> Option<String> {
     let line = paragraphs.iter().find(|p| is_credit_line(p));
     if line.is_none() && find_phrase(&html.to_lowercase()).is_none() {
         return None;

@@ -4,7 +4,7 @@
 /// Paragraphs of a plain text written by people — a tracked article's text file, a translation:
 /// paragraphs are separated by blank lines, and the lines inside one are joined with a space.
 /// Each is trimmed; empty ones are dropped.
-pub fn split_paragraphs(text: &str) -> Vec<String> {
+pub(crate) fn split_paragraphs(text: &str) -> Vec<String> {
     let mut paras = Vec::new();
     let mut current = String::new();
     for line in text.lines() {
@@ -29,7 +29,7 @@ pub fn split_paragraphs(text: &str) -> Vec<String> {
 /// Paragraphs of text laid out by a program — the readability pass's output, a JSON-LD
 /// `articleBody`: every line is a paragraph (a `<br>` or block boundary put it there), with its
 /// whitespace collapsed; empty lines are dropped.
-pub fn split_lines(text: &str) -> Vec<String> {
+pub(crate) fn split_lines(text: &str) -> Vec<String> {
     text.lines()
         .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
         .filter(|p| !p.is_empty())
@@ -37,7 +37,7 @@ pub fn split_lines(text: &str) -> Vec<String> {
 }
 
 /// Shortens a passage to at most `max` characters, on a word boundary, with an ellipsis.
-pub fn shorten(text: &str, max: usize) -> String {
+pub(crate) fn shorten(text: &str, max: usize) -> String {
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if text.chars().count() <= max {
         return text;

@@ -2,79 +2,27 @@
 //! a failed delivery waits in the outbox (shown by status) for the next run, a run killed during
 //! a delivery sends it next run, and `export --new --mark` gives scripts what arrived since.
 
-use assert_cmd::Command;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// No command may take longer than this here: a bound against hangs, not a timing.
-const HANG_BOUND: Duration = Duration::from_secs(120);
+mod cli_support;
 
-fn pickup() -> Command {
-    let mut cmd = Command::cargo_bin("pickup").unwrap();
-    cmd.env_remove("PICKUP_CONFIG").env("NO_COLOR", "1").timeout(HANG_BOUND);
-    cmd
-}
-
-struct World {
-    _web: pickup::localweb::LocalWeb,
-    config: PathBuf,
-    dir: tempfile::TempDir,
-    _rt: tokio::runtime::Runtime,
-}
+use cli_support::{HANG_BOUND, Served, fixture_world, pickup, served};
 
 /// The fixture world on 127.0.0.1, its config ending with `alerts` (TOML lines).
-fn world(alerts: &str) -> World {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let world =
-        pickup::localweb::World::from_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/world")).unwrap();
-    let web = rt.block_on(pickup::localweb::LocalWeb::start(&world)).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let config = pickup::demo::write_config(&web, &world, dir.path()).unwrap();
-    let mut text = std::fs::read_to_string(&config).unwrap();
-    text.push_str(&format!(
-        "\n[alerts]\n{}\n",
-        alerts.replace("DIR", &dir.path().display().to_string())
-    ));
-    std::fs::write(&config, text).unwrap();
-    World {
-        _web: web,
-        config,
-        dir,
-        _rt: rt,
-    }
+fn world(alerts: &str) -> Served {
+    served(&fixture_world(), &format!("[alerts]\n{alerts}"))
 }
 
-impl World {
-    fn run(&self) -> String {
-        let out = pickup().args(["run", "--config"]).arg(&self.config).assert().success();
-        String::from_utf8(out.get_output().stdout.clone()).unwrap()
-    }
+/// How many placements the store holds, as `export` says.
+fn placements(w: &Served) -> usize {
+    outlets_in(w.ok(&["export", "--format", "json"]).as_bytes()).len()
+}
 
-    fn status(&self) -> String {
-        let out = pickup()
-            .args(["status", "--config"])
-            .arg(&self.config)
-            .assert()
-            .success();
-        String::from_utf8(out.get_output().stdout.clone()).unwrap()
-    }
-
-    /// How many placements the store holds, as `export` says.
-    fn placements(&self) -> usize {
-        let out = pickup()
-            .args(["export", "--format", "json", "--config"])
-            .arg(&self.config)
-            .assert()
-            .success();
-        outlets_in(&out.get_output().stdout).len()
-    }
-
-    fn file(&self, name: &str) -> String {
-        std::fs::read_to_string(self.dir.path().join(name)).unwrap_or_default()
-    }
+fn file(w: &Served, name: &str) -> String {
+    std::fs::read_to_string(w.dir.path().join(name)).unwrap_or_default()
 }
 
 /// One request received: its head (request line and headers) and body.
@@ -141,8 +89,8 @@ fn a_webhook_and_a_command_get_each_new_placement_once() {
         "webhook = \"{}\"\ncommand = 'cat >> DIR/alerts.json; echo \"$PICKUP_NEW_PLACEMENTS\" >> DIR/calls'",
         hook.url
     ));
-    let out = w.run();
-    let placements = w.placements();
+    let out = w.ok(&["run"]);
+    let placements = placements(&w);
     assert!(placements > 1, "the world has placements");
     assert!(
         out.contains(&format!("alert: {placements} placements sent by webhook")),
@@ -159,28 +107,28 @@ fn a_webhook_and_a_command_get_each_new_placement_once() {
         assert!(posts[0].0.contains("application/json"), "{}", posts[0].0);
         assert_eq!(outlets_in(&posts[0].1).len(), placements);
     }
-    assert_eq!(outlets_in(w.file("alerts.json").as_bytes()).len(), placements);
-    assert_eq!(w.file("calls"), format!("{placements}\n"));
+    assert_eq!(outlets_in(file(&w, "alerts.json").as_bytes()).len(), placements);
+    assert_eq!(file(&w, "calls"), format!("{placements}\n"));
 
     // Nothing new: no delivery at all.
-    let out = w.run();
+    let out = w.ok(&["run"]);
     assert!(!out.contains("alert:"), "{out}");
     assert_eq!(hook.posts.lock().unwrap().len(), 1);
-    assert_eq!(w.file("calls").lines().count(), 1);
-    assert!(w.status().contains("alerts by webhook: 0 placements waiting"));
+    assert_eq!(file(&w, "calls").lines().count(), 1);
+    assert!(w.ok(&["status"]).contains("alerts by webhook: 0 placements waiting"));
 }
 
 #[test]
 fn a_failed_webhook_waits_in_the_outbox_and_is_sent_next_run() {
     let hook = receiver(503);
     let w = world(&format!("webhook = \"{}\"\ntimeout_secs = 5", hook.url));
-    let out = w.run();
-    let placements = w.placements();
+    let out = w.ok(&["run"]);
+    let placements = placements(&w);
     assert!(
         out.contains("alert: webhook failed") && out.contains("HTTP 503"),
         "{out}"
     );
-    let status = w.status();
+    let status = w.ok(&["status"]);
     assert!(
         status.contains(&format!(
             "alerts by webhook: {placements} placements waiting (last try failed:"
@@ -188,13 +136,13 @@ fn a_failed_webhook_waits_in_the_outbox_and_is_sent_next_run() {
         "{status}"
     );
     hook.status.store(200, Ordering::SeqCst);
-    w.run();
-    w.run();
+    w.ok(&["run"]);
+    w.ok(&["run"]);
     let posts = hook.posts.lock().unwrap();
     assert_eq!(posts.len(), 2, "one failed try, one delivery, nothing after");
     assert_eq!(outlets_in(&posts[1].1).len(), placements);
     drop(posts);
-    assert!(w.status().contains("alerts by webhook: 0 placements waiting\n"));
+    assert!(w.ok(&["status"]).contains("alerts by webhook: 0 placements waiting\n"));
 }
 
 #[test]
@@ -219,11 +167,11 @@ fn a_run_killed_during_an_alert_sends_it_next_run_and_only_then() {
     let sleeper = std::fs::read_to_string(&pid).unwrap();
     let _ = std::process::Command::new("kill").arg(sleeper.trim()).status();
 
-    w.run();
-    assert_eq!(outlets_in(w.file("got.json").as_bytes()).len(), w.placements());
-    w.run();
+    w.ok(&["run"]);
+    assert_eq!(outlets_in(file(&w, "got.json").as_bytes()).len(), placements(&w));
+    w.ok(&["run"]);
     assert_eq!(
-        w.file("calls").lines().count(),
+        file(&w, "calls").lines().count(),
         2,
         "the killed call and its redelivery only"
     );
@@ -232,17 +180,9 @@ fn a_run_killed_during_an_alert_sends_it_next_run_and_only_then() {
 #[test]
 fn export_new_prints_what_arrived_since_the_last_marked_export() {
     let w = world("");
-    w.run();
-    let placements = w.placements();
-    let export = |args: &[&str]| {
-        let out = pickup()
-            .args(["export", "--format", "json", "--config"])
-            .arg(&w.config)
-            .args(args)
-            .assert()
-            .success();
-        outlets_in(&out.get_output().stdout)
-    };
+    w.ok(&["run"]);
+    let placements = placements(&w);
+    let export = |args: &[&str]| outlets_in(w.ok(&[&["export", "--format", "json"], args].concat()).as_bytes());
     assert_eq!(export(&["--new"]).len(), placements, "nothing marked yet");
     assert_eq!(
         export(&["--new"]).len(),
@@ -274,11 +214,11 @@ fn email_goes_through_the_local_sendmail() {
         .arg(&w.config)
         .assert()
         .success();
-    let mail = w.file("mail.txt");
+    let mail = file(&w, "mail.txt");
     assert!(
         mail.starts_with(&format!(
             "To: press@example.org\nSubject: pickup: {} new placements\n",
-            w.placements()
+            placements(&w)
         )),
         "{mail}"
     );
@@ -286,5 +226,5 @@ fn email_goes_through_the_local_sendmail() {
         mail.contains("Capital Tribune (US, verbatim) cybercrime-2021: http://"),
         "{mail}"
     );
-    assert_eq!(w.file("mail.txt.args").trim(), "-t -oi");
+    assert_eq!(file(&w, "mail.txt.args").trim(), "-t -oi");
 }

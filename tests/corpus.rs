@@ -89,9 +89,9 @@ fn each_real_page_matches_its_own_article_and_no_other() {
     );
 }
 
-/// Exact-day accuracy on the dates corpus, measured at 0.914 (`cargo bench --bench dates`); the
+/// Exact-day accuracy on the dates corpus, measured at 0.932 (`cargo bench --bench dates`); the
 /// floor sits a little under it so a real regression fails while a one-page change does not.
-const MIN_DATE_ACCURACY: f64 = 0.91;
+const MIN_DATE_ACCURACY: f64 = 0.925;
 
 #[test]
 fn publication_day_is_right_on_the_dates_corpus() {
@@ -107,8 +107,17 @@ fn publication_day_is_right_on_the_dates_corpus() {
     let misses: Vec<String> = outcomes
         .iter()
         .filter(|o| o.got != Some(o.expected))
-        .map(|o| format!("{} {} expected {} got {:?}", o.key, o.url, o.expected, o.got))
+        .map(|o| {
+            format!(
+                "{} {} expected {} got {:?} from {:?}",
+                o.key, o.url, o.expected, o.got, o.source
+            )
+        })
         .collect();
+    // PICKUP_DATE_MISSES=1 with --nocapture lists every page whose day is wrong or missing.
+    if std::env::var_os("PICKUP_DATE_MISSES").is_some() {
+        misses.iter().for_each(|m| println!("{m}"));
+    }
     assert!(
         score.accuracy() >= MIN_DATE_ACCURACY,
         "accuracy {:.3} below {MIN_DATE_ACCURACY}:\n{}{misses:#?}",

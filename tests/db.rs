@@ -3,56 +3,36 @@
 //! says how to recover; a full disk stops a run with exit 1 naming the store, which reads again
 //! once space is freed.
 
-use assert_cmd::Command;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
-/// No command may take longer than this here: a bound against hangs, not a timing.
-const HANG_BOUND: Duration = Duration::from_secs(120);
+mod cli_support;
 
-fn pickup() -> Command {
-    let mut cmd = Command::cargo_bin("pickup").unwrap();
-    cmd.env_remove("PICKUP_CONFIG").env("NO_COLOR", "1").timeout(HANG_BOUND);
-    cmd
-}
-
-struct World {
-    _web: pickup::localweb::LocalWeb,
-    config: PathBuf,
-    dir: tempfile::TempDir,
-    _rt: tokio::runtime::Runtime,
-}
+use cli_support::{Served, fixture_world, pickup, served};
 
 /// The fixture world on 127.0.0.1 after two runs (placements, judged pages, sources, robots.txt
 /// copies, runs, an alert outbox and export marks: every tree pickup keeps).
-fn world_after_runs() -> World {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let world =
-        pickup::localweb::World::from_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/world")).unwrap();
-    let web = rt.block_on(pickup::localweb::LocalWeb::start(&world)).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let config = pickup::demo::write_config(&web, &world, dir.path()).unwrap();
-    let mut text = std::fs::read_to_string(&config).unwrap();
-    text.push_str("\n[alerts]\ncommand = 'cat > /dev/null'\n");
-    std::fs::write(&config, text).unwrap();
-    let w = World {
-        _web: web,
-        config,
-        dir,
-        _rt: rt,
-    };
+fn world_after_runs() -> Served {
+    let w = served(&fixture_world(), "[alerts]\ncommand = 'cat > /dev/null'");
     for _ in 0..2 {
-        pickup()
-            .args(["run", "--quiet", "--config"])
-            .arg(&w.config)
-            .assert()
-            .success();
+        w.ok(&["run", "--quiet"]);
     }
-    pickup()
-        .args(["export", "--format", "json", "--mark", "--config"])
-        .arg(&w.config)
-        .assert()
-        .success();
+    // One placement re-checked and found gone, so records carry re-check fields besides proof.
+    {
+        let store = pickup::store::Store::open(&w.dir.path().join("data/pickup.sled")).unwrap();
+        let (key, hit) = store.hit_entries().unwrap().remove(0);
+        assert!(hit.proof.is_some(), "proof kept at record time");
+        let at = "2030-01-02T03:04:05Z".parse().unwrap();
+        let gone = pickup::recheck::Recheck {
+            status: Some(pickup::recheck::LiveStatus::Gone),
+            checked_at: Some(at),
+            last_attempt: at,
+            coverage: None,
+            moved_to: None,
+            note: Some("http 410".into()),
+        };
+        assert!(store.note_recheck(&key, &gone, None).unwrap());
+    }
+    w.ok(&["export", "--format", "json", "--mark"]);
     w
 }
 
@@ -126,6 +106,14 @@ fn a_dump_restored_is_the_same_store_record_for_record() {
         .stdout
         .clone();
     assert_eq!(again, std::fs::read(&dump).unwrap());
+    // The placements read back with their proof and re-check findings exactly.
+    let hits = |p: &Path| pickup::store::Store::open(p).unwrap().hits().unwrap();
+    let (a, b) = (hits(&original), hits(&restored));
+    assert_eq!(a, b);
+    assert!(b.iter().all(|h| h.proof.is_some()));
+    let gone: Vec<_> = b.iter().filter_map(|h| h.recheck.as_ref()).collect();
+    assert_eq!(gone.len(), 1);
+    assert_eq!(gone[0].status, Some(pickup::recheck::LiveStatus::Gone));
     let export = |c: &Path| {
         pickup()
             .args(["export", "--format", "json", "--config"])

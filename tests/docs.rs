@@ -1,5 +1,5 @@
-//! Docs a test keeps true: the README names every command and option `pickup --help` shows,
-//! and every key the config file accepts.
+//! Docs a test keeps true: the README's command table is the commands, options and arguments
+//! `pickup --help` shows, and the README names every key the config file accepts.
 
 use assert_cmd::Command;
 use std::path::Path;
@@ -18,24 +18,122 @@ fn help(args: &[&str]) -> String {
     String::from_utf8(out.get_output().stdout.clone()).unwrap()
 }
 
-#[test]
-fn the_readme_documents_every_command_and_option() {
+/// The README's Commands table: each row's usage (`pickup db dump [-o FILE]`) as the command
+/// path (`["db", "dump"]`), the options it names, and how many bare arguments it takes.
+fn readme_commands() -> Vec<(Vec<String>, Vec<String>, usize)> {
     let readme = readme();
-    for command in ["run", "export", "report", "check", "status", "demo", "add", "outlets"] {
-        assert!(help(&[]).contains(command), "--help lists {command}");
-        assert!(
-            readme.contains(&format!("`pickup {command}")),
-            "README documents pickup {command}"
-        );
-        for line in help(&[command]).lines() {
-            let Some(flag) = line.split_whitespace().find(|w| w.starts_with("--")) else {
-                continue;
-            };
-            let flag = flag.trim_end_matches(',');
-            if flag != "--help" {
-                assert!(readme.contains(flag), "README documents {command} {flag}");
+    let table = readme.split("## Commands").nth(1).unwrap();
+    let table = &table[..table.find("\n## ").unwrap_or(table.len())];
+    let mut rows = Vec::new();
+    for line in table.lines().filter(|l| l.starts_with("| `pickup ")) {
+        let usage = line.split('`').nth(1).unwrap().replace("\\|", "|");
+        let words: Vec<&str> = usage.split_whitespace().skip(1).collect();
+        let path: Vec<String> = words
+            .iter()
+            .take_while(|w| w.chars().all(|c| c.is_ascii_lowercase()))
+            .map(|w| w.to_string())
+            .collect();
+        let mut flags = Vec::new();
+        for word in &words {
+            for part in word.trim_matches(|c| c == '[' || c == ']').split('|') {
+                if part.starts_with('-') {
+                    flags.push(part.to_string());
+                }
             }
         }
+        let (mut depth, mut bare) = (0, 0);
+        for word in &words[path.len()..] {
+            if depth == 0 && !word.starts_with('[') && !word.starts_with('-') {
+                bare += 1;
+            }
+            depth += word.matches('[').count();
+            depth -= word.matches(']').count();
+        }
+        rows.push((path, flags, bare));
+    }
+    rows
+}
+
+/// The subcommands a `--help` lists (its "Commands:" block, without `help`).
+fn subcommands(help: &str) -> Vec<String> {
+    let Some(block) = help.split("Commands:\n").nth(1) else {
+        return Vec::new();
+    };
+    block
+        .lines()
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .map(str::to_string)
+        .collect()
+}
+
+/// The options a `--help` lists, short and long (`-o`, `--output`).
+fn options(help: &str) -> Vec<String> {
+    let block = help.split("Options:\n").nth(1).unwrap_or("");
+    let mut found = Vec::new();
+    for line in block.lines().map(str::trim_start).filter(|l| l.starts_with('-')) {
+        for word in line.split_whitespace() {
+            let word = word.trim_end_matches(',');
+            if word.starts_with('-') && word.len() > 1 {
+                found.push(word.to_string());
+            } else {
+                break;
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_readme_command_table_is_what_help_says() {
+    let rows = readme_commands();
+    // Every leaf command --help lists has a row, and every row is a command --help lists.
+    let mut leaves = Vec::new();
+    for command in subcommands(&help(&[])) {
+        let subs = subcommands(&help(&[&command]));
+        if subs.is_empty() {
+            leaves.push(vec![command]);
+        } else {
+            leaves.extend(subs.into_iter().map(|s| vec![command.clone(), s]));
+        }
+    }
+    let mut documented: Vec<Vec<String>> = rows.iter().map(|(path, _, _)| path.clone()).collect();
+    leaves.sort();
+    documented.sort();
+    assert_eq!(documented, leaves, "README command table against --help");
+
+    let global = options(&help(&[]));
+    for (path, flags, bare) in &rows {
+        let path: Vec<&str> = path.iter().map(String::as_str).collect();
+        let text = help(&path);
+        let accepted = options(&text);
+        for flag in flags {
+            assert!(
+                accepted.contains(flag),
+                "pickup {path:?} has no {flag}, as the README says"
+            );
+        }
+        for flag in accepted.iter().filter(|f| !global.contains(f)) {
+            assert!(
+                flags.contains(flag),
+                "the README's row for pickup {path:?} lacks {flag}"
+            );
+        }
+        let usage = text.lines().find(|l| l.starts_with("Usage:")).unwrap();
+        let arguments = usage.matches('<').count() - usize::from(usage.contains("<COMMAND>"));
+        assert_eq!(*bare, arguments, "arguments of pickup {path:?}: {usage}");
+    }
+}
+
+#[test]
+fn every_global_option_is_documented() {
+    let readme = readme();
+    for flag in options(&help(&[]))
+        .iter()
+        .filter(|f| f.starts_with("--") && *f != "--help")
+    {
+        assert!(readme.contains(&format!("`{flag}")), "README documents {flag}");
     }
 }
 
@@ -57,6 +155,7 @@ fn the_readme_documents_every_config_key() {
         ("[store]", "store."),
         ("[alerts]", "alerts."),
         ("[polling]", "polling."),
+        ("[recheck]", "recheck."),
         ("[report]", "report."),
         ("[discovery]", "discovery."),
         ("", ""),

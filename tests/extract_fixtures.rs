@@ -2,7 +2,7 @@
 //! removal, the JSON-LD `articleBody` fallback, dates, language, and pathological input.
 
 use pickup::extract::{DateSource, Document, extract};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use url::Url;
 
 fn fixture(name: &str) -> String {
@@ -121,9 +121,12 @@ fn deep_nesting_does_not_hang() {
         "<div>".repeat(depth),
         "</div>".repeat(depth)
     );
-    let start = Instant::now();
-    let doc = extract(&html, None);
-    assert!(start.elapsed() < Duration::from_secs(2), "took {:?}", start.elapsed());
+    // A bound against hangs, not a timing: the whole page is read flat in well under a second.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(extract(&html, None));
+    });
+    let doc = rx.recv_timeout(Duration::from_secs(60)).expect("deep nesting hangs");
     assert_eq!(doc.title.as_deref(), Some("Deep"));
     assert_eq!(doc.language.as_deref(), Some("en"));
     assert_eq!(doc.paragraphs, vec!["Still here & readable.".to_string()]);
@@ -165,51 +168,36 @@ fn never_panics_on_junk() {
 
 /// JSON-LD as sites write it (`fixtures/extract/jsonld/`): each kind of fault, several inputs
 /// each. Every page must give the same date (in its own offset), byline and canonical URL the
-/// control page gives: (file, published, byline).
-const LENIENT_JSON_LD: &[(&str, &str, &str)] = &[
-    (
-        "trailing_comma_object.html",
-        "2025-06-03T07:00:00+00:00",
-        "Mara Ellison",
-    ),
-    ("trailing_comma_array.html", "2025-06-03T07:00:00+00:00", "Mara Ellison"),
-    ("trailing_comma_graph.html", "2025-06-03T07:00:00+00:00", "Mara Ellison"),
-    ("comment_line.html", "2025-06-03T07:00:00+00:00", "Mara Ellison"),
+/// control page gives. These files give the control's date and byline, [`LENIENT_JSON_LD_OTHER`]
+/// the rest.
+const LENIENT_JSON_LD: &[&str] = &[
+    "trailing_comma_object.html",
+    "trailing_comma_array.html",
+    "trailing_comma_graph.html",
+    "comment_line.html",
+    "comment_html_wrapper.html",
+    "entities_escaped_quotes.html",
+    "entities_in_strings.html",
+    "entities_and_control_chars.html",
+    "multiple_objects_concatenated.html",
+    "multiple_objects_comma.html",
+    "multiple_objects_array.html",
+    "author_id_graph.html",
+    "author_id_other_script.html",
+    "author_id_list.html",
+    "date_go_time_string.html",
+    "date_js_to_string.html",
+    "date_rfc2822.html",
+    // Nested in a WebPage's mainEntity; dateModified is not the publication date.
+    "date_main_entity.html",
+];
+
+/// The control's date and byline.
+const CONTROL: (&str, &str) = ("2025-06-03T07:00:00+00:00", "Mara Ellison");
+
+/// Pages whose date or byline differ from the control's: (file, published, byline).
+const LENIENT_JSON_LD_OTHER: &[(&str, &str, &str)] = &[
     ("comment_block.html", "2025-06-03T09:00:00+02:00", "Mara Ellison"),
-    ("comment_html_wrapper.html", "2025-06-03T07:00:00+00:00", "Mara Ellison"),
-    (
-        "entities_escaped_quotes.html",
-        "2025-06-03T07:00:00+00:00",
-        "Mara Ellison",
-    ),
-    ("entities_in_strings.html", "2025-06-03T07:00:00+00:00", "Mara Ellison"),
-    (
-        "entities_and_control_chars.html",
-        "2025-06-03T07:00:00+00:00",
-        "Mara Ellison",
-    ),
-    (
-        "multiple_objects_concatenated.html",
-        "2025-06-03T07:00:00+00:00",
-        "Mara Ellison",
-    ),
-    (
-        "multiple_objects_comma.html",
-        "2025-06-03T07:00:00+00:00",
-        "Mara Ellison",
-    ),
-    (
-        "multiple_objects_array.html",
-        "2025-06-03T07:00:00+00:00",
-        "Mara Ellison",
-    ),
-    ("author_id_graph.html", "2025-06-03T07:00:00+00:00", "Mara Ellison"),
-    (
-        "author_id_other_script.html",
-        "2025-06-03T07:00:00+00:00",
-        "Mara Ellison",
-    ),
-    ("author_id_list.html", "2025-06-03T07:00:00+00:00", "Mara Ellison"),
     (
         "author_list_objects.html",
         "2025-06-03T07:00:00+00:00",
@@ -225,9 +213,6 @@ const LENIENT_JSON_LD: &[(&str, &str, &str)] = &[
         "2025-06-03T07:00:00+00:00",
         "Mara Ellison, Tom Reyes",
     ),
-    ("date_go_time_string.html", "2025-06-03T07:00:00+00:00", "Mara Ellison"),
-    ("date_js_to_string.html", "2025-06-03T07:00:00+00:00", "Mara Ellison"),
-    ("date_rfc2822.html", "2025-06-03T07:00:00+00:00", "Mara Ellison"),
     ("date_only.html", "2025-06-03T00:00:00+00:00", "Mara Ellison"),
     // Late evening west of Greenwich: still the 3rd, the outlet's own day (the 4th in UTC).
     (
@@ -235,18 +220,18 @@ const LENIENT_JSON_LD: &[(&str, &str, &str)] = &[
         "2025-06-03T23:30:00-04:00",
         "Mara Ellison",
     ),
-    // Nested in a WebPage's mainEntity; dateModified is not the publication date.
-    ("date_main_entity.html", "2025-06-03T07:00:00+00:00", "Mara Ellison"),
 ];
 
 #[test]
 fn reads_json_ld_leniently() {
     let page = Url::parse("https://www.islandpost.example/news/ferry-timetable/?utm_source=rss").unwrap();
-    for (file, published, byline) in LENIENT_JSON_LD {
+    let control = LENIENT_JSON_LD.iter().map(|f| (*f, CONTROL.0, CONTROL.1));
+    let other = LENIENT_JSON_LD_OTHER.iter().copied();
+    for (file, published, byline) in control.chain(other) {
         let doc = extract(&fixture(&format!("jsonld/{file}")), Some(&page));
-        assert_eq!(iso(&doc).as_deref(), Some(*published), "{file}: published");
+        assert_eq!(iso(&doc).as_deref(), Some(published), "{file}: published");
         assert_eq!(doc.published_from, Some(DateSource::JsonLd), "{file}: source");
-        assert_eq!(doc.byline.as_deref(), Some(*byline), "{file}: byline");
+        assert_eq!(doc.byline.as_deref(), Some(byline), "{file}: byline");
         assert_eq!(
             doc.canonical_url.as_ref().map(Url::as_str),
             Some("https://www.islandpost.example/news/ferry-timetable/"),

@@ -2,53 +2,15 @@
 //! never exit 0, damaged stores that stop every command instead of hanging it, the store lock
 //! taken before `check --record` fetches, and clean shutdown on SIGTERM and Ctrl-C.
 
-use assert_cmd::Command;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
-/// No command may take longer than this in these tests: a bound against hangs, not a timing.
-const HANG_BOUND: Duration = Duration::from_secs(120);
+mod cli_support;
 
-fn pickup() -> Command {
-    let mut cmd = Command::cargo_bin("pickup").unwrap();
-    cmd.env_remove("PICKUP_CONFIG").env("NO_COLOR", "1").timeout(HANG_BOUND);
-    cmd
-}
-
-const ARTICLE_TOML: &str = r#"
-[store]
-path = "store"
-
-[[articles]]
-id = "op-ed"
-title = "Taiwan Can Help Fight Cybercrime in the Post-Pandemic Era"
-published = "2021-11-10"
-language = "en"
-text = "articles/op-ed.txt"
-"#;
-
-/// A config folder with the example article and `body` as pickup.toml.
-fn config_dir(body: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("articles")).unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    std::fs::copy(
-        root.join("config/articles/cybercrime-2021.en.txt"),
-        dir.path().join("articles/op-ed.txt"),
-    )
-    .unwrap();
-    let path = dir.path().join("pickup.toml");
-    std::fs::write(&path, body).unwrap();
-    (dir, path)
-}
+use cli_support::{ARTICLE_TOML, HANG_BOUND, Served, config_dir, hanging_world, pickup, stderr_of};
 
 fn outlet(feed: &str) -> String {
     format!("[[outlets]]\nid = \"o\"\nname = \"O\"\ncountry = \"US\"\nlanguage = \"en\"\nfeeds = [\"{feed}\"]\n")
-}
-
-fn stderr_of(cmd: &mut Command, code: i32) -> String {
-    let out = cmd.assert().code(code).get_output().clone();
-    String::from_utf8(out.stderr).unwrap()
 }
 
 /// A port nothing listens on: bound, noted, freed.
@@ -69,7 +31,7 @@ fn load(body: &str) -> Result<pickup::config::Config, String> {
 
 #[test]
 fn every_config_number_is_accepted_at_its_edges_and_refused_past_them() {
-    // (key, lowest allowed, highest allowed, below, above), for [crawl] and then [polling]
+    // (key, lowest allowed, highest allowed, below, above), for [crawl], [polling] and [recheck]
     let crawl = [
         ("per_host_rps", "0.001", "1000.0", "0.0009", "1000.5"),
         ("per_host_burst", "1", "1000", "0", "1001"),
@@ -92,7 +54,16 @@ fn every_config_number_is_accepted_at_its_edges_and_refused_past_them() {
         ("quiet_days", "1", "3650", "0", "3651"),
         ("max_interval_hours", "1", "720", "0", "721"),
     ];
-    for (section, rows) in [("crawl", &crawl[..]), ("polling", &polling[..])] {
+    let recheck = [
+        ("then_every_days", "0", "365", "-1", "366"),
+        ("for_days", "0", "3650", "-1", "3651"),
+        ("after_days", "[0]", "[3650]", "[-1]", "[3650, 3651]"),
+    ];
+    for (section, rows) in [
+        ("crawl", &crawl[..]),
+        ("polling", &polling[..]),
+        ("recheck", &recheck[..]),
+    ] {
         for &(key, low, high, below, above) in rows {
             for ok in [low, high] {
                 load(&format!("[{section}]\n{key} = {ok}\n")).unwrap_or_else(|e| panic!("{key} = {ok}: {e}"));
@@ -100,13 +71,21 @@ fn every_config_number_is_accepted_at_its_edges_and_refused_past_them() {
             for bad in [below, above] {
                 let err = load(&format!("[{section}]\n{key} = {bad}\n")).expect_err(&format!("{key} = {bad}"));
                 let line = ARTICLE_TOML.lines().count() + 2;
-                assert!(
-                    err.contains(&format!(":{line}: {section}.{key}: ")),
-                    "{key} = {bad}: {err}"
-                );
+                // A list names its entry: `recheck.after_days[1]: `.
+                let named = err.contains(&format!(":{line}: {section}.{key}: "))
+                    || err.contains(&format!(":{line}: {section}.{key}["));
+                assert!(named, "{key} = {bad}: {err}");
             }
         }
     }
+    let err = load("[recheck]\nafter_days = [1, 7, 99999]\n").unwrap_err();
+    assert!(err.contains("recheck.after_days[2]: 99999 is out of range"), "{err}");
+    // Re-checks turned off, either way.
+    for off in ["enabled = false", "after_days = []\nthen_every_days = 0"] {
+        let config = load(&format!("[recheck]\n{off}\n")).unwrap();
+        assert!(!config.recheck.enabled, "{off}");
+    }
+    assert!(pickup::config::RecheckConfig::default().enabled);
     // An article pitched to an outlet that is not configured names the entry.
     let err = load(&format!("pitched = [\"nowhere\"]\n{}", outlet("http://127.0.0.1:1/f"))).unwrap_err();
     assert!(err.contains("articles[0].pitched[0]"), "{err}");
@@ -302,37 +281,7 @@ fn check_record_takes_the_store_lock_before_fetching() {
 
 // --- clean shutdown --------------------------------------------------------------------------
 
-struct LiveWorld {
-    web: pickup::localweb::LocalWeb,
-    config: PathBuf,
-    dir: tempfile::TempDir,
-    _rt: tokio::runtime::Runtime,
-}
-
-/// The fixture world served on 127.0.0.1, with relay-wire's feed hanging on its first request
-/// (longer than any test waits), so a run is mid-flight until it is stopped.
-fn hanging_world() -> LiveWorld {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let mut world =
-        pickup::localweb::World::from_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/world")).unwrap();
-    world
-        .hosts
-        .get_mut("relay-wire")
-        .unwrap()
-        .insert("_script".into(), b"/feed/ hang\n".to_vec());
-    world.config = world.config.replace("timeout_secs = 5", "timeout_secs = 600");
-    let web = rt.block_on(pickup::localweb::LocalWeb::start(&world)).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let config = pickup::demo::write_config(&web, &world, dir.path()).unwrap();
-    LiveWorld {
-        web,
-        config,
-        dir,
-        _rt: rt,
-    }
-}
-
-impl LiveWorld {
+impl Served {
     /// Starts `pickup run` and waits until it has recorded the other outlets' placements and
     /// is held by the hanging feed.
     fn run_until_stuck(&self) -> std::process::Child {

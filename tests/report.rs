@@ -24,6 +24,14 @@ fn run_ok(config: &Path, args: &[&str]) -> Vec<u8> {
     out.get_output().stdout.clone()
 }
 
+/// `pickup report` of one article's placements between two days (inclusive).
+fn report_of(config: &Path, article: &str, since: &str, until: &str) -> Vec<u8> {
+    run_ok(
+        config,
+        &["report", "--article", article, "--since", since, "--until", until],
+    )
+}
+
 /// Where to keep rendered files for a person to look at (`PICKUP_REPORT_ARTIFACTS=dir`).
 fn keep(name: &str, from: &Path) {
     if let Some(dir) = std::env::var_os("PICKUP_REPORT_ARTIFACTS") {
@@ -266,19 +274,7 @@ fn html_names_the_article_period_and_figures_and_escapes_every_scraped_string() 
 fn filters_narrow_the_report_and_say_so() {
     let dir = tempfile::tempdir().unwrap();
     let config = big_world(dir.path());
-    let html = String::from_utf8(run_ok(
-        &config,
-        &[
-            "report",
-            "--article",
-            "climate",
-            "--since",
-            "2021-11-25",
-            "--until",
-            "2021-11-30",
-        ],
-    ))
-    .unwrap();
+    let html = String::from_utf8(report_of(&config, "climate", "2021-11-25", "2021-11-30")).unwrap();
     assert!(html.contains(&format!("<h1>{ARTICLE_JA}</h1>")));
     assert!(html.contains("article climate; published 25 November 2021 to 30 November 2021"));
     assert!(html.contains("25 November 2021 – 30 November 2021"));
@@ -476,19 +472,7 @@ fn sheet_xml(xlsx: &Path, name: &str) -> String {
 fn empty_and_one_placement_reports_read_well() {
     let dir = tempfile::tempdir().unwrap();
     let config = big_world(dir.path());
-    let html = String::from_utf8(run_ok(
-        &config,
-        &[
-            "report",
-            "--article",
-            "cyber",
-            "--since",
-            "2022-01-01",
-            "--until",
-            "2022-01-31",
-        ],
-    ))
-    .unwrap();
+    let html = String::from_utf8(report_of(&config, "cyber", "2022-01-01", "2022-01-31")).unwrap();
     assert!(
         html.contains("No placements found between 1 January 2022 and 31 January 2022."),
         "{html}"

@@ -4,16 +4,19 @@ use super::output::print;
 use crate::config::Config;
 use crate::error::Error;
 
-/// What `pickup check` was asked for.
-#[derive(Debug, Clone)]
+/// What `pickup check` was asked for (its command-line options; the field docs are its help).
+#[derive(Debug, Clone, clap::Args)]
 pub struct CheckArgs {
-    /// An http(s) URL, or the path of an HTML file (.html or .html.gz).
+    /// An http(s) URL, or the path of an HTML file (.html or .html.gz)
     pub target: String,
-    /// Judge against this article only.
+    /// Judge against this article only
+    #[arg(long)]
     pub article: Option<String>,
-    /// Print one JSON object instead of text.
+    /// Print one JSON object: every extracted field, the full text, the verdicts
+    #[arg(long)]
     pub json: bool,
-    /// Record a hit found on the page.
+    /// Record a hit found on the page (the URL's site must be a configured outlet)
+    #[arg(long)]
     pub record: bool,
 }
 

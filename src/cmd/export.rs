@@ -23,21 +23,29 @@ pub enum Format {
     Xlsx,
 }
 
-/// What `pickup export` was asked for.
-#[derive(Debug, Clone)]
+/// What `pickup export` was asked for (its command-line options; the field docs are its help).
+#[derive(Debug, Clone, clap::Args)]
 pub struct ExportArgs {
+    #[arg(long, value_enum)]
     pub format: Format,
-    /// Only this article's placements.
+    /// Only this article's placements
+    #[arg(long)]
     pub article: Option<String>,
-    /// Only placements published on or after this day.
+    /// Only placements published on or after this day (YYYY-MM-DD)
+    #[arg(long, value_parser = super::parse_day)]
     pub since: Option<NaiveDate>,
-    /// Write here instead of standard output.
+    /// Write to this file instead of standard output
+    #[arg(short, long)]
     pub output: Option<PathBuf>,
-    /// Only placements not exported with `mark` before.
+    /// Only placements not exported with --mark before (for scripts that poll)
+    #[arg(long)]
     pub new: bool,
-    /// Remember the placements exported now, for a later `new`.
+    /// Remember the placements exported now, so a later --new leaves them out
+    #[arg(long)]
     pub mark: bool,
-    /// The stores to read and merge by placement (one per `--shard` job); empty: the config's.
+    /// The stores to read and merge by placement (one per `--shard` job; the global `--store`);
+    /// empty: the config's.
+    #[arg(skip)]
     pub stores: Vec<PathBuf>,
 }
 

@@ -8,7 +8,7 @@ pub mod db;
 pub mod export;
 pub mod outlets;
 pub mod output;
-pub mod progress;
+pub(crate) mod progress;
 pub mod report;
 pub mod run;
 pub mod status;

@@ -5,14 +5,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// A [`crate::run::Progress`] that draws sources done and pages fetched.
-pub struct ProgressBar {
+pub(crate) struct ProgressBar {
     bar: Option<indicatif::ProgressBar>,
     pages: AtomicUsize,
 }
 
 impl ProgressBar {
     /// A bar that draws only when standard error is a terminal and `quiet` is off.
-    pub fn for_terminal(quiet: bool) -> Arc<ProgressBar> {
+    pub(crate) fn for_terminal(quiet: bool) -> Arc<ProgressBar> {
         let show = !quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
         let bar = show.then(|| {
             let bar = indicatif::ProgressBar::new(0);
@@ -29,7 +29,7 @@ impl ProgressBar {
     }
 
     /// Clears the bar from the terminal.
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }

@@ -22,17 +22,23 @@ pub enum ReportFormat {
     Md,
 }
 
-/// What `pickup report` was asked for.
-#[derive(Debug, Clone)]
+/// What `pickup report` was asked for (its command-line options; the field docs are its help).
+#[derive(Debug, Clone, clap::Args)]
 pub struct ReportArgs {
+    /// html (default), pdf (printed by headless Chromium or Chrome), xlsx or md
+    #[arg(long, value_enum, default_value = "html")]
     pub format: ReportFormat,
-    /// Only this article (else one section per tracked article).
+    /// Only this article (default: a section per tracked article, with a combined headline)
+    #[arg(long)]
     pub article: Option<String>,
-    /// Only placements published on or after this day.
+    /// Only placements published on or after this day (YYYY-MM-DD)
+    #[arg(long, value_parser = super::parse_day)]
     pub since: Option<NaiveDate>,
-    /// Only placements published on or before this day.
+    /// Only placements published on or before this day (YYYY-MM-DD)
+    #[arg(long, value_parser = super::parse_day)]
     pub until: Option<NaiveDate>,
-    /// Write here instead of standard output.
+    /// Write to this file instead of standard output
+    #[arg(short, long)]
     pub output: Option<PathBuf>,
 }
 

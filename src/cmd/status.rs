@@ -15,13 +15,6 @@ pub fn status(config: &Config, article: Option<&str>) -> Result<(), Error> {
     }
     let store = crate::store_guard::open_checked(&config.store.path)?;
     let mut text = crate::status::render(config, &store)?;
-    for o in crate::alerts::outboxes(config, &store)? {
-        text.push_str(&format!("alerts by {}: {} placements waiting", o.channel, o.pending));
-        if let Some(e) = &o.last_error {
-            text.push_str(&format!(" (last try failed: {e})"));
-        }
-        text.push('\n');
-    }
     if let Some(id) = article {
         text.push('\n');
         text.push_str(&crate::status::render_article(config, &store, id)?);

@@ -17,7 +17,7 @@ use url::{Host, Url};
 
 /// The hosts and origins that may be at non-public addresses. Cheap to share.
 #[derive(Debug, Clone, Default)]
-pub struct AddressPolicy {
+pub(crate) struct AddressPolicy {
     /// Normalised host names or IP literals the caller vouched for, every port of them.
     allowed: HashSet<String>,
     /// Origins (scheme, normalised host, port) the caller vouched for: only these.
@@ -27,7 +27,7 @@ pub struct AddressPolicy {
 impl AddressPolicy {
     /// Each item is an origin (`http://127.0.0.1:8080`, anything that parses as an http(s) URL:
     /// only its scheme, host and port count) or a bare host name or IP literal (every port).
-    pub fn new<I, S>(items: I) -> AddressPolicy
+    pub(crate) fn new<I, S>(items: I) -> AddressPolicy
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
@@ -49,14 +49,14 @@ impl AddressPolicy {
 
     /// True when some URL on `host` may be at a non-public address (the resolver then keeps
     /// such addresses; [`check_target`] decides per origin).
-    pub fn allows_host(&self, host: &str) -> bool {
+    pub(crate) fn allows_host(&self, host: &str) -> bool {
         let host = normalise_host(host);
         self.allowed.contains(&host) || self.origins.iter().any(|(_, h, _)| *h == host)
     }
 
     /// True when `url` may be at a non-public address: its host is allowed on every port, or
     /// its origin is one of the allowed origins.
-    pub fn allows_origin(&self, url: &Url) -> bool {
+    pub(crate) fn allows_origin(&self, url: &Url) -> bool {
         match origin(url) {
             Some(o) => self.allowed.contains(&o.1) || self.origins.contains(&o),
             None => false,
@@ -136,7 +136,7 @@ pub(crate) async fn check_target(url: &Url, policy: &AddressPolicy) -> Result<()
 
 /// True for addresses on the public internet. Everything that reaches the machine itself, its
 /// local networks or a carrier's internal range is not.
-pub fn is_public(ip: IpAddr) -> bool {
+pub(crate) fn is_public(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => v4_is_public(v4),
         IpAddr::V6(v6) => v6_is_public(v6),

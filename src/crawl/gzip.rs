@@ -6,11 +6,11 @@ use std::io::Read;
 
 /// The most a gzip body may inflate to: far above any real feed, sitemap or page, far below
 /// what a decompression bomb would take.
-pub const MAX_INFLATED_BYTES: u64 = 64 * 1024 * 1024;
+pub(crate) const MAX_INFLATED_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Inflates a body that starts with the gzip magic bytes, refusing more than
 /// [`MAX_INFLATED_BYTES`]; any other body is returned as it is.
-pub fn inflate_if_gzip(body: &[u8]) -> Result<Cow<'_, [u8]>, String> {
+pub(crate) fn inflate_if_gzip(body: &[u8]) -> Result<Cow<'_, [u8]>, String> {
     if !body.starts_with(&[0x1f, 0x8b]) {
         return Ok(Cow::Borrowed(body));
     }

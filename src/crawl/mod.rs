@@ -1,17 +1,17 @@
 //! Crawling: the one polite fetcher, and the sources (feeds, sitemaps, listing pages)
 //! whose links become candidate article pages.
 
-pub mod address;
+pub(crate) mod address;
 pub mod charset;
 pub mod feeds;
 pub mod fetch;
-pub mod gzip;
-pub mod health;
+pub(crate) mod gzip;
+pub(crate) mod health;
 pub mod listing;
-pub mod retry;
+pub(crate) mod retry;
 pub mod robots;
 pub mod sitemaps;
-pub mod xmlfix;
+pub(crate) mod xmlfix;
 
 pub use fetch::{FetchError, Fetched, Fetcher, Truncated, Validators, Want};
 pub use health::{Failure, SourceStatus};

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// Statuses that say "try again later" rather than "no": rate limiting and server trouble.
-pub fn retryable_status(status: u16) -> bool {
+pub(crate) fn retryable_status(status: u16) -> bool {
     matches!(status, 429 | 500 | 502 | 503 | 504)
 }
 
@@ -15,7 +15,7 @@ pub fn retryable_status(status: u16) -> bool {
 /// (the host is rate limiting us, RFC 6585 §4), or a 503 that says for how long (RFC 9110
 /// §10.2.3). A 503 without `Retry-After`, or a 500/502/504, may be one broken page: only that
 /// request waits.
-pub fn pauses_host(status: u16, has_retry_after: bool) -> bool {
+pub(crate) fn pauses_host(status: u16, has_retry_after: bool) -> bool {
     status == 429 || (status == 503 && has_retry_after)
 }
 
@@ -25,7 +25,7 @@ const MAX_BACKOFF: Duration = Duration::from_secs(300);
 /// The wait before retry number `retry` (0 for the first retry): `base * 2^retry`, with "equal
 /// jitter" (a random point in its upper half) so that many requests failing together do not
 /// come back together.
-pub fn backoff(base: Duration, retry: u32) -> Duration {
+pub(crate) fn backoff(base: Duration, retry: u32) -> Duration {
     let full = base
         .checked_mul(1u32.checked_shl(retry).unwrap_or(u32::MAX))
         .unwrap_or(MAX_BACKOFF)
@@ -45,7 +45,7 @@ fn random_fraction() -> f64 {
 /// Parses a `Retry-After` value (RFC 9110 §10.2.3): delay-seconds, or an HTTP date in any of
 /// the three forms a recipient must accept (§5.6.7): IMF-fixdate, and the obsolete RFC 850 and
 /// asctime forms. A date in the past means "now".
-pub fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
+pub(crate) fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
     let value = value.trim();
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));

@@ -18,7 +18,7 @@
 
 /// What [`repair`] changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Repaired {
+pub(crate) struct Repaired {
     /// The repaired document.
     pub text: String,
     /// One line per kind of repair, with counts ("2 bare '&' escaped").
@@ -49,7 +49,7 @@ struct Checkpoint {
 
 /// Repairs `text` (see the module comment). `is_item` says whether a local element name is an
 /// item (the unit kept whole or dropped when the document is cut).
-pub fn repair(text: &str, is_item: impl Fn(&str) -> bool) -> Repaired {
+pub(crate) fn repair(text: &str, is_item: impl Fn(&str) -> bool) -> Repaired {
     let mut out = String::with_capacity(text.len() + 64);
     let mut counts = Counts::default();
     let mut stack: Vec<&str> = Vec::new();
@@ -210,7 +210,7 @@ pub fn repair(text: &str, is_item: impl Fn(&str) -> bool) -> Repaired {
 
 /// Whether `text` uses an entity XML does not define (`&nbsp;`, `&eacute;`), which some parsers
 /// keep as literal text instead of refusing: such a document is worth a [`repair`] first.
-pub fn has_undefined_entities(text: &str) -> bool {
+pub(crate) fn has_undefined_entities(text: &str) -> bool {
     text.match_indices('&').any(|(at, _)| {
         let rest = &text[at + 1..];
         let name_len = rest.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(rest.len());

@@ -13,10 +13,10 @@ use xxhash_rust::xxh3::xxh3_64;
 
 /// Tokens per shingle. Five words is rarer than any stock phrase yet short enough that one
 /// changed word costs only five shingles.
-pub const K: usize = 5;
+pub(super) const K: usize = 5;
 
 /// Hash of every token, then of every window of K token hashes.
-pub fn shingles(tokens: &[Token]) -> Vec<u64> {
+pub(super) fn shingles(tokens: &[Token]) -> Vec<u64> {
     let hashes: Vec<u64> = tokens.iter().map(|t| xxh3_64(t.norm.as_bytes())).collect();
     hashes.windows(K).map(window_hash).collect()
 }
@@ -31,7 +31,7 @@ fn window_hash(w: &[u64]) -> u64 {
 
 /// One tracked text: an article's original or one of its official translations.
 #[derive(Debug)]
-pub struct Version {
+pub(super) struct Version {
     /// Index of the article in the detector's list.
     pub article: usize,
     pub language: String,
@@ -50,14 +50,14 @@ pub struct Version {
 }
 
 impl Version {
-    pub fn total_shingles(&self) -> usize {
+    pub(super) fn total_shingles(&self) -> usize {
         self.shingle_para.len()
     }
 }
 
 /// Which text of an article a [`Version`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
+pub(super) enum Source {
     Original,
     /// An official translation listed in the config.
     OfficialTranslation,
@@ -65,26 +65,26 @@ pub enum Source {
 
 /// Where one shingle occurs in the tracked texts.
 #[derive(Debug, Clone, Copy)]
-pub struct Posting {
+pub(super) struct Posting {
     pub version: u32,
     pub position: u32,
 }
 
 /// Every tracked text's fingerprint and the inverted index over them.
 #[derive(Debug, Default)]
-pub struct Index {
+pub(super) struct Index {
     pub versions: Vec<Version>,
     postings: HashMap<u64, Vec<Posting>>,
 }
 
 /// Tokens beyond this in one tracked text are ignored (a 20,000-word "op-ed" is a config mistake).
-pub const MAX_TEXT_TOKENS: usize = 50_000;
+pub(super) const MAX_TEXT_TOKENS: usize = 50_000;
 /// Tokens of a headline looked at.
 const MAX_TITLE_TOKENS: usize = 200;
 
 impl Index {
     /// Adds one text, given as paragraphs; returns its version number.
-    pub fn add(
+    pub(super) fn add(
         &mut self,
         article: usize,
         language: &str,
@@ -123,7 +123,7 @@ impl Index {
     }
 
     /// Where a shingle occurs in the tracked texts; empty when nowhere.
-    pub fn lookup(&self, shingle: u64) -> &[Posting] {
+    pub(super) fn lookup(&self, shingle: u64) -> &[Posting] {
         self.postings.get(&shingle).map_or(&[], Vec::as_slice)
     }
 }

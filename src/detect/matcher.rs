@@ -43,7 +43,7 @@ const SURE_PASSAGE_WORDS: f64 = 150.0;
 const MAX_TITLE_TOKENS: usize = 200;
 
 /// The page, tokenised and shingled once for all tracked texts.
-pub struct Page<'a> {
+pub(super) struct Page<'a> {
     pub paragraphs: &'a [String],
     pub tokens: Vec<Token>,
     pub shingles: Vec<u64>,
@@ -51,7 +51,7 @@ pub struct Page<'a> {
 }
 
 impl<'a> Page<'a> {
-    pub fn new(paragraphs: &'a [String], title: Option<&str>, max_tokens: usize) -> Page<'a> {
+    pub(super) fn new(paragraphs: &'a [String], title: Option<&str>, max_tokens: usize) -> Page<'a> {
         let tokens = super::normalise::tokenise_paragraphs(paragraphs, max_tokens);
         let shingles = fingerprint::shingles(&tokens);
         let title = super::normalise::tokenise_paragraphs(&[title.unwrap_or("")], MAX_TITLE_TOKENS);
@@ -64,7 +64,7 @@ impl<'a> Page<'a> {
     }
 
     /// The page's original text between two tokens (inclusive), across paragraphs.
-    pub fn text_between(&self, first: usize, last: usize) -> String {
+    pub(super) fn text_between(&self, first: usize, last: usize) -> String {
         let (Some(a), Some(b)) = (self.tokens.get(first), self.tokens.get(last)) else {
             return String::new();
         };
@@ -79,14 +79,14 @@ impl<'a> Page<'a> {
     }
 
     /// Length of a token span in English words (see [`super::normalise::width`]).
-    pub fn words(&self, first: usize, last: usize) -> f64 {
+    pub(super) fn words(&self, first: usize, last: usize) -> f64 {
         self.tokens.get(first..=last).unwrap_or(&[]).iter().map(width).sum()
     }
 }
 
 /// What the page holds of one tracked text.
 #[derive(Debug, Default)]
-pub struct Matches {
+pub(super) struct Matches {
     /// Which of the text's shingles were found, by position.
     found: Vec<bool>,
     /// Page shingle positions that matched, ascending, no repeats.
@@ -94,7 +94,7 @@ pub struct Matches {
 }
 
 /// Looks every page shingle up once; returns matches by version, for versions with any match.
-pub fn collect(index: &Index, page: &Page) -> HashMap<usize, Matches> {
+pub(super) fn collect(index: &Index, page: &Page) -> HashMap<usize, Matches> {
     let mut by_version: HashMap<usize, Matches> = HashMap::new();
     for (p, &shingle) in page.shingles.iter().enumerate() {
         for posting in index.lookup(shingle) {
@@ -116,7 +116,7 @@ pub fn collect(index: &Index, page: &Page) -> HashMap<usize, Matches> {
 
 /// The shape of a match: the figures every decision and every rejection reason uses.
 #[derive(Debug, Clone)]
-pub struct Assessment {
+pub(super) struct Assessment {
     /// Share of the text's shingles found on the page.
     pub coverage: f64,
     /// Paragraphs (with shingles) not found.
@@ -139,7 +139,7 @@ pub struct Assessment {
     pub other_words: f64,
 }
 
-pub fn assess(version: &Version, matches: &Matches, page: &Page) -> Assessment {
+pub(super) fn assess(version: &Version, matches: &Matches, page: &Page) -> Assessment {
     let total = version.total_shingles();
     let found_total = matches.found.iter().filter(|&&f| f).count();
     let mut found_per_para = vec![0usize; version.para_shingles.len()];
@@ -246,14 +246,14 @@ fn title_contained(headline: &[String], page_title: &[String]) -> bool {
 /// Kinds the shingle evidence alone can give (an official translation's match becomes
 /// `translation` in the caller).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shape {
+pub(super) enum Shape {
     Whole,
     MostOf,
     Passage,
 }
 
 /// Decides the shape of a match, or says why it is not a republication.
-pub fn classify(a: &Assessment) -> Result<Shape, String> {
+pub(super) fn classify(a: &Assessment) -> Result<Shape, String> {
     if a.coverage >= VERBATIM_COVERAGE && a.missing.is_empty() {
         return Ok(Shape::Whole);
     }
@@ -303,7 +303,7 @@ fn rejection(a: &Assessment) -> String {
 
 /// Confidence on the same scale for hits and rejections: the share of the article found, or
 /// for a passage its length (`SURE_PASSAGE_WORDS` and more is as sure as a whole copy).
-pub fn score(a: &Assessment) -> f64 {
+pub(super) fn score(a: &Assessment) -> f64 {
     a.coverage.max((a.passage_words / SURE_PASSAGE_WORDS).min(1.0))
 }
 

@@ -74,6 +74,10 @@ pub struct Hit {
     pub missing_paragraphs: Vec<usize>,
     /// The longest matched passage, shortened.
     pub evidence: String,
+    /// The longest matched passage in full, kept compressed as proof ([`crate::proof`]); not
+    /// part of the verdict's JSON, which shows `evidence`.
+    #[serde(skip)]
+    pub passage: String,
 }
 
 /// The verdict on one page for one article.
@@ -199,10 +203,8 @@ impl Detector {
             matcher::Shape::Whole => Kind::Verbatim,
             matcher::Shape::MostOf => Kind::Edited,
         };
-        let evidence = a
-            .passage
-            .map(|(s, e)| shorten(&page.text_between(s, e), EVIDENCE_CHARS))
-            .unwrap_or_default();
+        let passage = a.passage.map(|(s, e)| page.text_between(s, e)).unwrap_or_default();
+        let evidence = shorten(&passage, EVIDENCE_CHARS);
         Verdict::Hit(Hit {
             kind,
             score,
@@ -210,6 +212,7 @@ impl Detector {
             language: version.language.clone(),
             missing_paragraphs: a.missing.clone(),
             evidence,
+            passage,
         })
     }
 
@@ -243,6 +246,7 @@ impl Detector {
                         doc.paragraphs.get(m.best_page_para).map_or("", String::as_str),
                         EVIDENCE_CHARS,
                     ),
+                    passage: doc.paragraphs.get(m.best_page_para).cloned().unwrap_or_default(),
                 }),
                 Err(reason) => Verdict::Rejected { score: 0.0, reason },
             };

@@ -17,7 +17,7 @@ use unicode_normalization::char::is_combining_mark;
 
 /// What a token is; anchors for translations are drawn from numbers and capitalised words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Class {
+pub(super) enum Class {
     Word,
     Number,
     /// One Han, Hiragana or Katakana character: such text has no spaces, so each character is
@@ -27,7 +27,7 @@ pub enum Class {
 
 /// One normalised token and where it came from.
 #[derive(Debug, Clone)]
-pub struct Token {
+pub(super) struct Token {
     /// Normalised form: NFKC, lower case, American spelling, plain digits.
     pub norm: String,
     pub class: Class,
@@ -58,7 +58,7 @@ pub struct Token {
 /// The writing systems whose boundaries split words. Marks, digits and invisible characters
 /// belong to the word around them (see `scan_word`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Script {
+pub(super) enum Script {
     Latin,
     Greek,
     Cyrillic,
@@ -82,7 +82,7 @@ pub enum Script {
 
 impl Script {
     /// The script of a letter, by Unicode block.
-    pub fn of(c: char) -> Script {
+    pub(super) fn of(c: char) -> Script {
         match c as u32 {
             0..=0x024F | 0x1E00..=0x1EFF | 0x2C60..=0x2C7F | 0xA720..=0xA7FF | 0xFF21..=0xFF5A => Script::Latin,
             0x0370..=0x03FF | 0x1F00..=0x1FFF => Script::Greek,
@@ -111,7 +111,7 @@ impl Script {
 }
 
 /// The script of a word token: that of its first letter.
-pub fn script_of(norm: &str) -> Script {
+pub(super) fn script_of(norm: &str) -> Script {
     norm.chars()
         .find(|c| c.is_alphabetic())
         .map_or(Script::Other, Script::of)
@@ -121,20 +121,20 @@ pub fn script_of(norm: &str) -> Script {
 /// endings onto the word (eojeol), so a Korean text has about 0.6–0.75 space-separated words
 /// per English word but about 1.6–2 syllables per English word (see README, "How detection
 /// works"); Hangul is therefore counted by syllable.
-pub const WORDS_PER_HANGUL_SYLLABLE: f64 = 0.5;
+pub(super) const WORDS_PER_HANGUL_SYLLABLE: f64 = 0.5;
 /// How many English words of text a Han or kana character stands for.
-pub const WORDS_PER_CJK_CHAR: f64 = 0.5;
+pub(super) const WORDS_PER_CJK_CHAR: f64 = 0.5;
 /// How many English words a dictionary word of Thai, Lao, Khmer or Burmese stands for: the
 /// dictionary splits compounds ("ร้อย|ละ" for "per cent", "สำนัก|งาน" for "office"), and a
 /// Thai translation has about 1.35 such words per English word.
-pub const WORDS_PER_UNSPACED_WORD: f64 = 0.75;
+pub(super) const WORDS_PER_UNSPACED_WORD: f64 = 0.75;
 
 /// Length of a token in English words, for comparing lengths of texts across languages: one
 /// for a word or number, [`WORDS_PER_CJK_CHAR`] for a CJK character, by syllable for a Korean
 /// word ([`WORDS_PER_HANGUL_SYLLABLE`]), [`WORDS_PER_UNSPACED_WORD`] for a word the dictionary
 /// segmenter cut from Thai, Lao, Khmer or Burmese. Measured on translations of one text, each
 /// language then comes to 0.85–1.1 times the English word count.
-pub fn width(t: &Token) -> f64 {
+pub(super) fn width(t: &Token) -> f64 {
     match t.class {
         Class::Cjk => WORDS_PER_CJK_CHAR,
         Class::Number => 1.0,
@@ -156,7 +156,7 @@ pub fn width(t: &Token) -> f64 {
 
 /// Tokenises paragraphs, numbering them from 0. Stops after `max_tokens` so a huge page
 /// costs bounded time and memory.
-pub fn tokenise_paragraphs<S: AsRef<str>>(paragraphs: &[S], max_tokens: usize) -> Vec<Token> {
+pub(super) fn tokenise_paragraphs<S: AsRef<str>>(paragraphs: &[S], max_tokens: usize) -> Vec<Token> {
     let mut out = Vec::new();
     let mut sentence = 0;
     for (i, p) in paragraphs.iter().enumerate() {
@@ -175,7 +175,7 @@ pub(crate) use crate::text::split_paragraphs;
 
 /// Han, Hiragana, Katakana (full and half width), the ideographic iteration and zero marks
 /// 々〆〇 (〇 writes the zero of "二〇二五"), and CJK compatibility ideographs.
-pub fn is_cjk(c: char) -> bool {
+pub(super) fn is_cjk(c: char) -> bool {
     matches!(c as u32,
         0x3005..=0x3007 | 0x3040..=0x30FF | 0x31F0..=0x31FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
         | 0xF900..=0xFAFF | 0xFF66..=0xFF9F | 0x20000..=0x2A6DF)
@@ -483,7 +483,7 @@ fn american(word: &str) -> String {
 }
 
 /// Lower case without diacritics: `Taïwan`, `Taiwán` and `Taiwan` are one name across languages.
-pub fn fold_diacritics(s: &str) -> String {
+pub(super) fn fold_diacritics(s: &str) -> String {
     s.nfkd()
         .filter(|&c| !is_combining_mark(c))
         .flat_map(char::to_lowercase)

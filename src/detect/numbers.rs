@@ -16,7 +16,7 @@ use unicode_normalization::UnicodeNormalization;
 
 /// A figure read from one or more tokens.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Figure {
+pub(super) struct Figure {
     /// The value as the anchor key: digits as written when read from one plain number
     /// ("2021", "3.5"), else the value ("11000000000", "0.25").
     pub key: String,
@@ -431,7 +431,7 @@ fn prefix(word: &str) -> usize {
 }
 
 /// True for "million", "Milliarden", "juta": words that scale a figure, never names.
-pub fn is_scale_word(norm: &str) -> bool {
+pub(super) fn is_scale_word(norm: &str) -> bool {
     matches!(TABLE.get(norm), Some((W::Scale(_), _)))
 }
 
@@ -473,7 +473,7 @@ const GERMAN_PARTS: &[&str] = &[
 
 /// Reads the figure starting at `tokens[i]`, if one starts there. `language` is the text's
 /// ISO 639-1 code when known; words that are numbers in one language only need it.
-pub fn figure(tokens: &[Token], i: usize, language: Option<&str>) -> Option<Figure> {
+pub(super) fn figure(tokens: &[Token], i: usize, language: Option<&str>) -> Option<Figure> {
     let t = tokens.get(i)?;
     match t.class {
         Class::Number if tokens.get(i + 1).is_some_and(continues_cjk) => cjk_figure(tokens, i),

@@ -46,7 +46,7 @@ const MIN_SOUND: usize = 3;
 const MIN_LOOSE_SOUND: usize = 4;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum AnchorClass {
+pub(super) enum AnchorClass {
     Number,
     Acronym,
     Name,
@@ -65,7 +65,7 @@ impl AnchorClass {
 
 /// How a page's names are compared with an article's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Names {
+pub(super) enum Names {
     /// The page writes names in Latin letters: compared as spelled, diacritics aside.
     Spelled,
     /// The page writes names in another script: compared by the consonants of their
@@ -77,7 +77,7 @@ pub enum Names {
 }
 
 /// How to compare names on a page in `language` (ISO 639-1) whose tokens are `tokens`.
-pub fn name_mode(language: &str, tokens: &[Token]) -> Names {
+pub(super) fn name_mode(language: &str, tokens: &[Token]) -> Names {
     if matches!(language, "ja" | "zh") {
         return Names::Ignored;
     }
@@ -97,7 +97,7 @@ pub fn name_mode(language: &str, tokens: &[Token]) -> Names {
 
 /// One anchor: its folded form, class, and where it sits.
 #[derive(Debug, Clone)]
-pub struct Anchor {
+pub(super) struct Anchor {
     /// The key compared as written: a figure's value, an acronym, a Latin name folded. Empty
     /// for a word in another script, which is compared by `sounds` only.
     pub key: String,
@@ -115,7 +115,7 @@ pub struct Anchor {
 
 /// Anchors of a token stream, in order. `language` is the text's ISO 639-1 code when known:
 /// a few number words count only in their own language ("once" is 11 in Spanish, not English).
-pub fn anchors(tokens: &[Token], language: Option<&str>) -> Vec<Anchor> {
+pub(super) fn anchors(tokens: &[Token], language: Option<&str>) -> Vec<Anchor> {
     let mut out = Vec::new();
     let mut at = 0.0;
     let mut i = 0;
@@ -257,7 +257,7 @@ fn word_sounds(word: &str, script: Script) -> Vec<String> {
 /// soft g as one; doubled consonants as one. A w (a vowel in Arabic transliteration), an r
 /// (silent after a vowel in Korean and British English) and a final s (an English plural)
 /// may each be left out, in a skeleton of at least [`MIN_LOOSE_SOUND`] consonants.
-pub fn sounds(latin: &str) -> Vec<String> {
+pub(super) fn sounds(latin: &str) -> Vec<String> {
     let s: Vec<char> = latin
         .chars()
         .filter(char::is_ascii_alphabetic)
@@ -347,7 +347,7 @@ struct ArticleAnchors {
 
 /// Anchor sequences of every tracked article and an inverted index key → articles.
 #[derive(Debug, Default)]
-pub struct AnchorIndex {
+pub(super) struct AnchorIndex {
     vocabulary: HashMap<String, u32>,
     /// Sound (see [`sounds`]) → keys of the names and acronyms that sound so.
     by_sound: HashMap<String, Vec<u32>>,
@@ -358,7 +358,7 @@ pub struct AnchorIndex {
 
 /// What the alignment found for one article.
 #[derive(Debug, Clone)]
-pub struct AnchorMatch {
+pub(super) struct AnchorMatch {
     pub score: f64,
     pub coverage: f64,
     pub missing: Vec<usize>,
@@ -379,7 +379,7 @@ struct PageKey {
 impl AnchorIndex {
     /// Adds an article's original text, in `language`; the author's name is left out (a byline
     /// is no evidence).
-    pub fn add(&mut self, paragraphs: &[String], author: Option<&str>, language: &str) {
+    pub(super) fn add(&mut self, paragraphs: &[String], author: Option<&str>, language: &str) {
         let article = self.articles.len() as u32;
         let tokens = tokenise_paragraphs(paragraphs, MAX_TEXT_TOKENS);
         let author_keys: HashSet<String> = author
@@ -479,7 +479,7 @@ impl AnchorIndex {
     /// keys' class weights bound what any alignment can match). The bound is taken with and
     /// without names, so it holds whatever the page's script. Cost follows the page's anchors
     /// and their posting lists, not the number of articles.
-    pub fn candidates(&self, page: &[Anchor], allowed: impl Fn(usize) -> bool) -> Vec<usize> {
+    pub(super) fn candidates(&self, page: &[Anchor], allowed: impl Fn(usize) -> bool) -> Vec<usize> {
         let mut seen = HashSet::new();
         // article → (distinct shared keys, shared weight, shared weight without names)
         let mut shared: HashMap<u32, (usize, f64, f64)> = HashMap::new();
@@ -513,7 +513,7 @@ impl AnchorIndex {
     }
 
     /// Aligns the page's anchors with the article's, comparing names as `names` says.
-    pub fn align(&self, article: usize, page: &[Anchor], names: Names) -> Result<AnchorMatch, String> {
+    pub(super) fn align(&self, article: usize, page: &[Anchor], names: Names) -> Result<AnchorMatch, String> {
         let art = &self.articles[article];
         let usable = |c: AnchorClass| names != Names::Ignored || c != AnchorClass::Name;
         let a_idx: Vec<usize> = (0..art.keys.len()).filter(|&i| usable(art.classes[i])).collect();
@@ -764,7 +764,7 @@ fn weighted_lcs(article: &[ArticleKey], page: &[PageKey]) -> Vec<(usize, usize)>
 }
 
 /// ISO 639-1 code of the page: the extractor's if it has one, else whatlang's best guess.
-pub fn page_language(declared: Option<&str>, paragraphs: &[String]) -> Option<String> {
+pub(super) fn page_language(declared: Option<&str>, paragraphs: &[String]) -> Option<String> {
     match declared.and_then(crate::extract::lang::normalize) {
         Some(code) => Some(code),
         None => crate::extract::lang::guess_code(paragraphs).map(str::to_string),

@@ -24,7 +24,7 @@ use url::Url;
 
 /// How long discovered sources are trusted before the homepage is read again: sites rarely
 /// move their feeds, and a week keeps discovery at a few requests per outlet per week.
-pub const REDISCOVER_AFTER: TimeDelta = TimeDelta::days(7);
+pub(crate) const REDISCOVER_AFTER: TimeDelta = TimeDelta::days(7);
 
 /// Feeds kept per outlet: the opinion page's and the homepage's main ones. A site declaring
 /// twenty category feeds would otherwise cost twenty requests every run.
@@ -35,7 +35,7 @@ const MAX_SITEMAPS: usize = 3;
 
 /// Where sites usually serve a feed, tried in order when no page declares one: WordPress
 /// (`/feed`), common CMS and static-site paths, Blogger.
-pub const COMMON_FEED_PATHS: &[&str] = &[
+pub(crate) const COMMON_FEED_PATHS: &[&str] = &[
     "/feed",
     "/rss",
     "/rss.xml",
@@ -53,7 +53,7 @@ const NEWS_SITEMAP_PATHS: &[&str] = &["/news-sitemap.xml", "/sitemap-news.xml", 
 
 /// Path segments of opinion and comment sections, in the languages of the outlets pickup
 /// meets most: a link from the homepage to one of them is the section page read for feeds.
-pub const OPINION_SEGMENTS: &[&str] = &[
+pub(crate) const OPINION_SEGMENTS: &[&str] = &[
     "opinion",
     "opinions",
     "op-ed",
@@ -99,13 +99,13 @@ static ALTERNATE: LazyLock<Selector> =
 static ANCHORS: LazyLock<Selector> = LazyLock::new(|| Selector::parse("a[href]").expect("valid selector"));
 
 /// True when sources discovered at `checked` from `homepage` are still good for `outlet_home`.
-pub fn is_fresh(found: &DiscoveredSources, outlet_home: &Url, now: DateTime<Utc>) -> bool {
+pub(crate) fn is_fresh(found: &DiscoveredSources, outlet_home: &Url, now: DateTime<Utc>) -> bool {
     found.homepage == outlet_home.as_str() && found.checked.is_some_and(|c| now - c < REDISCOVER_AFTER)
 }
 
 /// What one HTML page declares: its feeds, and the best opinion or section page it links to.
 #[derive(Debug, Default, PartialEq)]
-pub struct PageLinks {
+pub(crate) struct PageLinks {
     /// `<link rel="alternate">` feeds, in page order.
     pub feeds: Vec<Url>,
     /// The same-site link whose path is shortest among those with an opinion segment.
@@ -113,7 +113,7 @@ pub struct PageLinks {
 }
 
 /// Reads the feeds a page declares and its opinion or section link.
-pub fn page_links(html: &str, base: &Url) -> PageLinks {
+pub(crate) fn page_links(html: &str, base: &Url) -> PageLinks {
     let doc = Html::parse_document(html);
     let mut feeds: Vec<Url> = Vec::new();
     for link in doc.select(&ALTERNATE) {
@@ -165,7 +165,7 @@ pub fn page_links(html: &str, base: &Url) -> PageLinks {
 /// # Errors
 /// The homepage's fetch error, as a message: without the homepage nothing can be discovered,
 /// and the caller tries again next run.
-pub async fn discover(
+pub(crate) async fn discover(
     fetcher: &Fetcher,
     robots_cache: &dyn RobotsCache,
     user_agent: &str,

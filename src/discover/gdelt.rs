@@ -11,7 +11,7 @@ use serde::Deserialize;
 use url::Url;
 
 /// Results asked for per query: the API's maximum.
-pub const MAX_RECORDS: u32 = 250;
+pub(crate) const MAX_RECORDS: u32 = 250;
 
 /// One page a search service names.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,7 +30,7 @@ fn stamp(t: DateTime<Utc>) -> String {
 }
 
 /// The query URL for pages carrying `phrase` word for word, first seen between `start` and `end`.
-pub fn query_url(endpoint: &Url, phrase: &str, start: DateTime<Utc>, end: DateTime<Utc>) -> Url {
+pub(crate) fn query_url(endpoint: &Url, phrase: &str, start: DateTime<Utc>, end: DateTime<Utc>) -> Url {
     let mut u = endpoint.clone();
     let clean: String = phrase.chars().filter(|c| *c != '"').collect();
     u.query_pairs_mut()
@@ -62,7 +62,7 @@ struct Article {
 ///
 /// # Errors
 /// The API's own message when it refused the query (plain text), or why the JSON is unreadable.
-pub fn parse(body: &[u8]) -> Result<Vec<SearchResult>, String> {
+pub(crate) fn parse(body: &[u8]) -> Result<Vec<SearchResult>, String> {
     let text = String::from_utf8_lossy(body);
     let trimmed = text.trim_start_matches('\u{feff}').trim();
     if !trimmed.starts_with('{') {

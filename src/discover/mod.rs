@@ -3,9 +3,9 @@
 //! ([`search`], [`gdelt`]), and the outlets made for such pages ("auto outlets", kept in the
 //! store until the team adopts them into the config).
 
-pub mod country;
-pub mod feeds;
-pub mod gdelt;
+pub(crate) mod country;
+pub(crate) mod feeds;
+pub(crate) mod gdelt;
 pub mod search;
 
 pub use country::{country_code, country_of_site};

@@ -111,7 +111,7 @@ enum Why {
 /// behind an overlay — are shown instead of removed, so the readability pass reads them too.
 /// A caption that swallowed article paragraphs (an unclosed `<figure>` or caption `<div>`)
 /// loses its own lines but not the article's.
-pub fn remove_furniture(tree: &Tree) {
+pub(super) fn remove_furniture(tree: &Tree) {
     let Some(body) = tree.body() else { return };
     // Weigh everything before changing anything, so nested candidates are judged on the page as
     // served. ASP.NET pages wrap the whole body in one <form>: hence the weight guard on tags too.

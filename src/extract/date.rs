@@ -5,22 +5,26 @@
 //! 2. `<meta>` tags naming the publication date ([`PUBLISHED_KEYS`]) and microdata
 //!    `itemprop=datePublished` on any element;
 //! 3. `<time datetime>`: one marked as the publication time, else one in the article's header;
-//! 4. a date line near the headline or byline (elements whose class or id speaks of a date,
-//!    byline or post meta, or the lines just after the `<h1>`), in the outlets' languages;
-//! 5. the URL path (`/2025/06/03/`);
-//! 6. the last modified date (JSON-LD `dateModified`, `article:modified_time`), as a last resort.
+//! 4. a date line near the headline or byline (a short line right beside the `<h1>`, elements
+//!    whose class or id speaks of a date, byline or post meta, or the lines just after the
+//!    `<h1>`), in the outlets' languages;
+//! 5. a data object in the page's own scripts ([`SCRIPT_KEYS`]);
+//! 6. the URL path (`/2025/06/03/`);
+//! 7. the last modified date (JSON-LD `dateModified`, `article:modified_time`), then a date in
+//!    the page's description, then the first date in its text, as a last resort.
+//!
+//! Dates belonging to other pages are skipped everywhere: reader comments, quotations, related
+//! boxes, teaser `<article>`s, and (outside the article's header) navigation, asides, footers
+//! and lists ([`Page::elsewhere`]).
 //!
 //! The page's own UTC offset is kept: the date part is the outlet's own day. When two sources
 //! name the same instant, one in UTC and one with the outlet's offset, the latter is kept.
 
 use super::jsonld::LdArticle;
-use super::selector;
 use crate::date::{self, DayMonth};
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
-use super::flat::find_ci;
-use dom_query::{Document as Tree, Matcher, NodeData, NodeRef, Selection};
+use dom_query::{Document as Tree, NodeRef, Selection};
 use serde::Serialize;
-use std::sync::LazyLock;
 use url::Url;
 
 /// Where a page's publication date came from.
@@ -32,6 +36,8 @@ pub enum DateSource {
     Time,
     Text,
     Url,
+    /// A key of a data object in one of the page's scripts ([`SCRIPT_KEYS`]).
+    Script,
     /// A last-modified date, used only when nothing gives the publication date.
     Modified,
 }
@@ -45,6 +51,7 @@ impl DateSource {
             DateSource::Time => "time",
             DateSource::Text => "text",
             DateSource::Url => "url",
+            DateSource::Script => "script",
             DateSource::Modified => "modified",
         }
     }
@@ -52,7 +59,7 @@ impl DateSource {
 
 /// A publication date and its source.
 #[derive(Debug, Clone, Copy)]
-pub struct Found {
+pub(super) struct Found {
     pub date: DateTime<FixedOffset>,
     pub source: DateSource,
 }
@@ -60,7 +67,7 @@ pub struct Found {
 /// `<meta>` names (property, name or itemprop, lower-cased) whose content is the publication
 /// date, best first: Open Graph, schema.org, then the CMS- and vendor-specific ones (Dublin Core,
 /// Sailthru, Parse.ly, Highwire `citation_*`), then the generic `date`.
-pub const PUBLISHED_KEYS: &[&str] = &[
+pub(super) const PUBLISHED_KEYS: &[&str] = &[
     "article:published_time",
     "og:published_time",
     "og:article:published_time",
@@ -99,10 +106,10 @@ pub const PUBLISHED_KEYS: &[&str] = &[
 /// Generic `<meta>` dates (`date`, Dublin Core's `dc.date`): many content management systems
 /// fill them with the time the page was generated or last edited, so the article's own `<time>`
 /// and date line are believed first.
-pub const GENERIC_KEYS: &[&str] = &["date", "dc.date", "dcterms.date", "dc.date.issued", "dcterms.issued"];
+pub(super) const GENERIC_KEYS: &[&str] = &["date", "dc.date", "dcterms.date", "dc.date.issued", "dcterms.issued"];
 
 /// `<meta>` names whose content is the last modification, used only as a last resort.
-pub const MODIFIED_KEYS: &[&str] = &[
+pub(super) const MODIFIED_KEYS: &[&str] = &[
     "article:modified_time",
     "og:updated_time",
     "og:modified_time",
@@ -113,6 +120,32 @@ pub const MODIFIED_KEYS: &[&str] = &[
     "lastmod",
     "last-modified",
 ];
+
+/// `<meta>` names whose content describes the page in prose; some sites write the article's
+/// date there ("Notizia del 14 Gennaio 2020").
+const DESCRIPTION_KEYS: &[&str] = &["description", "og:description", "twitter:description"];
+
+/// Keys under which pages hand their own scripts the publication date, outside JSON-LD: a
+/// CMS's page state, an analytics data layer, a shop's product object (`"published_at":
+/// "2025-06-03T07:00:00+02:00"`). Publication first, then creation; each key is looked for in
+/// every script before the next.
+pub(super) const SCRIPT_KEYS: &[&str] = &[
+    "datePublished",
+    "date_published",
+    "publishDate",
+    "publish_date",
+    "publishedAt",
+    "published_at",
+    "firstPublished",
+    "firstPublishedAt",
+    "first_published_at",
+    "dateCreated",
+    "createdAt",
+    "created_at",
+];
+
+/// A script value longer than this is not a date.
+const MAX_SCRIPT_VALUE: usize = 64;
 
 /// A date more than this far ahead of now is a placeholder or an event date, not a publication.
 const FUTURE_SLACK: Duration = Duration::days(1);
@@ -132,8 +165,17 @@ const DATE_LINE_HINTS: &[&str] = &[
 
 /// Finds the page's publication date. `metas` are the page's `<meta>` tags as (lower-cased
 /// key, content); `ld` the JSON-LD article object, if any.
-pub fn find(tree: &Tree, page_url: Option<&Url>, ld: Option<&LdArticle>, metas: &[(String, String)]) -> Option<Found> {
-    let order = DayMonth::for_lang(tree.select_matcher(&HTML).attr("lang").as_deref());
+/// `scripts` are the page's scripts other than JSON-LD (dropped before parsing), read for the
+/// data objects some pages give their date to ([`SCRIPT_KEYS`]).
+pub(super) fn find(
+    tree: &Tree,
+    page_url: Option<&Url>,
+    ld: Option<&LdArticle>,
+    metas: &[(String, String)],
+    scripts: &[&str],
+) -> Option<Found> {
+    let order = DayMonth::for_lang(tree.select("html").attr("lang").as_deref());
+    let page = &Page::new(tree, order);
     let now = Utc::now();
     let parse = |raw: &str| date::parse_with(raw, order).filter(|d| d.with_timezone(&Utc) <= now + FUTURE_SLACK);
     let meta = |keys: &[&str]| {
@@ -148,7 +190,12 @@ pub fn find(tree: &Tree, page_url: Option<&Url>, ld: Option<&LdArticle>, metas: 
     };
 
     let url_day = page_url.and_then(date::from_url_path);
-    let chosen = from_page(tree, ld, order, &parse, &meta, &day);
+    let chosen = from_page(page, ld, &parse, &meta, &day).or_else(|| {
+        script_date(scripts, &parse).map(|date| Found {
+            date,
+            source: DateSource::Script,
+        })
+    });
     // A full date in the URL path is the day the CMS filed the article under: it overrides a
     // date on another day (a UTC time past midnight, a re-stamped page), and stands alone when
     // the page gives none.
@@ -156,9 +203,9 @@ pub fn find(tree: &Tree, page_url: Option<&Url>, ld: Option<&LdArticle>, metas: 
         (Some(u), Some(c)) if c.date.date_naive() != u => day(u).map(found(DateSource::Url)).or(Some(c)),
         (Some(u), None) => day(u)
             .map(found(DateSource::Url))
-            .or_else(|| last_resort(tree, ld, order, &parse, &meta, &day)),
+            .or_else(|| last_resort(page, ld, &parse, &meta, &day, metas)),
         (_, Some(c)) => Some(c),
-        (None, None) => last_resort(tree, ld, order, &parse, &meta, &day),
+        (None, None) => last_resort(page, ld, &parse, &meta, &day, metas),
     }
 }
 
@@ -167,14 +214,8 @@ type MetaLookup<'a> = &'a dyn Fn(&[&str]) -> Option<DateTime<FixedOffset>>;
 type Day<'a> = &'a dyn Fn(NaiveDate) -> Option<DateTime<FixedOffset>>;
 
 /// Sources 1–4 and the generic `<meta>` date, in order.
-fn from_page(
-    tree: &Tree,
-    ld: Option<&LdArticle>,
-    order: DayMonth,
-    parse: Parse,
-    meta: MetaLookup,
-    day: Day,
-) -> Option<Found> {
+fn from_page(page: &Page, ld: Option<&LdArticle>, parse: Parse, meta: MetaLookup, day: Day) -> Option<Found> {
+    let tree = page.tree;
     let found = |source| move |date| Found { date, source };
     let structured: Vec<Found> = [
         ld.and_then(|a| a.date_published.as_deref())
@@ -182,31 +223,32 @@ fn from_page(
             .map(found(DateSource::JsonLd)),
         meta(PUBLISHED_KEYS).map(found(DateSource::Meta)),
         microdata(tree, parse).map(found(DateSource::Meta)),
-        time_element(tree, parse).map(found(DateSource::Time)),
+        time_element(page, parse).map(found(DateSource::Time)),
     ]
     .into_iter()
     .flatten()
     .collect();
     if let Some(first) = structured.first() {
         let best = local_rendition(*first, &structured);
-        return Some(shown_day(best, tree, order, day).unwrap_or(best));
+        return Some(shown_day(best, page, day).unwrap_or(best));
     }
-    date_line(tree, order)
+    date_line(page)
         .and_then(day)
         .map(found(DateSource::Text))
-        .or_else(|| any_time_element(tree, parse).map(found(DateSource::Time)))
+        .or_else(|| any_time_element(page, parse).map(found(DateSource::Time)))
         .or_else(|| meta(GENERIC_KEYS).map(found(DateSource::Meta)))
 }
 
-/// Without any source above: the modified date, else the first date in the page's visible
-/// text outside its furniture.
+/// Without any source above: the modified date, else a date in the page's description ("News
+/// of 14 January 2020: …"), else the first date in the page's visible text outside its
+/// furniture.
 fn last_resort(
-    tree: &Tree,
+    page: &Page,
     ld: Option<&LdArticle>,
-    order: DayMonth,
     parse: Parse,
     meta: MetaLookup,
     day: Day,
+    metas: &[(String, String)],
 ) -> Option<Found> {
     ld.and_then(|a| a.date_modified.as_deref())
         .and_then(parse)
@@ -216,7 +258,18 @@ fn last_resort(
             source: DateSource::Modified,
         })
         .or_else(|| {
-            first_date_in_text(tree, order).and_then(day).map(|date| Found {
+            DESCRIPTION_KEYS
+                .iter()
+                .flat_map(|k| metas.iter().filter(move |(key, _)| key == k))
+                .find_map(|(_, v)| date::find_in_text(v, page.order))
+                .and_then(day)
+                .map(|date| Found {
+                    date,
+                    source: DateSource::Meta,
+                })
+        })
+        .or_else(|| {
+            first_date_in_text(page).and_then(day).map(|date| Found {
                 date,
                 source: DateSource::Text,
             })
@@ -225,8 +278,8 @@ fn last_resort(
 
 /// The first date in the visible text of the page's body, outside navigation, asides, footers
 /// and lists of links.
-fn first_date_in_text(tree: &Tree, order: DayMonth) -> Option<NaiveDate> {
-    let body = tree.select_single_matcher(&BODY);
+fn first_date_in_text(page: &Page) -> Option<NaiveDate> {
+    let body = page.tree.select("body");
     let body = body.nodes().first()?;
     let mut text = String::new();
     let mut read = 0;
@@ -241,14 +294,14 @@ fn first_date_in_text(tree: &Tree, order: DayMonth) -> Option<NaiveDate> {
         let skip = parent.is_some_and(|p| {
             p.node_name()
                 .is_some_and(|n| matches!(&*n, "script" | "style" | "noscript" | "template"))
-                || in_furniture(&p, &FURNITURE)
+                || page.elsewhere(&p, FURNITURE)
         });
         if !skip {
             let piece = node.text();
             read += piece.len();
             text.push(' ');
             text.push_str(&piece);
-            if let Some(d) = date::find_in_text(&text, order) {
+            if let Some(d) = date::find_in_text(&text, page.order) {
                 return Some(d);
             }
             // Only the tail can still join a date with the next node's text.
@@ -284,13 +337,13 @@ fn local_rendition(best: Found, all: &[Found]) -> Found {
 
 /// A time given in UTC falls on the outlet's previous or next day when it is late or early
 /// enough; the day the page shows in its date line is then the outlet's own.
-fn shown_day(best: Found, tree: &Tree, order: DayMonth, day: Day) -> Option<Found> {
+fn shown_day(best: Found, page: &Page, day: Day) -> Option<Found> {
     let utc = best.date.offset().local_minus_utc() == 0;
     let midnight = best.date.time() == chrono::NaiveTime::MIN;
     if !utc || midnight {
         return None;
     }
-    let shown = date_line(tree, order)?;
+    let shown = date_line(page)?;
     let apart = (shown - best.date.date_naive()).num_days().abs();
     (apart == 1).then(|| day(shown)).flatten().map(|date| Found {
         date,
@@ -301,11 +354,8 @@ fn shown_day(best: Found, tree: &Tree, order: DayMonth, day: Day) -> Option<Foun
 /// Microdata `itemprop="datePublished"` or RDFa `property="schema:datePublished"` (or
 /// `dateCreated`) on an element other than `<meta>`: its `content` or `datetime` attribute, else
 /// its text.
-fn microdata(tree: &Tree, parse: &dyn Fn(&str) -> Option<DateTime<FixedOffset>>) -> Option<DateTime<FixedOffset>> {
-    static MICRODATA: LazyLock<Matcher> = LazyLock::new(|| {
-        selector(r#"[itemprop="datePublished" i]:not(meta), [property$="datePublished" i]:not(meta), [property$="dateCreated" i]:not(meta)"#)
-    });
-    tree.select_matcher(&MICRODATA)
+fn microdata(tree: &Tree, parse: Parse) -> Option<DateTime<FixedOffset>> {
+    tree.select(r#"[itemprop="datePublished" i]:not(meta), [property$="datePublished" i]:not(meta), [property$="dateCreated" i]:not(meta)"#)
         .nodes()
         .iter()
         .find_map(|n| {
@@ -319,21 +369,23 @@ fn microdata(tree: &Tree, parse: &dyn Fn(&str) -> Option<DateTime<FixedOffset>>)
 /// `<time datetime>`: one marked as the publication time (`pubdate`, a class or itemprop
 /// saying so); else the earliest in the article's header (the elements around the `<h1>`), or in
 /// the `<article>`.
-fn time_element(tree: &Tree, parse: &dyn Fn(&str) -> Option<DateTime<FixedOffset>>) -> Option<DateTime<FixedOffset>> {
-    static MARKED: LazyLock<Matcher> = LazyLock::new(|| {
-        selector(r#"time[pubdate][datetime], time[class*="publish" i][datetime], time[class*="entry-date" i][datetime], time[class*="created" i][datetime], time[itemprop*="published" i][datetime]"#)
-    });
-    let read = |sel: Selection| -> Vec<DateTime<FixedOffset>> {
+fn time_element(page: &Page, parse: Parse) -> Option<DateTime<FixedOffset>> {
+    let marked = r#"time[pubdate][datetime], time[class*="publish" i][datetime], time[class*="entry-date" i][datetime], time[class*="created" i][datetime], time[itemprop*="published" i][datetime]"#;
+    let read = |sel: Selection, furniture: &str| -> Vec<DateTime<FixedOffset>> {
         sel.nodes()
             .iter()
+            .filter(|n| !page.elsewhere(n, furniture))
             .filter_map(|n| n.attr("datetime").and_then(|d| parse(&d)))
             .collect()
     };
-    if let Some(d) = read(tree.select_matcher(&MARKED)).into_iter().next() {
+    if let Some(d) = read(page.tree.select(marked), FURNITURE_AND_LISTS).into_iter().next() {
         return Some(d);
     }
-    for scope in header_scopes(tree) {
-        if let Some(d) = read(Selection::from(scope).select_matcher(&TIME)).into_iter().min() {
+    for scope in page.header_scopes() {
+        if let Some(d) = read(Selection::from(scope).select("time[datetime]"), INNER_FURNITURE)
+            .into_iter()
+            .min()
+        {
             return Some(d);
         }
     }
@@ -341,92 +393,117 @@ fn time_element(tree: &Tree, parse: &dyn Fn(&str) -> Option<DateTime<FixedOffset
 }
 
 /// The first `<time datetime>` on the page outside navigation, asides and footers.
-fn any_time_element(
-    tree: &Tree,
-    parse: &dyn Fn(&str) -> Option<DateTime<FixedOffset>>,
-) -> Option<DateTime<FixedOffset>> {
-    tree.select_matcher(&TIME)
+fn any_time_element(page: &Page, parse: Parse) -> Option<DateTime<FixedOffset>> {
+    page.tree
+        .select("time[datetime]")
         .nodes()
         .iter()
-        .filter(|n| !in_furniture(n, &FURNITURE_AND_LISTS))
+        .filter(|n| !page.elsewhere(n, FURNITURE_AND_LISTS))
         .find_map(|n| n.attr("datetime").and_then(|d| parse(&d)))
 }
 
-/// The article's header and body, nearest first: the `<h1>`'s ancestors a few levels up, then
-/// `<article>` and `<main>`.
-fn header_scopes<'a>(tree: &'a Tree) -> Vec<NodeRef<'a>> {
-    let mut scopes = Vec::new();
-    if let Some(h1) = tree.select_single_matcher(&H1).nodes().first() {
-        scopes.extend(
-            h1.ancestors(Some(HEADER_LEVELS))
-                .into_iter()
-                .filter(|a| !a.is_match(&BODY_OR_HTML)),
-        );
-    }
-    for sel in [&*ARTICLE, &*MAIN, &*ROLE_MAIN] {
-        scopes.extend(tree.select_single_matcher(sel).nodes().first().cloned());
-    }
-    scopes
+/// The parsed page and what the date finder works out about it once: the numeric date order
+/// its language implies, its headline and the `<article>` elements that hold it.
+struct Page<'a> {
+    tree: &'a Tree,
+    order: DayMonth,
+    /// The `<h1>` elements that can be the headline, in page order (see [`Page::new`]).
+    headlines: Vec<NodeRef<'a>>,
+    /// The first headline's ancestors, nearest first: they hold the article, so are never
+    /// furniture, whatever their class says (`class="comment-header"` on an opinion column).
+    headline_path: Vec<NodeRef<'a>>,
+    /// Those of them that are `<article>` elements: any other `<article>` on the page is a
+    /// teaser for another page.
+    own_articles: Vec<NodeRef<'a>>,
 }
 
-/// Navigation, asides, footers and "related" boxes: dates there belong to other pages.
-static FURNITURE: LazyLock<Matcher> = LazyLock::new(|| selector(r#"nav, aside, footer, [class*="related" i]"#));
+impl<'a> Page<'a> {
+    /// Finds the headlines: the page's `<h1>` elements but the site's logo (an `<h1>` whose
+    /// class or id, or a descendant's, speaks of a logo, or that links to the site's home with
+    /// `rel="home"`/`"start"`), which many templates wrap in an `<h1>`.
+    fn new(tree: &'a Tree, order: DayMonth) -> Page<'a> {
+        const LOGO: &str = r#"[class*="logo" i], [id*="logo" i], a[rel~="home" i], a[rel~="start" i]"#;
+        let headlines: Vec<NodeRef<'a>> = tree
+            .select("h1")
+            .nodes()
+            .iter()
+            .filter(|h| !h.is(LOGO) && Selection::from(**h).select(LOGO).is_empty())
+            .cloned()
+            .collect();
+        let headline_path: Vec<NodeRef<'a>> = headlines.first().map_or_else(Vec::new, |h| h.ancestors(None));
+        let own_articles = headline_path
+            .iter()
+            .filter(|a| a.node_name().as_deref() == Some("article"))
+            .cloned()
+            .collect();
+        Page {
+            tree,
+            order,
+            headlines,
+            headline_path,
+            own_articles,
+        }
+    }
+
+    /// The article's header and body, nearest first: the headline's ancestors a few levels up,
+    /// then its `<article>` (else the page's first), and `<main>`.
+    fn header_scopes(&self) -> Vec<NodeRef<'a>> {
+        let mut scopes = Vec::new();
+        if let Some(h1) = self.headlines.first() {
+            scopes.extend(
+                h1.ancestors(Some(HEADER_LEVELS))
+                    .into_iter()
+                    .filter(|a| !a.is("body, html")),
+            );
+        }
+        let article = self.own_articles.first().cloned();
+        scopes.extend(article.or_else(|| self.tree.select("article").nodes().first().cloned()));
+        for sel in ["main", r#"[role="main"]"#] {
+            scopes.extend(self.tree.select(sel).nodes().first().cloned());
+        }
+        scopes
+    }
+
+    /// The element belongs to something other than the article: it or an ancestor that does
+    /// not hold the headline matches `furniture` ([`FURNITURE`], [`INNER_FURNITURE`] or
+    /// [`FURNITURE_AND_LISTS`]), is a comment thread ([`is_comment`]), or is an `<article>` (a
+    /// teaser), when the headline is inside one.
+    fn elsewhere(&self, node: &NodeRef, furniture: &str) -> bool {
+        let has_headline = !self.own_articles.is_empty();
+        std::iter::once(*node)
+            .chain(node.ancestors_it(None))
+            .filter(|a| a.is_element() && !self.headline_path.iter().any(|h| h.id == a.id))
+            .any(|a| is_comment(&a) || a.is(furniture) || (has_headline && a.node_name().as_deref() == Some("article")))
+    }
+}
+
+/// Navigation, asides, footers, "related" boxes and quotations (an embedded post is a
+/// `<blockquote>`): dates there belong to other pages. Comment threads too ([`is_comment`]).
+const FURNITURE: &str = r#"nav, aside, footer, blockquote, [class*="related" i]"#;
+
+/// What is never the article's own even inside its header or body: "related" boxes and
+/// quotations (comment threads too, see [`in_furniture`]). Asides and footers there often hold
+/// the article's own date line ("Posted on …" in an `<aside class="post-meta">`).
+const INNER_FURNITURE: &str = r#"blockquote, [class*="related" i]"#;
 
 /// Furniture and lists of links or teasers, where a page lists other pages with their dates.
-static FURNITURE_AND_LISTS: LazyLock<Matcher> =
-    LazyLock::new(|| selector(r#"nav, aside, footer, [class*="related" i], li, [class*="teaser" i]"#));
+const FURNITURE_AND_LISTS: &str = r#"nav, aside, footer, blockquote, [class*="related" i], li, [class*="teaser" i]"#;
 
-/// Inside an element matching `furniture` ([`FURNITURE`] or [`FURNITURE_AND_LISTS`]).
-fn in_furniture(node: &NodeRef, furniture: &Matcher) -> bool {
-    node.ancestors_it(None).any(|a| a.is_match(furniture))
-}
-
-/// Selectors used on every page, compiled once.
-static HTML: LazyLock<Matcher> = LazyLock::new(|| selector("html"));
-static BODY: LazyLock<Matcher> = LazyLock::new(|| selector("body"));
-static BODY_OR_HTML: LazyLock<Matcher> = LazyLock::new(|| selector("body, html"));
-static H1: LazyLock<Matcher> = LazyLock::new(|| selector("h1"));
-static ARTICLE: LazyLock<Matcher> = LazyLock::new(|| selector("article"));
-static MAIN: LazyLock<Matcher> = LazyLock::new(|| selector("main"));
-static ROLE_MAIN: LazyLock<Matcher> = LazyLock::new(|| selector(r#"[role="main"]"#));
-static TIME: LazyLock<Matcher> = LazyLock::new(|| selector("time[datetime]"));
-/// True when `value` holds one of [`DATE_LINE_HINTS`], ASCII case ignored: one pass over its
-/// bytes, trying only the hints that start with the byte at hand.
-fn holds_a_hint(value: &str) -> bool {
-    const STARTS: [bool; 256] = {
-        let mut starts = [false; 256];
-        let mut i = 0;
-        while i < DATE_LINE_HINTS.len() {
-            starts[DATE_LINE_HINTS[i].as_bytes()[0] as usize] = true;
-            i += 1;
-        }
-        starts
+/// A reader's comment or a comment thread: a class or id word (split at anything but letters
+/// and digits) starting with "comment" but not "commentar" (an opinion column, "commentary"),
+/// Disqus's blocks, or schema.org's `itemprop="comment"`. Comment dates are the readers', later
+/// than the article's.
+fn is_comment(node: &NodeRef) -> bool {
+    let word = |w: &str| {
+        let w = w.to_ascii_lowercase();
+        (w.starts_with("comment") && !w.starts_with("commentar")) || w == "disqus"
     };
-    let bytes = value.as_bytes();
-    (0..bytes.len()).any(|i| {
-        let first = bytes[i].to_ascii_lowercase();
-        STARTS[first as usize]
-            && DATE_LINE_HINTS.iter().any(|h| {
-                let h = h.as_bytes();
-                h[0] == first && bytes[i..].len() >= h.len() && bytes[i..i + h.len()].eq_ignore_ascii_case(h)
-            })
-    })
-}
-
-/// Elements whose class or id holds one of [`DATE_LINE_HINTS`] (ASCII case ignored, as CSS
-/// `[class*="date" i]` would), `<time>`, and microdata naming a date (`itemprop*="date"`).
-fn hints_a_date(node: &NodeRef) -> bool {
-    node.query_or(false, |n| match &n.data {
-        NodeData::Element(el) => {
-            &*el.name.local == "time"
-                || el.attrs.iter().any(|a| match &*a.name.local {
-                    "class" | "id" => holds_a_hint(&a.value),
-                    "itemprop" => find_ci(&a.value, "date").is_some(),
-                    _ => false,
-                })
-        }
-        _ => false,
-    })
+    ["class", "id"].iter().any(|attr| {
+        node.attr(attr)
+            .is_some_and(|v| v.split(|c: char| !c.is_alphanumeric()).any(word))
+    }) || node
+        .attr("itemprop")
+        .is_some_and(|v| v.split_whitespace().any(|w| w == "comment"))
 }
 
 /// A date line near the headline or byline: in the article's header, an element whose class or
@@ -434,7 +511,14 @@ fn hints_a_date(node: &NodeRef) -> bool {
 /// of the first paragraphs after it (a dateline: "27.1.2022 – Bei der …"); then such an element
 /// anywhere outside the page's furniture. Of several dates in one line the first counts: lines
 /// say "Published 3 June, updated 5 June" far more often than the reverse.
-fn date_line(tree: &Tree, order: DayMonth) -> Option<NaiveDate> {
+fn date_line(page: &Page) -> Option<NaiveDate> {
+    let order = page.order;
+    let hinted = DATE_LINE_HINTS
+        .iter()
+        .flat_map(|h| [format!(r#"[class*="{h}" i]"#), format!(r#"[id*="{h}" i]"#)])
+        .chain(["time".to_string(), r#"[itemprop*="date" i]"#.to_string()])
+        .collect::<Vec<_>>()
+        .join(", ");
     let line_date = |n: &NodeRef| {
         let text = spaced_text(n, MAX_LINE_CHARS + 1);
         if text.chars().count() > MAX_LINE_CHARS {
@@ -446,27 +530,34 @@ fn date_line(tree: &Tree, order: DayMonth) -> Option<NaiveDate> {
         let text = spaced_text(n, DATELINE_CHARS);
         date::find_in_text(&text.chars().take(DATELINE_CHARS).collect::<String>(), order)
     };
-    // One walk finds every hinted element; each scope reads those inside it, in page order, and
-    // an element inside several nested scopes is read once.
-    let hinted: Vec<NodeRef> = tree.root().descendants_it().filter(hints_a_date).collect();
-    let mut read: Vec<Option<Option<NaiveDate>>> = vec![None; hinted.len()];
-    let mut hinted_date = |i: usize| *read[i].get_or_insert_with(|| line_date(&hinted[i]));
-    for scope in header_scopes(tree) {
-        let inside = |i: &usize| hinted[*i].ancestors_it(None).any(|a| a.id == scope.id);
-        if let Some(d) = (0..hinted.len()).filter(inside).find_map(&mut hinted_date) {
+    // A short line right before or after the headline, beside it in the same parent.
+    if let Some(h1) = page.headlines.first() {
+        let beside = [h1.next_element_sibling(), h1.prev_element_sibling()];
+        if let Some(d) = beside.iter().flatten().find_map(line_date) {
             return Some(d);
         }
     }
-    for h1 in tree.select_matcher(&H1).nodes().iter().take(MAX_HEADLINES) {
-        if let Some(d) = line_date(h1) {
+    for scope in page.header_scopes() {
+        if let Some(d) = Selection::from(scope)
+            .select(&hinted)
+            .nodes()
+            .iter()
+            .filter(|n| !page.elsewhere(n, INNER_FURNITURE))
+            .find_map(line_date)
+        {
             return Some(d);
         }
-        let mut node = Some(*h1);
+    }
+    for h1 in page.headlines.iter().copied().take(MAX_HEADLINES) {
+        if let Some(d) = line_date(&h1) {
+            return Some(d);
+        }
+        let mut node = Some(h1);
         for _ in 0..HEADER_LEVELS {
             let Some(n) = node else { break };
             let after = std::iter::successors(n.next_element_sibling(), |s| s.next_element_sibling()).take(3);
             let before = std::iter::successors(n.prev_element_sibling(), |s| s.prev_element_sibling()).take(2);
-            for s in after.chain(before) {
+            for s in after.chain(before).filter(|s| !page.elsewhere(s, INNER_FURNITURE)) {
                 if let Some(d) = line_date(&s).or_else(|| dateline(&s)) {
                     return Some(d);
                 }
@@ -474,9 +565,12 @@ fn date_line(tree: &Tree, order: DayMonth) -> Option<NaiveDate> {
             node = n.parent();
         }
     }
-    (0..hinted.len())
-        .filter(|i| !in_furniture(&hinted[*i], &FURNITURE_AND_LISTS))
-        .find_map(hinted_date)
+    page.tree
+        .select(&hinted)
+        .nodes()
+        .iter()
+        .filter(|n| !page.elsewhere(n, FURNITURE_AND_LISTS))
+        .find_map(line_date)
 }
 
 /// Pages with several `<h1>` (a logo, a section name, then the headline): how many are tried.
@@ -505,4 +599,140 @@ fn spaced_text(node: &NodeRef, limit: usize) -> String {
         }
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The first value under one of [`SCRIPT_KEYS`] (key order first, then page order) that reads
+/// as a date: `"key": "value"`, also inside a JSON string (`\"key\":\"value\"`). Each key is
+/// found with a substring search, not by parsing the scripts.
+fn script_date(scripts: &[&str], parse: Parse) -> Option<DateTime<FixedOffset>> {
+    SCRIPT_KEYS.iter().find_map(|key| {
+        let finder = memchr::memmem::Finder::new(key.as_bytes());
+        scripts.iter().find_map(|script| {
+            finder
+                .find_iter(script.as_bytes())
+                .find_map(|at| script_value(script, at, key.len()).and_then(parse))
+        })
+    })
+}
+
+/// The string value after the key found at `at` (`len` bytes long), when the key is quoted
+/// whole and followed by a colon.
+fn script_value(script: &str, at: usize, len: usize) -> Option<&str> {
+    let bytes = script.as_bytes();
+    if at == 0 || bytes[at - 1] != b'"' {
+        return None;
+    }
+    let rest = script[at + len..].strip_prefix('\\').unwrap_or(&script[at + len..]);
+    let rest = rest.strip_prefix('"')?.trim_start().strip_prefix(':')?.trim_start();
+    let rest = rest.strip_prefix('\\').unwrap_or(rest).strip_prefix('"')?;
+    let end = rest.find(['"', '\\'])?;
+    (end <= MAX_SCRIPT_VALUE).then(|| &rest[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DateSource;
+    use url::Url;
+
+    /// One row per rule: (what, page HTML, expected day or "" for none, expected source).
+    const RULES: &[(&str, &str, &str, Option<DateSource>)] = &[
+        (
+            "a reader's comment is not the article's time",
+            r#"<html lang="en"><article><h1>Ferry</h1><p>The ferry leaves earlier.</p>
+               <div class="comment-list"><time datetime="2025-06-05T10:00:00Z">June 5</time></div></article>
+               <p class="dateline">June 3, 2025</p>"#,
+            "2025-06-03",
+            Some(DateSource::Text),
+        ),
+        (
+            "comment dates alone give no date",
+            r#"<h1>Ferry</h1><p>The ferry leaves earlier.</p>
+               <ol id="comments"><li><div class="comment-meta">5 June 2025 at 11:21</div></li></ol>"#,
+            "",
+            None,
+        ),
+        (
+            "an embedded post in a blockquote keeps its own time",
+            r#"<html lang="de"><article><h1>Fähre</h1><div class="meta">3. Juni 2025</div>
+               <blockquote class="instagram-media"><time datetime="2018-03-12T19:30:00+00:00">12. März 2018</time></blockquote></article>"#,
+            "2025-06-03",
+            Some(DateSource::Text),
+        ),
+        (
+            "a marked time in a sidebar list is another page's",
+            r#"<article><h1>Ferry</h1><p class="publication"><time datetime="2025-06-03T10:00:00Z">3 June</time></p></article>
+               <div class="sidebar"><ul><li><article><time pubdate datetime="2025-06-20T08:00:00Z">20 June</time></article></li></ul></div>"#,
+            "2025-06-03",
+            Some(DateSource::Time),
+        ),
+        (
+            "a teaser article beside the headline's article",
+            r#"<html lang="en-GB"><main><article><h1>Ferry</h1><p class="byline">By Mara Ellison, 3 June 2025</p><p>Text.</p></article>
+               <div class="more"><article><h2>Bridge</h2><time pubdate datetime="2025-06-20">20 June</time></article></div></main>"#,
+            "2025-06-03",
+            Some(DateSource::Text),
+        ),
+        (
+            "the site's logo in an <h1> is not the headline",
+            r#"<html lang="en-GB"><header><h1><a href="/" rel="home">Coastal Times</a></h1><span>Friday 20 June 2025</span></header>
+               <div><h1>Ferry</h1><p>3 June 2025</p><p>The ferry leaves earlier from September.</p></div>"#,
+            "2025-06-03",
+            Some(DateSource::Text),
+        ),
+        (
+            "the line beside the headline before a dated link further off",
+            r#"<div class="content"><h1>Ferry</h1><p><em>03.06.2025</em></p><p>Text.</p>
+               <ul><li><a class="publication" href="/press/34">Press release of 1 June 2025</a></li></ul></div>"#,
+            "2025-06-03",
+            Some(DateSource::Text),
+        ),
+        (
+            "a block that holds the headline is never furniture, whatever its class",
+            r#"<div class="PageArticle_commentHeader"><article><h1>Opinion</h1>
+               <div class="publishDate">3 June 2025</div></article></div><div id="comments"><p class="date">9 June 2025</p></div>"#,
+            "2025-06-03",
+            Some(DateSource::Text),
+        ),
+        (
+            "a shop's product object in a script",
+            r#"<h1>Coffee</h1><script>var product = {"title":"Sidamo","published_at":"2025-06-03T06:22:28+02:00"};</script>"#,
+            "2025-06-03",
+            Some(DateSource::Script),
+        ),
+        (
+            "a page state escaped inside a JSON string",
+            r#"<h1>Ferry</h1><script>window.__STATE__ = JSON.parse("{\"story\":{\"datePublished\":\"2025-06-03T07:00:00Z\"}}")</script>"#,
+            "2025-06-03",
+            Some(DateSource::Script),
+        ),
+        (
+            "publication keys before creation keys, whatever their order in the script",
+            r#"<h1>Photo</h1><script>{"created_at":"2025-05-01T09:00:00Z","publishDate":"2025-06-03T09:00:00Z"}</script>"#,
+            "2025-06-03",
+            Some(DateSource::Script),
+        ),
+        (
+            "a key that only ends like one is not it",
+            r#"<h1>Ferry</h1><script>{"last_published_at":"2025-06-09T00:00:00Z","publishDateTime":"x"}</script>"#,
+            "",
+            None,
+        ),
+        (
+            "a date in the page's description",
+            r#"<html lang="it"><meta name="description" content="Orsi: un anno da record (Comunicato del 3 giugno 2025)"><h1>Orsi</h1>"#,
+            "2025-06-03",
+            Some(DateSource::Meta),
+        ),
+    ];
+
+    #[test]
+    fn each_rule_gives_the_article_its_own_day() {
+        let url = Url::parse("https://news.example/story").unwrap();
+        for (what, html, day, source) in RULES {
+            let doc = crate::extract::extract(html, Some(&url));
+            let got = doc.published.map(|d| d.date_naive().to_string()).unwrap_or_default();
+            assert_eq!(&got, day, "{what}");
+            assert_eq!(doc.published_from, *source, "{what}");
+        }
+    }
 }

@@ -9,7 +9,7 @@ const MAX_NAME: usize = 33;
 
 /// The text a named reference stands for, given its name without `&` and `;` (`amp`, `eacute`,
 /// `NotEqualTilde`); `None` for names not in the table.
-pub fn named(name: &str) -> Option<String> {
+pub(crate) fn named(name: &str) -> Option<String> {
     if name.is_empty() || name.len() >= MAX_NAME {
         return None;
     }
@@ -31,7 +31,7 @@ pub fn named(name: &str) -> Option<String> {
 /// The character a numeric reference stands for (`#233`, `#xE9`), with the WHATWG repairs:
 /// zero, surrogates and values past U+10FFFF become U+FFFD, and the C1 controls 0x80–0x9F are
 /// read as windows-1252, as browsers do (`&#150;` is an en dash).
-pub fn numeric(reference: &str) -> Option<char> {
+pub(crate) fn numeric(reference: &str) -> Option<char> {
     let digits = reference.strip_prefix('#')?;
     let value = match digits.strip_prefix(['x', 'X']) {
         Some(hex) if !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()) => {
@@ -50,7 +50,7 @@ pub fn numeric(reference: &str) -> Option<char> {
 /// Decodes every `&name;`, `&#NNN;` and `&#xHH;` in `text`; anything else after `&` (a bare
 /// ampersand, an unknown name, a reference without its `;`) is kept as written. Borrowed when
 /// there is nothing to decode.
-pub fn decode(text: &str) -> Cow<'_, str> {
+pub(crate) fn decode(text: &str) -> Cow<'_, str> {
     let Some(first) = memchr::memchr(b'&', text.as_bytes()) else {
         return Cow::Borrowed(text);
     };

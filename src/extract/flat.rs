@@ -10,7 +10,7 @@ pub(super) fn find_ci(haystack: &str, needle: &str) -> Option<usize> {
 
 /// Flat extraction: `<title>` and `<html lang>` as metadata, and the text between tags split at
 /// block boundaries. Rough, but linear and safe on any input.
-pub fn extract(html: &str) -> super::Document {
+pub(super) fn extract(html: &str) -> super::Document {
     let mut paragraphs = Vec::new();
     let mut current = String::new();
     let mut title = None;

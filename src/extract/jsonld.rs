@@ -16,7 +16,7 @@ static LD_SCRIPT: LazyLock<Matcher> = LazyLock::new(|| selector(r#"script[type="
 
 /// What we read from the page's JSON-LD article object.
 #[derive(Debug, Default)]
-pub struct LdArticle {
+pub(super) struct LdArticle {
     pub headline: Option<String>,
     pub author: Option<String>,
     /// `datePublished`, else `dateCreated`, as written.
@@ -33,7 +33,7 @@ const MAX_DEPTH: usize = 8;
 /// Finds the article object among every `<script type=application/ld+json>` on the page,
 /// preferring one that carries an `articleBody`. Without any article-typed object, a page-level
 /// object's `datePublished` (a `WebPage`'s) still gives the dates, with no other field.
-pub fn find_article(tree: &Tree) -> Option<LdArticle> {
+pub(super) fn find_article(tree: &Tree) -> Option<LdArticle> {
     let values: Vec<Value> = tree
         .select_matcher(&LD_SCRIPT)
         .iter()
@@ -89,6 +89,33 @@ fn page_dates(values: &[Value]) -> Option<LdArticle> {
         date_modified: string_at(object, "dateModified"),
         ..LdArticle::default()
     })
+}
+
+/// True when some object in the page's JSON-LD says `"isAccessibleForFree": false` (or
+/// `"False"`, `"false"`): schema.org's mark for content behind a paywall, the one Google's
+/// "subscription and paywalled content" structured data asks publishers for.
+pub(crate) fn marks_paywalled(tree: &Tree) -> bool {
+    fn walk(v: &Value, depth: usize) -> bool {
+        if depth > MAX_DEPTH {
+            return false;
+        }
+        match v {
+            Value::Array(items) => items.iter().any(|i| walk(i, depth + 1)),
+            Value::Object(map) => {
+                let locked = match map.get("isAccessibleForFree") {
+                    Some(Value::Bool(free)) => !free,
+                    Some(Value::String(s)) => s.trim().eq_ignore_ascii_case("false"),
+                    _ => false,
+                };
+                locked || map.values().any(|i| walk(i, depth + 1))
+            }
+            _ => false,
+        }
+    }
+    tree.select(r#"script[type="application/ld+json" i]"#)
+        .iter()
+        .flat_map(|script| parse_lenient(&script.text()))
+        .any(|v| walk(&v, 0))
 }
 
 /// Parses a JSON-LD block: strict JSON first, then leniently (see the module notes). Gives one

@@ -71,7 +71,7 @@ const ALIASES: &[(&str, &str)] = &[
 /// locale (`pt_BR`, `og:locale`'s form), or a bare ISO 639-1, 639-2/T, 639-2/B or 639-3 code, in
 /// any case. `None` for anything else: unknown or unassigned codes (`xx`), `und`, private-use
 /// tags (`x-klingon`), empty strings, and languages without a two-letter code.
-pub fn iso639_1(tag: &str) -> Option<&'static str> {
+pub(crate) fn iso639_1(tag: &str) -> Option<&'static str> {
     let primary = tag.trim().split(['-', '_', '.', '@']).next()?;
     if !(2..=3).contains(&primary.len()) || !primary.bytes().all(|b| b.is_ascii_alphabetic()) {
         return None;
@@ -93,13 +93,13 @@ pub fn iso639_1(tag: &str) -> Option<&'static str> {
 }
 
 /// [`iso639_1`] as an owned string, for the `Option<String>` fields that carry languages.
-pub fn normalize(tag: &str) -> Option<String> {
+pub(crate) fn normalize(tag: &str) -> Option<String> {
     iso639_1(tag).map(str::to_string)
 }
 
 /// What whatlang makes of the main text.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Detected {
+pub(crate) struct Detected {
     /// ISO 639-1 code of the best guess.
     pub code: &'static str,
     /// whatlang's own judgement that the guess is safe (long enough text, clear margin).
@@ -116,7 +116,7 @@ const SAMPLE_BYTES: usize = 1_000;
 /// Detects the language of the main text with whatlang, from its first [`SAMPLE_BYTES`] bytes.
 /// `None` when whatlang cannot tell at all (no letters) or guesses a language without an
 /// ISO 639-1 code.
-pub fn detect<S: AsRef<str>>(paragraphs: &[S]) -> Option<Detected> {
+pub(crate) fn detect<S: AsRef<str>>(paragraphs: &[S]) -> Option<Detected> {
     let mut sample = String::with_capacity(SAMPLE_BYTES + 256);
     for p in paragraphs {
         if sample.len() >= SAMPLE_BYTES {
@@ -140,7 +140,7 @@ pub fn detect<S: AsRef<str>>(paragraphs: &[S]) -> Option<Detected> {
 }
 
 /// whatlang's best guess for the text, reliable or not, with its ISO 639-1 code.
-pub fn guess_code<S: AsRef<str>>(paragraphs: &[S]) -> Option<&'static str> {
+pub(crate) fn guess_code<S: AsRef<str>>(paragraphs: &[S]) -> Option<&'static str> {
     detect(paragraphs).map(|d| d.code)
 }
 
@@ -168,7 +168,11 @@ const CLOSE_RELATIVES: &[(&str, &str)] = &[
 /// could not have recognised it), and the two are not close relatives. Site templates that
 /// hard-code `lang="en-US"` on every page are the reason: the text, not the template, is what a
 /// translation check must read. Without a declaration, a reliable detection is the language.
-pub fn decide(declared: Option<&'static str>, detected: Option<Detected>, text_bytes: usize) -> Option<&'static str> {
+pub(crate) fn decide(
+    declared: Option<&'static str>,
+    detected: Option<Detected>,
+    text_bytes: usize,
+) -> Option<&'static str> {
     let reliable = detected.filter(|d| d.reliable);
     let Some(declared) = declared else {
         return reliable.map(|d| d.code);

@@ -42,7 +42,7 @@ const JUNK_OPENINGS: &[&str] = &[
 const SHORT_LINE: usize = 200;
 
 /// Drops furniture lines and the headline repeated as the first line.
-pub fn clean(paragraphs: Vec<String>, title: Option<&str>) -> Vec<String> {
+pub(super) fn clean(paragraphs: Vec<String>, title: Option<&str>) -> Vec<String> {
     paragraphs
         .into_iter()
         .enumerate()

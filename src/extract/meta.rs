@@ -18,7 +18,7 @@ static BYLINE: LazyLock<Matcher> = LazyLock::new(|| selector(".byline, .author-n
 
 /// Metadata found on a page; every field may be missing.
 #[derive(Debug, Default)]
-pub struct Meta {
+pub(super) struct Meta {
     pub canonical_url: Option<Url>,
     pub amp_url: Option<Url>,
     pub title: Option<String>,
@@ -27,8 +27,9 @@ pub struct Meta {
     pub language: Option<String>,
 }
 
-/// Reads every metadata field; `ld` is the page's JSON-LD article object, if any.
-pub fn read(tree: &Tree, page_url: Option<&Url>, ld: Option<&LdArticle>) -> Meta {
+/// Reads every metadata field; `ld` is the page's JSON-LD article object, if any; `scripts` the
+/// page's other scripts (see [`date::find`]).
+pub(super) fn read(tree: &Tree, page_url: Option<&Url>, ld: Option<&LdArticle>, scripts: &[&str]) -> Meta {
     let metas = meta_tags(tree);
     let get = |key: &str| metas.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
     let site_name = get("og:site_name").or_else(|| get("application-name"));
@@ -72,7 +73,7 @@ pub fn read(tree: &Tree, page_url: Option<&Url>, ld: Option<&LdArticle>) -> Meta
         .or_else(|| first_text(tree, &BYLINE))
         .and_then(|b| clean_byline(&b));
 
-    let published = date::find(tree, page_url, ld, &metas);
+    let published = date::find(tree, page_url, ld, &metas, scripts);
 
     let language = tree
         .select_single_matcher(&HTML)

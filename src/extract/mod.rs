@@ -10,13 +10,14 @@
 mod boilerplate;
 mod date;
 pub use date::DateSource;
-pub mod entities;
+pub(crate) mod entities;
 mod flat;
 mod jsonld;
-pub mod lang;
+pub(crate) mod lang;
 mod lines;
 mod meta;
 pub use meta::names_only_the_site;
+pub mod paywall;
 mod prescan;
 mod text;
 
@@ -84,7 +85,7 @@ pub fn extract(html: &str, page_url: Option<&Url>) -> Document {
     let mut doc = if scanned.too_deep {
         flat::extract(html)
     } else {
-        tree_extract(&scanned.html, page_url)
+        tree_extract(&scanned.html, &scanned.scripts, page_url)
     };
     doc.url = page_url.cloned();
     let detected = lang::detect(&doc.paragraphs);
@@ -96,10 +97,11 @@ pub fn extract(html: &str, page_url: Option<&Url>) -> Document {
 }
 
 /// The normal path: one parse, metadata first (dom_smoothie mutates the tree), then main text.
-fn tree_extract(html: &str, page_url: Option<&Url>) -> Document {
+/// `scripts` are the scripts the pre-scan dropped, for the dates some pages give only there.
+fn tree_extract(html: &str, scripts: &[&str], page_url: Option<&Url>) -> Document {
     let tree = dom_query::Document::from(html);
     let ld = jsonld::find_article(&tree);
-    let meta = meta::read(&tree, page_url, ld.as_ref());
+    let meta = meta::read(&tree, page_url, ld.as_ref(), scripts);
     let ld_body = ld.as_ref().and_then(|a| a.body.as_deref());
     let paragraphs = lines::clean(text::main_text(tree, html, page_url, ld_body), meta.title.as_deref());
     Document {

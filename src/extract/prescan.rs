@@ -23,23 +23,28 @@ const NOT_NESTING: &[&str] = &[
 const RAW_TEXT: &[&str] = &["textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript"];
 
 /// What the pass found.
-pub struct Prescanned<'a> {
+pub(super) struct Prescanned<'a> {
     /// The page without scripts (JSON-LD kept), styles, inline SVG and comments; borrowed when
     /// there was nothing to drop.
     pub html: Cow<'a, str>,
     /// True when tags nest deeper than [`MAX_DEPTH`]; `html` is then the input unchanged.
     pub too_deep: bool,
+    /// The text of each dropped script, in page order (from the end of its start tag to the end
+    /// of its end tag): where pages that give their date only to their own scripts keep it
+    /// (`"published_at": "…"` in a data object), read by the date finder without a second pass.
+    pub scripts: Vec<&'a str>,
 }
 
 /// Scans `html` once. Tags are found the way a browser's tokenizer finds them: `<` followed by
 /// a letter, `/` or `!`; attribute values in quotes may hold `>`; raw-text elements are skipped
 /// to their end tag. Unterminated constructs run to the end of the page, as in a browser.
-pub fn prescan(html: &str) -> Prescanned<'_> {
+pub(super) fn prescan(html: &str) -> Prescanned<'_> {
     let bytes = html.as_bytes();
     let mut out: Option<String> = None;
     // Bytes before `kept_to` have been copied to `out` (or dropped).
     let mut kept_to = 0;
     let mut depth = 0usize;
+    let mut scripts = Vec::new();
     let mut i = 0;
     let drop_range = |out: &mut Option<String>, kept_to: &mut usize, from: usize, to: usize| {
         let buf = out.get_or_insert_with(|| String::with_capacity(html.len() / 2));
@@ -86,6 +91,7 @@ pub fn prescan(html: &str) -> Prescanned<'_> {
             let close = find_end_tag(bytes, end, "script");
             if !contains_ci(&bytes[lt..end], b"ld+json") {
                 drop_range(&mut out, &mut kept_to, lt, close);
+                scripts.push(&html[end.min(close)..close]);
             }
             i = close;
         } else if name.eq_ignore_ascii_case("style") {
@@ -104,6 +110,7 @@ pub fn prescan(html: &str) -> Prescanned<'_> {
                 return Prescanned {
                     html: Cow::Borrowed(html),
                     too_deep: true,
+                    scripts: Vec::new(),
                 };
             }
         }
@@ -115,7 +122,11 @@ pub fn prescan(html: &str) -> Prescanned<'_> {
         }
         None => Cow::Borrowed(html),
     };
-    Prescanned { html, too_deep: false }
+    Prescanned {
+        html,
+        too_deep: false,
+        scripts,
+    }
 }
 
 /// Index just past the `>` that ends the tag whose attributes start at `from`. A quote opens an
@@ -210,6 +221,13 @@ mod tests {
 <script type="application/ld+json">{"@type": "NewsArticle"}</script></head>
 <body><p data-x="a > b">One two three</p>
 <textarea><script>kept</script></textarea>end</body></html>"#
+        );
+        assert_eq!(
+            out.scripts,
+            [
+                r#"if (a < b && c > d) { document.write("</p>"); }</script>"#,
+                "</SCRIPT >"
+            ]
         );
     }
 

@@ -8,7 +8,7 @@ use url::Url;
 
 /// Main-text paragraphs of the page. `tree` is `html` parsed (it is changed); `ld_body` is the
 /// JSON-LD `articleBody`, if any.
-pub fn main_text(tree: Tree, html: &str, page_url: Option<&Url>, ld_body: Option<&str>) -> Vec<String> {
+pub(super) fn main_text(tree: Tree, html: &str, page_url: Option<&Url>, ld_body: Option<&str>) -> Vec<String> {
     let visible = readability_text(tree, html, page_url);
     let visible = split_lines(&visible);
     match ld_body.map(split_lines) {

@@ -462,6 +462,8 @@ mod tests {
             audience: None,
             date_note: None,
             judgement: "pickup",
+            status_now: None,
+            checked_at: None,
         }
     }
 

@@ -7,10 +7,10 @@ use std::fmt::Write as _;
 
 /// Days a time chart shows one bar each; a longer period is drawn by week (a bar per day would
 /// be thinner than a line of print).
-pub const MAX_DAILY_BARS: i64 = 92;
+pub(super) const MAX_DAILY_BARS: i64 = 92;
 
 /// Rows a bar chart of countries or languages shows; the rest are summed into "Other".
-pub const MAX_BAR_ROWS: usize = 10;
+pub(super) const MAX_BAR_ROWS: usize = 10;
 
 /// Labels on the time axis: more would overlap at print size.
 const MAX_DATE_LABELS: usize = 8;
@@ -35,7 +35,7 @@ fn nice_step(max: usize, max_ticks: usize) -> usize {
 
 /// Placements over time: a bar per day (per week past [`MAX_DAILY_BARS`] days) with its count,
 /// and the running total as a line on its own right-hand axis.
-pub fn over_time(by_day: &[(NaiveDate, usize)]) -> String {
+pub(super) fn over_time(by_day: &[(NaiveDate, usize)]) -> String {
     let (Some(first), Some(last)) = (by_day.first().map(|d| d.0), by_day.last().map(|d| d.0)) else {
         return String::new();
     };
@@ -135,15 +135,7 @@ pub fn over_time(by_day: &[(NaiveDate, usize)]) -> String {
         }
     }
     // Axes drawn over the bars.
-    let _ = write!(
-        svg,
-        "<line x1=\"{left}\" x2=\"{left}\" y1=\"{top}\" y2=\"{:.1}\" stroke=\"{INK}\"/>\
-         <line x1=\"{left}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"{INK}\"/>",
-        top + plot_h,
-        left + plot_w,
-        top + plot_h,
-        top + plot_h
-    );
+    axes(&mut svg, left, top, plot_w, plot_h);
     let path: Vec<String> = points.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
     let _ = write!(
         svg,
@@ -198,7 +190,7 @@ pub fn over_time(by_day: &[(NaiveDate, usize)]) -> String {
 
 /// Horizontal bars, largest first, each with its name and count; rows past [`MAX_BAR_ROWS`] are
 /// summed into one "Other" row.
-pub fn bars(title: &str, rows: &[(String, usize)]) -> String {
+pub(super) fn bars(title: &str, rows: &[(String, usize)]) -> String {
     if rows.is_empty() {
         return String::new();
     }
@@ -253,16 +245,21 @@ pub fn bars(title: &str, rows: &[(String, usize)]) -> String {
             yy + row_h * 0.68
         );
     }
+    axes(&mut svg, label_w, top, plot_w, plot_h);
+    svg.push_str("</svg>");
+    svg
+}
+
+/// The two axes of a plot area whose top left corner is (`left`, `top`), in SVG user units: the
+/// vertical one on its left edge, the horizontal one along its bottom.
+fn axes(svg: &mut String, left: f64, top: f64, plot_w: f64, plot_h: f64) {
+    let bottom = top + plot_h;
     let _ = write!(
         svg,
-        "<line x1=\"{label_w}\" x2=\"{label_w}\" y1=\"{top}\" y2=\"{:.1}\" stroke=\"{INK}\"/>\
-         <line x1=\"{label_w}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"{INK}\"/></svg>",
-        top + plot_h,
-        label_w + plot_w,
-        top + plot_h,
-        top + plot_h
+        "<line x1=\"{left}\" x2=\"{left}\" y1=\"{top}\" y2=\"{bottom:.1}\" stroke=\"{INK}\"/>\
+         <line x1=\"{left}\" x2=\"{:.1}\" y1=\"{bottom:.1}\" y2=\"{bottom:.1}\" stroke=\"{INK}\"/>",
+        left + plot_w
     );
-    svg
 }
 
 #[cfg(test)]

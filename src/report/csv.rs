@@ -10,7 +10,7 @@ use super::ExportRecord;
 use std::io::Write;
 
 /// A field a spreadsheet will not read as a formula (OWASP, "CSV Injection").
-pub fn neutralise(field: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn neutralise(field: &str) -> std::borrow::Cow<'_, str> {
     if field.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{field}").into()
     } else {
@@ -18,7 +18,7 @@ pub fn neutralise(field: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-pub fn write(out: &mut dyn Write, records: &[ExportRecord]) -> std::io::Result<()> {
+pub(crate) fn write(out: &mut dyn Write, records: &[ExportRecord]) -> std::io::Result<()> {
     out.write_all("\u{feff}".as_bytes())?;
     let mut w = csv::Writer::from_writer(out);
     w.write_record([
@@ -43,6 +43,8 @@ pub fn write(out: &mut dyn Write, records: &[ExportRecord]) -> std::io::Result<(
         "audience",
         "date_note",
         "judgement",
+        "status_now",
+        "checked_at",
     ])?;
     for r in records {
         let score = format!("{:.3}", r.score);
@@ -71,6 +73,8 @@ pub fn write(out: &mut dyn Write, records: &[ExportRecord]) -> std::io::Result<(
             &audience,
             r.date_note.as_deref().unwrap_or(""),
             r.judgement,
+            r.status_now.unwrap_or(""),
+            r.checked_at.as_deref().unwrap_or(""),
         ];
         w.write_record(fields.iter().map(|f| neutralise(f).into_owned()))?;
     }

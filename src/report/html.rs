@@ -345,10 +345,18 @@ fn row(h: &mut String, b: &Briefing, r: &ExportRecord) {
         Some(url) => format!("<a href=\"{url}\">{}</a>", esc(headline)),
         None => esc(headline),
     };
-    let syndicated = match &r.syndicated_from {
+    let mut syndicated = match &r.syndicated_from {
         Some(from) => format!("<br><span class=\"tag\" title=\"{}\">syndicated</span>", esc(from)),
         None => String::new(),
     };
+    if let Some((mark, title)) = super::status_mark(r) {
+        let _ = write!(
+            syndicated,
+            "<br><span class=\"tag now\" title=\"{}\">{}</span>",
+            esc(&title),
+            esc(&mark)
+        );
+    }
     let _ = writeln!(
         h,
         "<tr><td class=\"d\">{}</td><td>{}{}</td><td>{}</td><td>{}</td><td>{}{syndicated}</td><td class=\"n\">{:.0}%</td>\
@@ -448,7 +456,10 @@ fn how_to_read(h: &mut String) {
          <p>A <b>placement</b> is one page of an outlet that ran the article: <b>verbatim</b> is the whole \
          text word for word, <b>edited</b> most of it with cuts or rewording, <b>excerpt</b> several whole \
          paragraphs, and <b>translation</b> the article in another language. <b>Coverage</b> is the share of \
-         the article's text found on the page; <b>syndicated</b> pages credit another site as their source.</p>\
+         the article's text found on the page; <b>syndicated</b> pages credit another site as their source. \
+         A mark such as <b>now gone</b> gives what pickup's last re-check of the page found: <b>live</b>, \
+         <b>gone</b> (removed), <b>moved</b> (redirected elsewhere), <b>paywalled</b> or <b>changed</b> \
+         (most of the text cut); a placement that is gone is still listed and counted.</p>\
          <p><b>Estimated reach</b> adds the monthly readers of every outlet that ran an article, each outlet \
          once per article however many pages it ran; outlets whose audience is unknown add nothing, and \
          the headline says how many there are. Dates are the pages' own publication dates (the day pickup \

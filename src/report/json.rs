@@ -3,7 +3,7 @@
 use super::ExportRecord;
 use std::io::Write;
 
-pub fn write(out: &mut dyn Write, records: &[ExportRecord]) -> std::io::Result<()> {
+pub(crate) fn write(out: &mut dyn Write, records: &[ExportRecord]) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, records)?;
     writeln!(out)
 }

@@ -107,10 +107,17 @@ pub fn render(b: &Briefing) -> String {
         );
         for r in &s.records {
             let headline = r.title.as_deref().filter(|t| !t.trim().is_empty()).unwrap_or(&r.url);
-            let kind = if r.syndicated_from.is_some() {
-                format!("{} (syndicated)", r.kind)
-            } else {
+            let notes: Vec<String> = r
+                .syndicated_from
+                .as_ref()
+                .map(|_| "syndicated".to_string())
+                .into_iter()
+                .chain(super::status_mark(r).map(|(mark, _)| mark))
+                .collect();
+            let kind = if notes.is_empty() {
                 r.kind.to_string()
+            } else {
+                format!("{} ({})", r.kind, notes.join("; "))
             };
             let _ = writeln!(
                 m,

@@ -3,13 +3,13 @@
 
 pub mod briefing;
 mod chart;
-pub mod csv;
+pub(crate) mod csv;
 pub mod html;
-pub mod json;
+pub(crate) mod json;
 pub mod markdown;
-pub mod names;
+pub(crate) mod names;
 pub mod pdf;
-pub mod xlsx;
+pub(crate) mod xlsx;
 
 use crate::store::HitRecord;
 use chrono::{DateTime, NaiveDate, TimeZone};
@@ -46,6 +46,11 @@ pub struct ExportRecord {
     /// Whose judgement the placement is: `pickup` (its own verdict) or `team` (recorded with
     /// `pickup add --force` on a page pickup did not judge a placement).
     pub judgement: &'static str,
+    /// The last decisive liveness re-check's result (`live`, `gone`, `moved`, `paywalled`,
+    /// `changed`); null when none has decided one yet.
+    pub status_now: Option<&'static str>,
+    /// When that re-check was made, RFC 3339 UTC; null when never.
+    pub checked_at: Option<String>,
 }
 
 /// RFC 3339 to the second, `Z` for UTC, else the time's own offset (`+08:00`).
@@ -81,6 +86,8 @@ impl From<&HitRecord> for ExportRecord {
             audience: h.audience,
             date_note: h.date_note.clone(),
             judgement: if h.team_judgement { "team" } else { "pickup" },
+            status_now: h.recheck.as_ref().and_then(|r| r.status).map(|s| s.as_str()),
+            checked_at: h.recheck.as_ref().and_then(|r| r.checked_at).as_ref().map(rfc3339),
         }
     }
 }
@@ -140,6 +147,15 @@ pub fn records(hits: &[HitRecord], filter: &Filter) -> Vec<ExportRecord> {
             .then_with(|| a.canonical_url.cmp(&b.canonical_url))
     });
     kept.into_iter().map(ExportRecord::from).collect()
+}
+
+/// The briefing's mark for a re-checked placement, `now gone` (its title: `re-checked
+/// 2026-03-01`), or `None` for one never re-checked. A gone placement is still listed and
+/// counted: the mark is all that changes.
+pub fn status_mark(r: &ExportRecord) -> Option<(String, String)> {
+    let status = r.status_now?;
+    let day = r.checked_at.as_deref().and_then(|t| t.get(..10)).unwrap_or("");
+    Some((format!("now {status}"), format!("re-checked {day}")))
 }
 
 /// The day a placement counts on, `YYYY-MM-DD`: its publication date as the page gives it, else

@@ -14,7 +14,7 @@ use serde_json::Value;
 
 /// How a Placements column is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cell {
+pub(crate) enum Cell {
     Text,
     Number,
     /// RFC 3339 text written as an Excel date-time in its own local time.
@@ -27,7 +27,7 @@ pub enum Cell {
 
 /// The Placements sheet's columns: every export field, in the JSON's order, with its cell type
 /// and width in characters. A test checks this list against the fields `ExportRecord` serialises.
-pub const COLUMNS: &[(&str, Cell, f64)] = &[
+pub(crate) const COLUMNS: &[(&str, Cell, f64)] = &[
     ("article", Cell::Text, 18.0),
     ("kind", Cell::Text, 11.0),
     ("score", Cell::Number, 7.0),
@@ -49,6 +49,8 @@ pub const COLUMNS: &[(&str, Cell, f64)] = &[
     ("audience", Cell::Number, 12.0),
     ("date_note", Cell::Text, 30.0),
     ("judgement", Cell::Text, 10.0),
+    ("status_now", Cell::Text, 11.0),
+    ("checked_at", Cell::DateTime, 17.0),
 ];
 
 /// Excel's limit on the characters in one cell (UTF-16 units); longer scraped text is cut.
@@ -71,7 +73,7 @@ fn cut(text: &str) -> String {
 ///
 /// # Errors
 /// rust_xlsxwriter's errors (none are expected for valid records).
-pub fn write(b: &Briefing) -> Result<Vec<u8>, XlsxError> {
+pub(crate) fn write(b: &Briefing) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     summary(book.add_worksheet(), b)?;
     let records: Vec<&ExportRecord> = b.records().collect();
@@ -283,6 +285,8 @@ mod tests {
             audience: None,
             date_note: None,
             judgement: "pickup",
+            status_now: Some("gone"),
+            checked_at: Some("2026-02-01T00:00:00Z".into()),
         };
         let json = serde_json::to_string(&record).unwrap();
         // serde writes fields in declaration order: the columns follow it.

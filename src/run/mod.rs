@@ -5,12 +5,14 @@
 //! sources are polled one after the other ([`sources`]) and each source's new pages are fetched,
 //! judged and recorded ([`pages`]) before the source's state (validators, body hash) is saved,
 //! so a run killed half-way redoes the unfinished sources next time. Parsing, extraction and
-//! detection run on blocking threads.
+//! detection run on blocking threads. After the sources and search, the placements whose
+//! liveness re-check is due are fetched again ([`recheck`]).
 
 mod discovered;
 mod outage;
 mod pages;
-pub mod schedule;
+mod recheck;
+pub(crate) mod schedule;
 mod search;
 mod shard;
 mod sources;
@@ -102,6 +104,8 @@ pub(crate) struct Ctx {
     boost_until: Option<DateTime<Utc>>,
     /// `run --all`: every source is polled, due or not.
     force: bool,
+    /// Re-checks fetched at once (`crawl.max_concurrency`); the fetcher keeps each host polite.
+    pages_in_flight: usize,
 }
 
 impl Ctx {
@@ -186,6 +190,7 @@ pub async fn run_until(
         polling: config.polling.clone(),
         boost_until,
         force: options.all,
+        pages_in_flight: config.crawl.max_concurrency.max(1),
     });
     let polled: Vec<usize> = (0..config.outlets.len())
         .filter(|&i| options.shard.is_none_or(|s| s.contains(&config.outlets[i].id)))
@@ -207,8 +212,13 @@ pub async fn run_until(
     };
     // After a stop, work in flight gets its grace period; what is still running then is
     // dropped (its sources keep their old state, so the next run redoes them).
+    // Re-checks come after the run's own sources and pages, so new placements come first.
+    let work = async {
+        tokio::join!(outlets, search);
+        recheck::pass(&ctx, &config.recheck, options.shard).await;
+    };
     let cut_short = tokio::select! {
-        _ = async { tokio::join!(outlets, search) } => false,
+        _ = work => false,
         _ = stop.grace_over() => true,
     };
 

@@ -13,13 +13,13 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 /// Transient failures (timeouts, 5xx, 429, a dropped connection) a page may have before it is
 /// given up; it is tried again after each, waiting longer every time ([`TRANSIENT_RESTS`]).
-pub const PAGE_TRANSIENT_TRIES: u32 = 4;
+pub(super) const PAGE_TRANSIENT_TRIES: u32 = 4;
 /// The rest after the 1st, 2nd and 3rd transient failure: the next run, then an hour, then six.
 const TRANSIENT_RESTS: [TimeDelta; 3] = [TimeDelta::zero(), TimeDelta::hours(1), TimeDelta::hours(6)];
 /// Permanent failures (404, 410, other 4xx, a redirect loop, not text) a page may have before
 /// it is given up: it is looked at once more, [`PERMANENT_REST`] later, in case it was moved
 /// back or fixed.
-pub const PAGE_PERMANENT_TRIES: u32 = 2;
+pub(super) const PAGE_PERMANENT_TRIES: u32 = 2;
 /// The rest after a permanent failure.
 const PERMANENT_REST: TimeDelta = TimeDelta::days(7);
 /// A rest counts as over this much early, so an hourly cron is not skipped for seconds.
@@ -270,6 +270,7 @@ pub(super) async fn process_page_as(
             } else {
                 None
             };
+            let html_xxh3 = hit.then(|| crate::proof::html_hash(html.as_bytes()));
             // The body is done with: dropped here, not carried while the hits are recorded.
             (
                 crawl::Fetched {
@@ -279,10 +280,11 @@ pub(super) async fn process_page_as(
                 doc,
                 verdicts,
                 credit,
+                html_xxh3,
             )
         })
         .await;
-    let Some((fetched, doc, verdicts, credit)) = judged else {
+    let Some((fetched, doc, verdicts, credit, html_xxh3)) = judged else {
         tracing::error!("{}: extraction or detection crashed", cand.url);
         return true;
     };
@@ -297,6 +299,7 @@ pub(super) async fn process_page_as(
         found_via,
         credit,
         verdicts: &verdicts,
+        html_xxh3,
     };
     // A page on a site no configured outlet owns, found by search, goes under an auto outlet.
     let (configured, auto) = match (ctx.outlet_index.owner(&fetched.url), fallback) {

@@ -28,15 +28,15 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 /// How much more often sources are polled inside a boost window: a republication most often
 /// comes in the first days, and an hourly base interval becomes a quarter-hour one.
-pub const BOOST_DIVISOR: i32 = 4;
+pub(crate) const BOOST_DIVISOR: i32 = 4;
 /// The part of an interval that may remain when a source still counts as due (rule 7).
-pub const SLACK_FRACTION: i32 = 10;
+pub(crate) const SLACK_FRACTION: i32 = 10;
 /// The most slack ever allowed, whatever the interval: cron starts within seconds of its minute.
-pub const MAX_SLACK: TimeDelta = TimeDelta::minutes(5);
+pub(crate) const MAX_SLACK: TimeDelta = TimeDelta::minutes(5);
 
 /// Why a source is due when it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Why {
+pub(crate) enum Why {
     /// Never polled: due at once.
     New,
     /// The plain interval.
@@ -52,7 +52,7 @@ pub enum Why {
 }
 
 impl Why {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Why::New => "new",
             Why::Regular => "regular",
@@ -66,7 +66,7 @@ impl Why {
 
 /// When a source is next due, and why.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct NextPoll {
+pub(crate) struct NextPoll {
     pub at: DateTime<Utc>,
     /// The interval that applies (zero for a source never polled).
     pub interval: TimeDelta,
@@ -75,7 +75,7 @@ pub struct NextPoll {
 
 impl NextPoll {
     /// Whether a run starting at `now` polls the source (rule 7).
-    pub fn is_due(&self, now: DateTime<Utc>) -> bool {
+    pub(crate) fn is_due(&self, now: DateTime<Utc>) -> bool {
         let slack = (self.interval / SLACK_FRACTION).min(MAX_SLACK);
         now + slack >= self.at
     }
@@ -83,7 +83,7 @@ impl NextPoll {
 
 /// When `state`'s source is next due (rules 1–6), given `now` and the end of the boost window
 /// open at `now`, if any ([`boost_until`]).
-pub fn next_poll(
+pub(crate) fn next_poll(
     state: &SourceState,
     now: DateTime<Utc>,
     rules: &PollingConfig,
@@ -135,7 +135,7 @@ pub fn next_poll(
 
 /// How long a source that keeps failing rests after its last poll: doubling with each failure
 /// past [`SourceState::FAILING_AFTER`] (1 h, 2 h, 4 h …) up to a day. It is never dropped.
-pub fn failing_rest(state: &SourceState) -> Option<TimeDelta> {
+pub(crate) fn failing_rest(state: &SourceState) -> Option<TimeDelta> {
     let extra = state.consecutive_failures.checked_sub(SourceState::FAILING_AFTER)?;
     let hours = 1i64 << extra.min(5);
     Some(TimeDelta::hours(hours.min(24)))
@@ -144,7 +144,7 @@ pub fn failing_rest(state: &SourceState) -> Option<TimeDelta> {
 /// The end of the latest boost window open at `now` (rule 3), or `None`: each article opens one
 /// at the start of its publication day, and again at the first sight of each placement on an
 /// outlet listed in its `pitched`.
-pub fn boost_until(config: &Config, hits: &[HitRecord], now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+pub(crate) fn boost_until(config: &Config, hits: &[HitRecord], now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     let days = config.polling.boost;
     let from_articles = config
         .articles

@@ -15,7 +15,7 @@ use futures_util::{StreamExt, stream};
 /// first: enough for a news site's daily or monthly children and the odd changed archive, while
 /// an index of thousands of undated children cannot hold its host for the whole run. The rest
 /// wait for the next run, and the source is reported `partial` meanwhile.
-pub const MAX_SITEMAP_CHILDREN_PER_RUN: usize = 20;
+pub(super) const MAX_SITEMAP_CHILDREN_PER_RUN: usize = 20;
 /// A child whose newest possible entry is older than every article's window by more than this
 /// is not fetched: nothing in it can be a placement (a day of slack for time zones).
 const CHILD_WINDOW_SLACK: TimeDelta = TimeDelta::days(1);
