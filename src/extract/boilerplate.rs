@@ -346,7 +346,9 @@ fn lower_head(bytes: impl Iterator<Item = u8>) -> ([u8; LONGEST_WORD], usize) {
 /// True when the bytes start with one of [`FURNITURE_PREFIXES`], in any case.
 fn head_has_prefix(bytes: impl Iterator<Item = u8>) -> bool {
     let (lower, len) = lower_head(bytes);
-    FURNITURE_PREFIXES.iter().any(|p| lower[..len].starts_with(p.as_bytes()))
+    FURNITURE_PREFIXES
+        .iter()
+        .any(|p| lower[..len].starts_with(p.as_bytes()))
 }
 
 /// True when the word starts with one of [`FURNITURE_PREFIXES`], in any case.
@@ -394,7 +396,10 @@ mod tests {
     fn class_names() {
         // Words are compared lower-cased, on their first LONGEST_WORD bytes.
         for w in FURNITURE_TOKENS.iter().chain(FURNITURE_PREFIXES) {
-            assert!(w.len() <= LONGEST_WORD && w.bytes().all(|b| b.is_ascii_lowercase()), "{w}");
+            assert!(
+                w.len() <= LONGEST_WORD && w.bytes().all(|b| b.is_ascii_lowercase()),
+                "{w}"
+            );
         }
         assert_eq!(
             split_words("relatedStories__item").collect::<Vec<_>>(),

@@ -64,7 +64,7 @@ pub(super) fn read(tree: &Tree, page_url: Option<&Url>, ld: Option<&LdArticle>, 
         .iter()
         .filter_map(|candidate| candidate())
         .map(|t| strip_site_suffix(&collapse_spaces(&t), site_name, title_host.as_deref()))
-    .find(|t| !t.is_empty() && !names_only_the_site(t, site_name, title_host.as_deref()));
+        .find(|t| !t.is_empty() && !names_only_the_site(t, site_name, title_host.as_deref()));
 
     let byline = ld
         .and_then(|a| a.author.clone())
