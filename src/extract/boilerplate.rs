@@ -308,7 +308,10 @@ fn class_names_furniture(name: &str) -> bool {
         "credit",
         "timestamp",
     ];
-    let is_token = |w: &str| FURNITURE_TOKENS.iter().any(|t| w.eq_ignore_ascii_case(t));
+    let is_token = |w: &str| {
+        let (lower, len) = lower_head(w.bytes());
+        len == w.len() && FURNITURE_TOKENS.iter().any(|t| t.as_bytes() == &lower[..len])
+    };
     let mut words = split_words(name);
     let Some(first) = words.next() else {
         return false;
@@ -325,20 +328,37 @@ fn class_names_furniture(name: &str) -> bool {
         || starts_with_prefix_ignoring_separators(name)
 }
 
-/// True when the word starts with one of [`FURNITURE_PREFIXES`], in any case.
-fn starts_with_prefix(word: &str) -> bool {
+/// Longest of [`FURNITURE_TOKENS`] and [`FURNITURE_PREFIXES`] (`recommendations`): words are
+/// compared on a lower-cased copy of at most this many leading bytes, kept on the stack.
+const LONGEST_WORD: usize = 16;
+
+/// The first [`LONGEST_WORD`] bytes, lower-cased, and how many there were.
+fn lower_head(bytes: impl Iterator<Item = u8>) -> ([u8; LONGEST_WORD], usize) {
+    let mut lower = [0u8; LONGEST_WORD];
+    let mut len = 0;
+    for (slot, b) in lower.iter_mut().zip(bytes) {
+        *slot = b.to_ascii_lowercase();
+        len += 1;
+    }
+    (lower, len)
+}
+
+/// True when the bytes start with one of [`FURNITURE_PREFIXES`], in any case.
+fn head_has_prefix(bytes: impl Iterator<Item = u8>) -> bool {
+    let (lower, len) = lower_head(bytes);
     FURNITURE_PREFIXES
         .iter()
-        .any(|p| word.len() >= p.len() && word.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes()))
+        .any(|p| lower[..len].starts_with(p.as_bytes()))
+}
+
+/// True when the word starts with one of [`FURNITURE_PREFIXES`], in any case.
+fn starts_with_prefix(word: &str) -> bool {
+    head_has_prefix(word.bytes())
 }
 
 /// The same, on the whole name with `-` and `_` left out (`sub_scribe-box`).
 fn starts_with_prefix_ignoring_separators(name: &str) -> bool {
-    FURNITURE_PREFIXES.iter().any(|p| {
-        let mut letters = name.bytes().filter(|b| *b != b'-' && *b != b'_');
-        p.bytes()
-            .all(|want| letters.next().is_some_and(|b| b.to_ascii_lowercase() == want))
-    })
+    head_has_prefix(name.bytes().filter(|b| *b != b'-' && *b != b'_'))
 }
 
 /// Words of a class name, split at non-alphanumerics and at camelCase humps:
@@ -370,10 +390,17 @@ fn split_words(name: &str) -> impl Iterator<Item = &str> {
 
 #[cfg(test)]
 mod tests {
-    use super::{class_names_furniture, split_words};
+    use super::{FURNITURE_PREFIXES, FURNITURE_TOKENS, LONGEST_WORD, class_names_furniture, split_words};
 
     #[test]
     fn class_names() {
+        // Words are compared lower-cased, on their first LONGEST_WORD bytes.
+        for w in FURNITURE_TOKENS.iter().chain(FURNITURE_PREFIXES) {
+            assert!(
+                w.len() <= LONGEST_WORD && w.bytes().all(|b| b.is_ascii_lowercase()),
+                "{w}"
+            );
+        }
         assert_eq!(
             split_words("relatedStories__item").collect::<Vec<_>>(),
             ["related", "Stories", "item"]

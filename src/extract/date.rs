@@ -21,10 +21,12 @@
 //! name the same instant, one in UTC and one with the outlet's offset, the latter is kept.
 
 use super::jsonld::LdArticle;
+use super::selector;
 use crate::date::{self, DayMonth};
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
-use dom_query::{Document as Tree, NodeRef, Selection};
+use dom_query::{Document as Tree, Matcher, NodeRef, Selection};
 use serde::Serialize;
+use std::sync::LazyLock;
 use url::Url;
 
 /// Where a page's publication date came from.
@@ -294,7 +296,7 @@ fn first_date_in_text(page: &Page) -> Option<NaiveDate> {
         let skip = parent.is_some_and(|p| {
             p.node_name()
                 .is_some_and(|n| matches!(&*n, "script" | "style" | "noscript" | "template"))
-                || page.elsewhere(&p, FURNITURE)
+                || page.elsewhere(&p, &FURNITURE)
         });
         if !skip {
             let piece = node.text();
@@ -371,18 +373,18 @@ fn microdata(tree: &Tree, parse: Parse) -> Option<DateTime<FixedOffset>> {
 /// the `<article>`.
 fn time_element(page: &Page, parse: Parse) -> Option<DateTime<FixedOffset>> {
     let marked = r#"time[pubdate][datetime], time[class*="publish" i][datetime], time[class*="entry-date" i][datetime], time[class*="created" i][datetime], time[itemprop*="published" i][datetime]"#;
-    let read = |sel: Selection, furniture: &str| -> Vec<DateTime<FixedOffset>> {
+    let read = |sel: Selection, furniture: &Matcher| -> Vec<DateTime<FixedOffset>> {
         sel.nodes()
             .iter()
             .filter(|n| !page.elsewhere(n, furniture))
             .filter_map(|n| n.attr("datetime").and_then(|d| parse(&d)))
             .collect()
     };
-    if let Some(d) = read(page.tree.select(marked), FURNITURE_AND_LISTS).into_iter().next() {
+    if let Some(d) = read(page.tree.select(marked), &FURNITURE_AND_LISTS).into_iter().next() {
         return Some(d);
     }
     for scope in page.header_scopes() {
-        if let Some(d) = read(Selection::from(scope).select("time[datetime]"), INNER_FURNITURE)
+        if let Some(d) = read(Selection::from(scope).select("time[datetime]"), &INNER_FURNITURE)
             .into_iter()
             .min()
         {
@@ -398,7 +400,7 @@ fn any_time_element(page: &Page, parse: Parse) -> Option<DateTime<FixedOffset>> 
         .select("time[datetime]")
         .nodes()
         .iter()
-        .filter(|n| !page.elsewhere(n, FURNITURE_AND_LISTS))
+        .filter(|n| !page.elsewhere(n, &FURNITURE_AND_LISTS))
         .find_map(|n| n.attr("datetime").and_then(|d| parse(&d)))
 }
 
@@ -468,26 +470,30 @@ impl<'a> Page<'a> {
     /// not hold the headline matches `furniture` ([`FURNITURE`], [`INNER_FURNITURE`] or
     /// [`FURNITURE_AND_LISTS`]), is a comment thread ([`is_comment`]), or is an `<article>` (a
     /// teaser), when the headline is inside one.
-    fn elsewhere(&self, node: &NodeRef, furniture: &str) -> bool {
+    fn elsewhere(&self, node: &NodeRef, furniture: &Matcher) -> bool {
         let has_headline = !self.own_articles.is_empty();
         std::iter::once(*node)
             .chain(node.ancestors_it(None))
             .filter(|a| a.is_element() && !self.headline_path.iter().any(|h| h.id == a.id))
-            .any(|a| is_comment(&a) || a.is(furniture) || (has_headline && a.node_name().as_deref() == Some("article")))
+            .any(|a| {
+                is_comment(&a) || a.is_match(furniture) || (has_headline && a.node_name().as_deref() == Some("article"))
+            })
     }
 }
 
 /// Navigation, asides, footers, "related" boxes and quotations (an embedded post is a
 /// `<blockquote>`): dates there belong to other pages. Comment threads too ([`is_comment`]).
-const FURNITURE: &str = r#"nav, aside, footer, blockquote, [class*="related" i]"#;
+static FURNITURE: LazyLock<Matcher> =
+    LazyLock::new(|| selector(r#"nav, aside, footer, blockquote, [class*="related" i]"#));
 
 /// What is never the article's own even inside its header or body: "related" boxes and
 /// quotations (comment threads too, see [`in_furniture`]). Asides and footers there often hold
 /// the article's own date line ("Posted on …" in an `<aside class="post-meta">`).
-const INNER_FURNITURE: &str = r#"blockquote, [class*="related" i]"#;
+static INNER_FURNITURE: LazyLock<Matcher> = LazyLock::new(|| selector(r#"blockquote, [class*="related" i]"#));
 
 /// Furniture and lists of links or teasers, where a page lists other pages with their dates.
-const FURNITURE_AND_LISTS: &str = r#"nav, aside, footer, blockquote, [class*="related" i], li, [class*="teaser" i]"#;
+static FURNITURE_AND_LISTS: LazyLock<Matcher> =
+    LazyLock::new(|| selector(r#"nav, aside, footer, blockquote, [class*="related" i], li, [class*="teaser" i]"#));
 
 /// A reader's comment or a comment thread: a class or id word (split at anything but letters
 /// and digits) starting with "comment" but not "commentar" (an opinion column, "commentary"),
@@ -542,7 +548,7 @@ fn date_line(page: &Page) -> Option<NaiveDate> {
             .select(&hinted)
             .nodes()
             .iter()
-            .filter(|n| !page.elsewhere(n, INNER_FURNITURE))
+            .filter(|n| !page.elsewhere(n, &INNER_FURNITURE))
             .find_map(line_date)
         {
             return Some(d);
@@ -557,7 +563,7 @@ fn date_line(page: &Page) -> Option<NaiveDate> {
             let Some(n) = node else { break };
             let after = std::iter::successors(n.next_element_sibling(), |s| s.next_element_sibling()).take(3);
             let before = std::iter::successors(n.prev_element_sibling(), |s| s.prev_element_sibling()).take(2);
-            for s in after.chain(before).filter(|s| !page.elsewhere(s, INNER_FURNITURE)) {
+            for s in after.chain(before).filter(|s| !page.elsewhere(s, &INNER_FURNITURE)) {
                 if let Some(d) = line_date(&s).or_else(|| dateline(&s)) {
                     return Some(d);
                 }
@@ -569,7 +575,7 @@ fn date_line(page: &Page) -> Option<NaiveDate> {
         .select(&hinted)
         .nodes()
         .iter()
-        .filter(|n| !page.elsewhere(n, FURNITURE_AND_LISTS))
+        .filter(|n| !page.elsewhere(n, &FURNITURE_AND_LISTS))
         .find_map(line_date)
 }
 

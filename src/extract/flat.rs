@@ -2,8 +2,8 @@
 //! (CRATES.md: 100,000 nested `<div>`s took 13 s in scraper) and recursive walks could overflow.
 //! [`super::prescan`] decides which pages come here.
 
-/// Case-insensitive ASCII search.
-fn find_ci(haystack: &str, needle: &str) -> Option<usize> {
+/// Case-insensitive ASCII search: where `needle` (not empty) first occurs in `haystack`.
+pub(super) fn find_ci(haystack: &str, needle: &str) -> Option<usize> {
     let (h, n) = (haystack.as_bytes(), needle.as_bytes());
     (0..h.len().saturating_sub(n.len() - 1)).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
 }

@@ -6,10 +6,13 @@
 //! accepted. Authors given as `{"@id": …}` are looked up among the page's nodes (Yoast's
 //! `@graph` Person), and author lists are joined.
 
-use super::decode_entities;
-use dom_query::Document as Tree;
+use super::{decode_entities, selector};
+use dom_query::{Document as Tree, Matcher};
 use serde_json::Value;
 use std::collections::HashMap;
+use std::sync::LazyLock;
+
+static LD_SCRIPT: LazyLock<Matcher> = LazyLock::new(|| selector(r#"script[type="application/ld+json" i]"#));
 
 /// What we read from the page's JSON-LD article object.
 #[derive(Debug, Default)]
@@ -32,7 +35,7 @@ const MAX_DEPTH: usize = 8;
 /// object's `datePublished` (a `WebPage`'s) still gives the dates, with no other field.
 pub(super) fn find_article(tree: &Tree) -> Option<LdArticle> {
     let values: Vec<Value> = tree
-        .select(r#"script[type="application/ld+json" i]"#)
+        .select_matcher(&LD_SCRIPT)
         .iter()
         .flat_map(|script| parse_lenient(&script.text()))
         .collect();

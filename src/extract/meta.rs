@@ -1,9 +1,20 @@
 //! Page metadata read from the parsed tree: canonical and AMP URLs, title, byline, date, language.
 
 use super::jsonld::LdArticle;
-use super::{date, lang};
-use dom_query::Document as Tree;
+use super::{date, lang, selector};
+use dom_query::{Document as Tree, Matcher};
+use std::sync::LazyLock;
 use url::Url;
+
+static META: LazyLock<Matcher> = LazyLock::new(|| selector("meta"));
+static HTML: LazyLock<Matcher> = LazyLock::new(|| selector("html"));
+static H1: LazyLock<Matcher> = LazyLock::new(|| selector("h1"));
+static TITLE: LazyLock<Matcher> = LazyLock::new(|| selector("title"));
+static CANONICAL: LazyLock<Matcher> = LazyLock::new(|| selector(r#"link[rel~="canonical" i][href]"#));
+static AMPHTML: LazyLock<Matcher> = LazyLock::new(|| selector(r#"link[rel~="amphtml" i][href]"#));
+/// Author links and microdata, then the class names templates give bylines.
+static AUTHOR: LazyLock<Matcher> = LazyLock::new(|| selector(r#"[rel~="author"], [itemprop="author"]"#));
+static BYLINE: LazyLock<Matcher> = LazyLock::new(|| selector(".byline, .author-name, .article-author"));
 
 /// Metadata found on a page; every field may be missing.
 #[derive(Debug, Default)]
@@ -25,7 +36,7 @@ pub(super) fn read(tree: &Tree, page_url: Option<&Url>, ld: Option<&LdArticle>, 
 
     // A home page or section front in these (a CMS template's) cannot stand for the article.
     let canonical_url = [
-        link_href(tree, "canonical", page_url),
+        link_href(tree, &CANONICAL, page_url),
         get("og:url").and_then(|u| resolve(u, page_url)),
         ld.and_then(|a| a.url.as_deref()).and_then(|u| resolve(u, page_url)),
     ]
@@ -40,29 +51,32 @@ pub(super) fn read(tree: &Tree, page_url: Option<&Url>, ld: Option<&LdArticle>, 
 
     // The first candidate that is more than the site's name (templates fill og:title or
     // <title> with the brand alone).
-    let title = [
-        get("og:title").map(str::to_string),
-        get("twitter:title").map(str::to_string),
-        ld.and_then(|a| a.headline.clone()),
-        first_text(tree, "h1"),
-        first_text(tree, "title"),
-    ]
-    .into_iter()
-    .flatten()
-    .map(|t| strip_site_suffix(&collapse_spaces(&t), site_name, title_host.as_deref()))
-    .find(|t| !t.is_empty() && !names_only_the_site(t, site_name, title_host.as_deref()));
+    // Read lazily: the `<h1>` and `<title>` cost a walk of the page each, and most pages name
+    // their headline in `og:title`.
+    let candidates: [&dyn Fn() -> Option<String>; 5] = [
+        &|| get("og:title").map(str::to_string),
+        &|| get("twitter:title").map(str::to_string),
+        &|| ld.and_then(|a| a.headline.clone()),
+        &|| first_text(tree, &H1),
+        &|| first_text(tree, &TITLE),
+    ];
+    let title = candidates
+        .iter()
+        .filter_map(|candidate| candidate())
+        .map(|t| strip_site_suffix(&collapse_spaces(&t), site_name, title_host.as_deref()))
+        .find(|t| !t.is_empty() && !names_only_the_site(t, site_name, title_host.as_deref()));
 
     let byline = ld
         .and_then(|a| a.author.clone())
         .or_else(|| get("author").filter(|a| !a.contains("://")).map(str::to_string))
-        .or_else(|| first_text(tree, r#"[rel~="author"], [itemprop="author"]"#))
-        .or_else(|| first_text(tree, ".byline, .author-name, .article-author"))
+        .or_else(|| first_text(tree, &AUTHOR))
+        .or_else(|| first_text(tree, &BYLINE))
         .and_then(|b| clean_byline(&b));
 
     let published = date::find(tree, page_url, ld, &metas, scripts);
 
     let language = tree
-        .select("html")
+        .select_single_matcher(&HTML)
         .attr("lang")
         .and_then(|l| lang::normalize(&l))
         .or_else(|| get("content-language").and_then(lang::normalize))
@@ -70,7 +84,7 @@ pub(super) fn read(tree: &Tree, page_url: Option<&Url>, ld: Option<&LdArticle>, 
 
     Meta {
         canonical_url,
-        amp_url: link_href(tree, "amphtml", page_url),
+        amp_url: link_href(tree, &AMPHTML, page_url),
         title,
         byline,
         published,
@@ -81,7 +95,7 @@ pub(super) fn read(tree: &Tree, page_url: Option<&Url>, ld: Option<&LdArticle>, 
 /// Every `<meta>` as (lower-cased property / name / itemprop / http-equiv, trimmed content).
 fn meta_tags(tree: &Tree) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for node in tree.select("meta").nodes() {
+    for node in tree.select_matcher(&META).nodes() {
         let Some(content) = node.attr("content") else { continue };
         let content = content.trim();
         if content.is_empty() {
@@ -96,10 +110,9 @@ fn meta_tags(tree: &Tree) -> Vec<(String, String)> {
     out
 }
 
-/// The first `<link rel=…>` of that relation, resolved.
-fn link_href(tree: &Tree, rel: &str, page_url: Option<&Url>) -> Option<Url> {
-    let selector = format!(r#"link[rel~="{rel}" i][href]"#);
-    tree.select(&selector)
+/// The first `<link rel=…>` of a relation ([`CANONICAL`], [`AMPHTML`]), resolved.
+fn link_href(tree: &Tree, link: &Matcher, page_url: Option<&Url>) -> Option<Url> {
+    tree.select_matcher(link)
         .nodes()
         .iter()
         .find_map(|n| n.attr("href").and_then(|h| resolve(&h, page_url)))
@@ -120,8 +133,8 @@ fn resolve(href: &str, page_url: Option<&Url>) -> Option<Url> {
 }
 
 /// The text of the first element matching `selector`, whitespace collapsed, if not empty.
-fn first_text(tree: &Tree, selector: &str) -> Option<String> {
-    tree.select(selector)
+fn first_text(tree: &Tree, matching: &Matcher) -> Option<String> {
+    tree.select_matcher(matching)
         .nodes()
         .iter()
         .map(|n| collapse_spaces(&n.text()))

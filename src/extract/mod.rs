@@ -68,6 +68,16 @@ pub fn decode_entities(text: &str) -> String {
     entities::decode(text).into_owned()
 }
 
+/// Compiles a selector written in pickup's own source, once, where it is declared:
+/// `static X: LazyLock<Matcher> = LazyLock::new(|| selector("…"))`. Compiling a selector costs
+/// more than matching it against a whole page, so none is compiled per page.
+///
+/// # Panics
+/// On invalid CSS, which only a typo in the source can cause (the unit tests compile them all).
+fn selector(css: &str) -> dom_query::Matcher {
+    dom_query::Matcher::new(css).unwrap_or_else(|e| panic!("invalid selector {css:?}: {e:?}"))
+}
+
 /// Extracts metadata and main text from an HTML page. Never fails: a page
 /// with nothing recognisable gives a `Document` with empty fields.
 pub fn extract(html: &str, page_url: Option<&Url>) -> Document {
