@@ -183,12 +183,16 @@ pub fn records(hits: &[HitRecord], filter: &Filter) -> Vec<ExportRecord> {
 /// counted: the mark is all that changes.
 pub fn status_mark(r: &ExportRecord) -> Option<(String, String)> {
     let status = r.status_now?;
-    let day = r.checked_at.map(|t| t.format(" %Y-%m-%d").to_string()).unwrap_or_default();
+    let day = r
+        .checked_at
+        .map(|t| t.format(" %Y-%m-%d").to_string())
+        .unwrap_or_default();
     Some((format!("now {status}"), format!("re-checked{day}")))
 }
 
 /// The day a placement counts on: its publication day in the page's own offset, else the day
 /// (UTC) pickup first saw it.
 pub fn day(r: &ExportRecord) -> NaiveDate {
-    r.published.map_or_else(|| r.first_seen.date_naive(), |p| p.date_naive())
+    r.published
+        .map_or_else(|| r.first_seen.date_naive(), |p| p.date_naive())
 }
