@@ -334,9 +334,19 @@ async fn re_checks_find_pages_gone_paywalled_moved_changed_or_live_and_keep_the_
     );
     assert_eq!((briefing.figures.placements, briefing.figures.outlets), (PAGES, 1));
     let html = pickup::report::html::render(&briefing);
-    assert_eq!(html.matches(">now gone</span>").count(), 1, "{html}");
+    // The day of the re-check is printed beside its mark, so a printed briefing says when.
+    let day = week.format("%-d %b %Y").to_string();
+    assert_eq!(
+        html.matches(&format!(
+            ">now gone</span> <small>{}</small>",
+            day.replace(' ', "&nbsp;")
+        ))
+        .count(),
+        1,
+        "{html}"
+    );
     let markdown = pickup::report::markdown::render(&briefing);
-    assert!(markdown.contains("(now paywalled)"), "{markdown}");
+    assert!(markdown.contains(&format!("(now paywalled {day})")), "{markdown}");
 
     // `pickup status` sums the results up and names the next re-check.
     let status = pickup::status::render_at(&outlet.config, &store, week).unwrap();

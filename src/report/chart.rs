@@ -143,12 +143,19 @@ pub(super) fn over_time(by_day: &[(NaiveDate, usize)]) -> String {
         path.join(" ")
     );
     if let Some((x, yy)) = points.last() {
+        // Above the point, unless the last bar's own count stands there: then below it, on a
+        // white halo so it reads over the bar.
+        let label_y = if label_values && *yy < top + 16.0 {
+            yy + 14.0
+        } else {
+            yy - 5.0
+        };
         let _ = write!(
             svg,
             "<circle cx=\"{x:.1}\" cy=\"{yy:.1}\" r=\"3\" fill=\"{LINE}\"/>\
-             <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"{LINE}\" font-weight=\"bold\">{total}</text>",
-            x - 5.0,
-            yy - 5.0
+             <text x=\"{:.1}\" y=\"{label_y:.1}\" text-anchor=\"end\" fill=\"{LINE}\" font-weight=\"bold\" \
+             stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\">{total}</text>",
+            x - 5.0
         );
     }
     // Date labels under the axis, evenly spaced, the first and last always.
@@ -285,7 +292,7 @@ mod tests {
         assert_eq!(svg.matches("<rect").count(), 2);
         assert!(svg.contains(">2</text>") && svg.contains(">3</text>"));
         assert!(
-            svg.contains("font-weight=\"bold\">5</text>"),
+            svg.contains("paint-order=\"stroke\">5</text>"),
             "running total at the end"
         );
         assert!(svg.contains("12 Nov 2021") && svg.contains("14 Nov"));

@@ -70,7 +70,7 @@ td.d{white-space:nowrap}
 table.placements{table-layout:fixed;font-size:.88em}
 table.placements td{overflow-wrap:anywhere}
 .ev{color:var(--muted);font-size:.92em;margin-top:.15em}
-.tag{display:inline-block;font-size:.8em;border:1px solid var(--muted);border-radius:3px;padding:0 .25em;margin-top:.15em}
+.tag{display:inline-block;font-size:.8em;border:1px solid var(--muted);border-radius:3px;padding:0 .25em;margin-top:.15em;white-space:nowrap}
 .empty{font-style:italic}
 .summary{margin:.2em 0 .5em;font-size:.92em}
 .how p{margin:.3em 0}
@@ -349,12 +349,14 @@ fn row(h: &mut String, b: &Briefing, r: &ExportRecord) {
         Some(from) => format!("<br><span class=\"tag\" title=\"{}\">syndicated</span>", esc(from)),
         None => String::new(),
     };
-    if let Some((mark, title)) = super::status_mark(r) {
+    if let Some((mark, day)) = super::status_mark(r) {
         let _ = write!(
             syndicated,
-            "<br><span class=\"tag now\" title=\"{}\">{}</span>",
-            esc(&title),
-            esc(&mark)
+            "<br><span class=\"tag now\" title=\"re-checked {}\">{}</span> <small>{}</small>",
+            esc(&day),
+            esc(&mark),
+            // One line in the narrow column.
+            esc(&day).replace(' ', "&nbsp;")
         );
     }
     let _ = writeln!(
@@ -457,7 +459,7 @@ fn how_to_read(h: &mut String) {
          text word for word, <b>edited</b> most of it with cuts or rewording, <b>excerpt</b> several whole \
          paragraphs, and <b>translation</b> the article in another language. <b>Coverage</b> is the share of \
          the article's text found on the page; <b>syndicated</b> pages credit another site as their source. \
-         A mark such as <b>now gone</b> gives what pickup's last re-check of the page found: <b>live</b>, \
+         A mark such as <b>now gone</b>, with its day, gives what pickup's last re-check of the page found: <b>live</b>, \
          <b>gone</b> (removed), <b>moved</b> (redirected elsewhere), <b>paywalled</b> or <b>changed</b> \
          (most of the text cut); a placement that is gone is still listed and counted.</p>\
          <p><b>Estimated reach</b> adds the monthly readers of every outlet that ran an article, each outlet \

@@ -112,7 +112,7 @@ pub fn render(b: &Briefing) -> String {
                 .as_ref()
                 .map(|_| "syndicated".to_string())
                 .into_iter()
-                .chain(super::status_mark(r).map(|(mark, _)| mark))
+                .chain(super::status_mark(r).map(|(mark, day)| format!("{mark} {day}")))
                 .collect();
             let kind = if notes.is_empty() {
                 r.kind.to_string()

@@ -178,16 +178,16 @@ pub fn records(hits: &[HitRecord], filter: &Filter) -> Vec<ExportRecord> {
     kept.into_iter().map(ExportRecord::from).collect()
 }
 
-/// The briefing's mark for a re-checked placement, `now gone` (its title: `re-checked
-/// 2026-03-01`), or `None` for one never re-checked. A gone placement is still listed and
-/// counted: the mark is all that changes.
+/// The briefing's mark for a re-checked placement, `now gone`, with the day (UTC) of the
+/// re-check that found it ("12 Mar 2026"), so a printed briefing says when; `None` for one
+/// never re-checked. A gone placement is still listed and counted: the mark is all that changes.
 pub fn status_mark(r: &ExportRecord) -> Option<(String, String)> {
     let status = r.status_now?;
     let day = r
         .checked_at
-        .map(|t| t.format(" %Y-%m-%d").to_string())
+        .map(|t| briefing::short_day(t.date_naive()))
         .unwrap_or_default();
-    Some((format!("now {status}"), format!("re-checked{day}")))
+    Some((format!("now {status}"), day))
 }
 
 /// The day a placement counts on: its publication day in the page's own offset, else the day
