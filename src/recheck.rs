@@ -81,7 +81,7 @@ impl std::fmt::Display for LiveStatus {
 
 /// A placement's re-check history, kept in its record. First-seen evidence (the record's own
 /// fields and its [`crate::proof::Proof`]) is never touched by a re-check.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Recheck {
     /// The result of the last re-check that decided one; `None` while none has.
     pub status: Option<LiveStatus>,

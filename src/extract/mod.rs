@@ -81,11 +81,23 @@ fn selector(css: &str) -> dom_query::Matcher {
 /// Extracts metadata and main text from an HTML page. Never fails: a page
 /// with nothing recognisable gives a `Document` with empty fields.
 pub fn extract(html: &str, page_url: Option<&Url>) -> Document {
+    extract_reading(html, page_url, |_| ()).0
+}
+
+/// [`extract`], also handing the parsed page to `also` (before the main-text pass changes the
+/// tree), for a caller that reads more of it without parsing the page again. `None` from `also`
+/// for a page too deeply nested to parse, which is read flat instead.
+pub fn extract_reading<T>(
+    html: &str,
+    page_url: Option<&Url>,
+    also: impl FnOnce(&dom_query::Document) -> T,
+) -> (Document, Option<T>) {
     let scanned = prescan::prescan(html);
-    let mut doc = if scanned.too_deep {
-        flat::extract(html)
+    let (mut doc, extra) = if scanned.too_deep {
+        (flat::extract(html), None)
     } else {
-        tree_extract(&scanned.html, &scanned.scripts, page_url)
+        let (doc, extra) = tree_extract(&scanned.html, &scanned.scripts, page_url, also);
+        (doc, Some(extra))
     };
     doc.url = page_url.cloned();
     let detected = lang::detect(&doc.paragraphs);
@@ -93,18 +105,24 @@ pub fn extract(html: &str, page_url: Option<&Url>) -> Document {
     let text_bytes = doc.paragraphs.iter().map(String::len).sum();
     doc.language = lang::decide(declared, detected, text_bytes).map(str::to_string);
     doc.text_language = detected.map(|d| d.code.to_string());
-    doc
+    (doc, extra)
 }
 
 /// The normal path: one parse, metadata first (dom_smoothie mutates the tree), then main text.
 /// `scripts` are the scripts the pre-scan dropped, for the dates some pages give only there.
-fn tree_extract(html: &str, scripts: &[&str], page_url: Option<&Url>) -> Document {
+fn tree_extract<T>(
+    html: &str,
+    scripts: &[&str],
+    page_url: Option<&Url>,
+    also: impl FnOnce(&dom_query::Document) -> T,
+) -> (Document, T) {
     let tree = dom_query::Document::from(html);
+    let extra = also(&tree);
     let ld = jsonld::find_article(&tree);
     let meta = meta::read(&tree, page_url, ld.as_ref(), scripts);
     let ld_body = ld.as_ref().and_then(|a| a.body.as_deref());
     let paragraphs = lines::clean(text::main_text(tree, html, page_url, ld_body), meta.title.as_deref());
-    Document {
+    let doc = Document {
         url: None,
         canonical_url: meta.canonical_url,
         amp_url: meta.amp_url,
@@ -115,5 +133,6 @@ fn tree_extract(html: &str, scripts: &[&str], page_url: Option<&Url>) -> Documen
         declared_language: meta.language,
         paragraphs,
         ..Document::default()
-    }
+    };
+    (doc, extra)
 }

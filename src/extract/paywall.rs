@@ -15,10 +15,10 @@ const WALL_TOKENS: [&str; 5] = ["paywall", "regwall", "subscriber-only", "subscr
 
 /// The first paywall signal the page shows, named for the re-check's note: JSON-LD
 /// `isAccessibleForFree: false`, a locked `article:content_tier`, or an element whose class or
-/// id names a paywall. `None` when it shows none.
-pub fn signal(html: &str) -> Option<&'static str> {
-    let tree = Tree::from(html);
-    if super::jsonld::marks_paywalled(&tree) {
+/// id names a paywall. `None` when it shows none. Reads the tree extraction parsed
+/// ([`super::extract_reading`]).
+pub fn signal(tree: &Tree) -> Option<&'static str> {
+    if super::jsonld::marks_paywalled(tree) {
         return Some("isAccessibleForFree is false");
     }
     let tier_locked = tree
@@ -46,6 +46,10 @@ pub fn signal(html: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn signal(html: &str) -> Option<&'static str> {
+        super::signal(&Tree::from(html))
+    }
 
     #[test]
     fn each_signal_is_seen_and_a_plain_page_shows_none() {

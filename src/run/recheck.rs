@@ -60,14 +60,11 @@ async fn recheck_one(ctx: &Ctx, key: Vec<u8>, hit: HitRecord) {
         tracing::warn!("{}: not a URL; not re-checked", hit.url);
         return;
     };
-    let before = hit.recheck.clone();
+    // The last decision stands unless this attempt makes one.
     let mut found = Recheck {
-        status: before.as_ref().and_then(|r| r.status),
-        checked_at: before.as_ref().and_then(|r| r.checked_at),
         last_attempt: ctx.now,
-        coverage: before.as_ref().and_then(|r| r.coverage),
-        moved_to: before.as_ref().and_then(|r| r.moved_to.clone()),
         note: None,
+        ..hit.recheck.clone().unwrap_or_default()
     };
     let mut proof = None;
     let decided = match ctx.fetcher.get(&url, Want::Page, None).await {
@@ -94,14 +91,15 @@ async fn recheck_one(ctx: &Ctx, key: Vec<u8>, hit: HitRecord) {
             let seen = ctx
                 .on_cpu(move || {
                     let html = fetched.html();
-                    let doc = crate::extract::extract(&html, Some(&fetched.url));
+                    let (doc, paywall) =
+                        crate::extract::extract_reading(&html, Some(&fetched.url), crate::extract::paywall::signal);
                     let judged = detector.judge(&doc).into_iter().find(|j| j.article == article);
                     let (coverage, passage) = match judged.map(|j| j.verdict) {
                         Some(Verdict::Hit(h)) => (h.coverage, Some(h.passage)),
                         _ => (0.0, None),
                     };
                     Seen {
-                        paywall: crate::extract::paywall::signal(&html),
+                        paywall: paywall.flatten(),
                         hash: crate::proof::html_hash(html.as_bytes()),
                         canonical: doc.canonical_url,
                         fetched,
