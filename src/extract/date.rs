@@ -176,7 +176,7 @@ pub(super) fn find(
     metas: &[(String, String)],
     scripts: &[&str],
 ) -> Option<Found> {
-    let order = DayMonth::for_lang(tree.select("html").attr("lang").as_deref());
+    let order = DayMonth::for_lang(tree.select_matcher(&HTML).attr("lang").as_deref());
     let page = &Page::new(tree, order);
     let now = Utc::now();
     let parse = |raw: &str| date::parse_with(raw, order).filter(|d| d.with_timezone(&Utc) <= now + FUTURE_SLACK);
@@ -281,7 +281,7 @@ fn last_resort(
 /// The first date in the visible text of the page's body, outside navigation, asides, footers
 /// and lists of links.
 fn first_date_in_text(page: &Page) -> Option<NaiveDate> {
-    let body = page.tree.select("body");
+    let body = page.tree.select_matcher(&BODY);
     let body = body.nodes().first()?;
     let mut text = String::new();
     let mut read = 0;
@@ -357,22 +357,18 @@ fn shown_day(best: Found, page: &Page, day: Day) -> Option<Found> {
 /// `dateCreated`) on an element other than `<meta>`: its `content` or `datetime` attribute, else
 /// its text.
 fn microdata(tree: &Tree, parse: Parse) -> Option<DateTime<FixedOffset>> {
-    tree.select(r#"[itemprop="datePublished" i]:not(meta), [property$="datePublished" i]:not(meta), [property$="dateCreated" i]:not(meta)"#)
-        .nodes()
-        .iter()
-        .find_map(|n| {
-            n.attr("content")
-                .or_else(|| n.attr("datetime"))
-                .and_then(|v| parse(&v))
-                .or_else(|| parse(&n.text()))
-        })
+    tree.select_matcher(&MICRODATA).nodes().iter().find_map(|n| {
+        n.attr("content")
+            .or_else(|| n.attr("datetime"))
+            .and_then(|v| parse(&v))
+            .or_else(|| parse(&n.text()))
+    })
 }
 
 /// `<time datetime>`: one marked as the publication time (`pubdate`, a class or itemprop
 /// saying so); else the earliest in the article's header (the elements around the `<h1>`), or in
 /// the `<article>`.
 fn time_element(page: &Page, parse: Parse) -> Option<DateTime<FixedOffset>> {
-    let marked = r#"time[pubdate][datetime], time[class*="publish" i][datetime], time[class*="entry-date" i][datetime], time[class*="created" i][datetime], time[itemprop*="published" i][datetime]"#;
     let read = |sel: Selection, furniture: &Matcher| -> Vec<DateTime<FixedOffset>> {
         sel.nodes()
             .iter()
@@ -380,11 +376,14 @@ fn time_element(page: &Page, parse: Parse) -> Option<DateTime<FixedOffset>> {
             .filter_map(|n| n.attr("datetime").and_then(|d| parse(&d)))
             .collect()
     };
-    if let Some(d) = read(page.tree.select(marked), &FURNITURE_AND_LISTS).into_iter().next() {
+    if let Some(d) = read(page.tree.select_matcher(&MARKED_TIME), &FURNITURE_AND_LISTS)
+        .into_iter()
+        .next()
+    {
         return Some(d);
     }
     for scope in page.header_scopes() {
-        if let Some(d) = read(Selection::from(scope).select("time[datetime]"), &INNER_FURNITURE)
+        if let Some(d) = read(Selection::from(scope).select_matcher(&TIME), &INNER_FURNITURE)
             .into_iter()
             .min()
         {
@@ -397,7 +396,7 @@ fn time_element(page: &Page, parse: Parse) -> Option<DateTime<FixedOffset>> {
 /// The first `<time datetime>` on the page outside navigation, asides and footers.
 fn any_time_element(page: &Page, parse: Parse) -> Option<DateTime<FixedOffset>> {
     page.tree
-        .select("time[datetime]")
+        .select_matcher(&TIME)
         .nodes()
         .iter()
         .filter(|n| !page.elsewhere(n, &FURNITURE_AND_LISTS))
@@ -424,12 +423,11 @@ impl<'a> Page<'a> {
     /// class or id, or a descendant's, speaks of a logo, or that links to the site's home with
     /// `rel="home"`/`"start"`), which many templates wrap in an `<h1>`.
     fn new(tree: &'a Tree, order: DayMonth) -> Page<'a> {
-        const LOGO: &str = r#"[class*="logo" i], [id*="logo" i], a[rel~="home" i], a[rel~="start" i]"#;
         let headlines: Vec<NodeRef<'a>> = tree
-            .select("h1")
+            .select_matcher(&H1)
             .nodes()
             .iter()
-            .filter(|h| !h.is(LOGO) && Selection::from(**h).select(LOGO).is_empty())
+            .filter(|h| !h.is_match(&LOGO) && Selection::from(**h).select_matcher(&LOGO).is_empty())
             .cloned()
             .collect();
         let headline_path: Vec<NodeRef<'a>> = headlines.first().map_or_else(Vec::new, |h| h.ancestors(None));
@@ -455,14 +453,12 @@ impl<'a> Page<'a> {
             scopes.extend(
                 h1.ancestors(Some(HEADER_LEVELS))
                     .into_iter()
-                    .filter(|a| !a.is("body, html")),
+                    .filter(|a| !a.is_match(&BODY_OR_HTML)),
             );
         }
         let article = self.own_articles.first().cloned();
-        scopes.extend(article.or_else(|| self.tree.select("article").nodes().first().cloned()));
-        for sel in ["main", r#"[role="main"]"#] {
-            scopes.extend(self.tree.select(sel).nodes().first().cloned());
-        }
+        scopes.extend(article.or_else(|| self.tree.select_matcher(&ARTICLE).nodes().first().cloned()));
+        scopes.extend(self.tree.select_matcher(&MAIN).nodes().first().cloned());
         scopes
     }
 
@@ -495,6 +491,39 @@ static INNER_FURNITURE: LazyLock<Matcher> = LazyLock::new(|| selector(r#"blockqu
 static FURNITURE_AND_LISTS: LazyLock<Matcher> =
     LazyLock::new(|| selector(r#"nav, aside, footer, blockquote, [class*="related" i], li, [class*="teaser" i]"#));
 
+// The page's other selectors, compiled once (not per page, nor per scope or ancestor).
+static HTML: LazyLock<Matcher> = LazyLock::new(|| selector("html"));
+static H1: LazyLock<Matcher> = LazyLock::new(|| selector("h1"));
+/// A site's logo, which many templates wrap in an `<h1>`.
+static LOGO: LazyLock<Matcher> =
+    LazyLock::new(|| selector(r#"[class*="logo" i], [id*="logo" i], a[rel~="home" i], a[rel~="start" i]"#));
+static BODY: LazyLock<Matcher> = LazyLock::new(|| selector("body"));
+static BODY_OR_HTML: LazyLock<Matcher> = LazyLock::new(|| selector("body, html"));
+static ARTICLE: LazyLock<Matcher> = LazyLock::new(|| selector("article"));
+static MAIN: LazyLock<Matcher> = LazyLock::new(|| selector(r#"main, [role="main"]"#));
+static MICRODATA: LazyLock<Matcher> = LazyLock::new(|| {
+    selector(
+        r#"[itemprop="datePublished" i]:not(meta), [property$="datePublished" i]:not(meta), [property$="dateCreated" i]:not(meta)"#,
+    )
+});
+static MARKED_TIME: LazyLock<Matcher> = LazyLock::new(|| {
+    selector(
+        r#"time[pubdate][datetime], time[class*="publish" i][datetime], time[class*="entry-date" i][datetime], time[class*="created" i][datetime], time[itemprop*="published" i][datetime]"#,
+    )
+});
+static TIME: LazyLock<Matcher> = LazyLock::new(|| selector("time[datetime]"));
+/// Elements whose class or id speaks of a date or byline ([`DATE_LINE_HINTS`]), `<time>` and
+/// `itemprop` dates.
+static HINTED: LazyLock<Matcher> = LazyLock::new(|| {
+    let css = DATE_LINE_HINTS
+        .iter()
+        .flat_map(|h| [format!(r#"[class*="{h}" i]"#), format!(r#"[id*="{h}" i]"#)])
+        .chain(["time".to_string(), r#"[itemprop*="date" i]"#.to_string()])
+        .collect::<Vec<_>>()
+        .join(", ");
+    selector(&css)
+});
+
 /// A reader's comment or a comment thread: a class or id word (split at anything but letters
 /// and digits) starting with "comment" but not "commentar" (an opinion column, "commentary"),
 /// Disqus's blocks, or schema.org's `itemprop="comment"`. Comment dates are the readers', later
@@ -519,12 +548,6 @@ fn is_comment(node: &NodeRef) -> bool {
 /// say "Published 3 June, updated 5 June" far more often than the reverse.
 fn date_line(page: &Page) -> Option<NaiveDate> {
     let order = page.order;
-    let hinted = DATE_LINE_HINTS
-        .iter()
-        .flat_map(|h| [format!(r#"[class*="{h}" i]"#), format!(r#"[id*="{h}" i]"#)])
-        .chain(["time".to_string(), r#"[itemprop*="date" i]"#.to_string()])
-        .collect::<Vec<_>>()
-        .join(", ");
     let line_date = |n: &NodeRef| {
         let text = spaced_text(n, MAX_LINE_CHARS + 1);
         if text.chars().count() > MAX_LINE_CHARS {
@@ -545,7 +568,7 @@ fn date_line(page: &Page) -> Option<NaiveDate> {
     }
     for scope in page.header_scopes() {
         if let Some(d) = Selection::from(scope)
-            .select(&hinted)
+            .select_matcher(&HINTED)
             .nodes()
             .iter()
             .filter(|n| !page.elsewhere(n, &INNER_FURNITURE))
@@ -572,7 +595,7 @@ fn date_line(page: &Page) -> Option<NaiveDate> {
         }
     }
     page.tree
-        .select(&hinted)
+        .select_matcher(&HINTED)
         .nodes()
         .iter()
         .filter(|n| !page.elsewhere(n, &FURNITURE_AND_LISTS))

@@ -89,7 +89,7 @@ pub(super) fn prescan(html: &str) -> Prescanned<'_> {
         let self_closing = end >= 2 && bytes[end - 2] == b'/';
         if name.eq_ignore_ascii_case("script") {
             let close = find_end_tag(bytes, end, "script");
-            if !contains_ci(&bytes[lt..end], b"ld+json") {
+            if super::flat::find_ci(&html[lt..end], "ld+json").is_none() {
                 drop_range(&mut out, &mut kept_to, lt, close);
                 scripts.push(&html[end.min(close)..close]);
             }
@@ -194,11 +194,6 @@ fn svg_end(bytes: &[u8], from: usize) -> usize {
         i = end.max(at + 1);
     }
     bytes.len()
-}
-
-/// Case-insensitive ASCII search.
-fn contains_ci(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 #[cfg(test)]
