@@ -822,6 +822,11 @@ pub mod limits {
     pub const RECHECK_EVERY_DAYS: RangeInclusive<u32> = 0..=365;
     /// How long after a placement is found it is re-checked at all: none (0) to ten years.
     pub const RECHECK_FOR_DAYS: RangeInclusive<u32> = 0..=3_650;
+    /// News search's window after an article's publication: as [`LOOKBACK_DAYS`], up to 100
+    /// years, within chrono's dates.
+    pub const SEARCH_DAYS: RangeInclusive<u32> = 0..=36_500;
+    /// Search phrases per article: one to twenty.
+    pub const QUERIES_PER_ARTICLE: RangeInclusive<usize> = 1..=20;
 }
 
 /// A number checked against its documented range (NaN is outside every range).
@@ -1491,7 +1496,7 @@ struct RawDiscovery {
     gdelt_endpoint: Option<Spanned<String>>,
     gdelt_interval_secs: Option<Spanned<f64>>,
     queries_per_article: Option<Spanned<usize>>,
-    search_days: Option<u32>,
+    search_days: Option<Spanned<u32>>,
     auto_outlets: Option<bool>,
 }
 
@@ -1559,17 +1564,25 @@ fn discovery_config(src: &Source, raw: Option<&Spanned<RawDiscovery>>) -> Result
             );
         }
     };
-    let queries_per_article = match &raw.queries_per_article {
-        None => d.queries_per_article,
-        Some(s) if (1..=20).contains(s.get_ref()) => *s.get_ref(),
-        Some(s) => return src.err(s.span(), "discovery.queries_per_article", "must be from 1 to 20"),
-    };
+    let queries_per_article = ranged(
+        src,
+        &raw.queries_per_article,
+        "discovery.queries_per_article",
+        &limits::QUERIES_PER_ARTICLE,
+        d.queries_per_article,
+    )?;
     Ok(DiscoveryConfig {
         search,
         gdelt_endpoint,
         gdelt_interval,
         queries_per_article,
-        search_days: raw.search_days.unwrap_or(d.search_days),
+        search_days: ranged(
+            src,
+            &raw.search_days,
+            "discovery.search_days",
+            &limits::SEARCH_DAYS,
+            d.search_days,
+        )?,
         auto_outlets: raw.auto_outlets.unwrap_or(d.auto_outlets),
     })
 }

@@ -59,10 +59,15 @@ fn every_config_number_is_accepted_at_its_edges_and_refused_past_them() {
         ("for_days", "0", "3650", "-1", "3651"),
         ("after_days", "[0]", "[3650]", "[-1]", "[3650, 3651]"),
     ];
+    let discovery = [
+        ("search_days", "0", "36500", "-1", "36501"),
+        ("queries_per_article", "1", "20", "0", "21"),
+    ];
     for (section, rows) in [
         ("crawl", &crawl[..]),
         ("polling", &polling[..]),
         ("recheck", &recheck[..]),
+        ("discovery", &discovery[..]),
     ] {
         for &(key, low, high, below, above) in rows {
             for ok in [low, high] {
