@@ -184,7 +184,7 @@ pub(crate) async fn deliver(config: &Config, store: &Store) -> Result<Delivered,
         let records = report::records(&hits, &report::Filter::default());
         let json = serde_json::to_vec_pretty(&records).expect("export records always serialise");
         let id = delivery_id(waiting.iter().map(|(k, _)| k.as_slice()));
-        match send(&channel, &json, &records, &id, config.alerts.timeout).await {
+        match send(&channel, &json, &records, &id, config).await {
             Ok(()) => {
                 for (key, _) in &waiting {
                     tree.insert(sent_key(name, key), &[])
@@ -220,10 +220,11 @@ async fn send(
     json: &[u8],
     records: &[report::ExportRecord],
     id: &str,
-    timeout: Duration,
+    config: &Config,
 ) -> Result<(), String> {
+    let timeout = config.alerts.timeout;
     match channel {
-        Channel::Webhook(url) => post(url, json, id, timeout).await,
+        Channel::Webhook(url) => post(url, json, id, config).await,
         Channel::Command(cmd) => {
             let mut c = std::process::Command::new("sh");
             c.arg("-c")
@@ -240,12 +241,16 @@ async fn send(
     }
 }
 
-async fn post(url: &url::Url, json: &[u8], id: &str, timeout: Duration) -> Result<(), String> {
+/// POSTs the alert to the team's own webhook with the crawl's user agent. Not through the
+/// crawl's fetcher or `crawl.proxy`: the politeness and address rules are for outlets, and a
+/// webhook is usually inside the team's network (the environment's `HTTPS_PROXY` and `NO_PROXY`
+/// still apply).
+async fn post(url: &url::Url, json: &[u8], id: &str, config: &Config) -> Result<(), String> {
     // reqwest is built without a TLS provider; installing it twice is harmless.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let client = reqwest::Client::builder()
-        .timeout(timeout)
-        .user_agent(concat!("pickup/", env!("CARGO_PKG_VERSION")))
+        .timeout(config.alerts.timeout)
+        .user_agent(&config.crawl.user_agent)
         .build()
         .map_err(|e| format!("cannot build HTTP client: {e}"))?;
     let resp = client

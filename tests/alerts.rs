@@ -105,6 +105,11 @@ fn a_webhook_and_a_command_get_each_new_placement_once() {
             posts[0].0
         );
         assert!(posts[0].0.contains("application/json"), "{}", posts[0].0);
+        assert!(
+            posts[0].0.to_ascii_lowercase().contains("user-agent: pickup-demo/0.1"),
+            "the crawl's user agent: {}",
+            posts[0].0
+        );
         assert_eq!(outlets_in(&posts[0].1).len(), placements);
     }
     assert_eq!(outlets_in(file(&w, "alerts.json").as_bytes()).len(), placements);
