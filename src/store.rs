@@ -506,7 +506,8 @@ impl Store {
     /// Notes a re-check of the placement stored under `key` ([`hit_key`]): its re-check history
     /// becomes `recheck`, and `proof` is kept if the record has none yet (first-seen evidence is
     /// never replaced). One atomic update, so a sighting recorded at the same time is not lost;
-    /// flushed. Returns false when no placement is stored under `key`.
+    /// not flushed (the run flushes once at its end; a re-check lost to a crash is made again
+    /// next run). Returns false when no placement is stored under `key`.
     ///
     /// # Errors
     /// Storage errors, and [`StoreError::Corrupt`] for a damaged record (left as it is).
@@ -545,7 +546,6 @@ impl Store {
                 reason,
             });
         }
-        self.flush()?;
         Ok(found)
     }
 
