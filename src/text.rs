@@ -26,7 +26,7 @@ pub(crate) fn split_paragraphs(text: &str) -> Vec<String> {
     paras
 }
 
-/// Paragraphs of text laid out by a program — the readability pass's output, a JSON-LD
+/// Paragraphs of text laid out by a program — a JSON-LD
 /// `articleBody`: every line is a paragraph (a `<br>` or block boundary put it there), with its
 /// whitespace collapsed; empty lines are dropped.
 pub(crate) fn split_lines(text: &str) -> Vec<String> {

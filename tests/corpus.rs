@@ -28,11 +28,12 @@ static CORPUS: LazyLock<Option<(Vec<extract_support::Page>, Vec<Document>)>> = L
     Some((pages, docs))
 });
 
-/// The issue asks for trafilatura's level (0.960 on this corpus) or near it; we measured 0.971.
-const MIN_F1: f64 = 0.95;
+/// Above trafilatura's level on this corpus (0.960), at the 0.97 the speed work must hold; we
+/// measured 0.973.
+const MIN_F1: f64 = 0.97;
 
 #[test]
-fn corpus_f1_is_at_least_095() {
+fn corpus_f1_is_at_least_097() {
     let Some((pages, docs)) = CORPUS.as_ref() else { return };
     let texts: Vec<String> = docs.iter().map(Document::text).collect();
     let (p, r, f1) =

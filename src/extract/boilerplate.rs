@@ -1,8 +1,9 @@
-//! Removes page furniture from the tree before readability scoring: navigation, footers,
-//! captions, share bars, newsletter prompts, related-story boxes, comments.
+//! Removes page furniture from the tree before the article's container is scored
+//! ([`super::article`]): navigation, footers, captions, share bars, newsletter prompts,
+//! related-story boxes, comments, consent banners.
 //!
-//! dom_smoothie already discards such blocks when they lose the scoring, but keeps those nested
-//! inside the winning container; removing them first is where most of its lost precision is.
+//! The scoring already passes over such blocks when they lose, but not those nested inside the
+//! winning container; removing them first is where most of its precision comes from.
 
 use dom_query::{Document as Tree, Element, NodeData, NodeRef};
 
@@ -56,6 +57,8 @@ const FURNITURE_TOKENS: &[&str] = &[
     "modal",
     "popup",
     "cookie",
+    "consent",
+    "gdpr",
     "paywall",
 ];
 
@@ -86,15 +89,15 @@ const INLINE_TEXT_TAGS: &[&str] = &[
     "s", "small", "span", "strong", "sub", "sup", "time", "u", "var",
 ];
 
-/// A `<p>` with more than this many bytes of text is article text when weighing; shorter
-/// ones are labels, teasers and bylines as often as prose.
-const LONG_PARAGRAPH: usize = 80;
+/// A `<p>` with more than this many bytes of text is article text when weighing: the same
+/// bound as the container's scoring.
+const LONG_PARAGRAPH: usize = super::article::PARAGRAPH_BYTES;
 
 /// How an element came to be judged furniture, or kept as words of a sentence.
 #[derive(Clone, Copy, PartialEq)]
 enum Why {
     /// An inline element inside running text whose class or id would make it furniture here
-    /// or in the readability pass (`social-count`, `byline-link`): it stays, unnamed.
+    /// (`social-count`, `byline-link`): it stays, unnamed.
     InSentence,
     /// By its tag, role or class/id: it is page furniture.
     Furniture,
@@ -108,7 +111,7 @@ enum Why {
 /// Removes furniture from the tree, sparing any element that holds most of the page's text
 /// (a class such as `article-body has-related` must not cost the article), and the words of
 /// running text. Hidden elements that hold article text — a slideshow's slides, an article
-/// behind an overlay — are shown instead of removed, so the readability pass reads them too.
+/// behind an overlay — are shown instead of removed, so the article's text is read from them too.
 /// A caption that swallowed article paragraphs (an unclosed `<figure>` or caption `<div>`)
 /// loses its own lines but not the article's.
 pub(super) fn remove_furniture(tree: &Tree) {
@@ -249,12 +252,12 @@ fn invisible_style(style: &str) -> bool {
     has(b"display:none") || has(b"visibility:hidden")
 }
 
-/// Class and id words of overlays and pop-ups; readability strips elements so named.
+/// Class and id words of overlays and pop-ups, which [`remove_furniture`] would remove.
 const OVERLAY_WORDS: &[&str] = &["modal", "popup", "overlay", "lightbox", "dialog"];
 
-/// Makes an element that holds article text visible to the readability pass: drops what hides
-/// it (`hidden`, `aria-hidden`, an invisible `style`, a dialog role) and a class or id that names
-/// it an overlay ([`OVERLAY_WORDS`]), which readability would strip.
+/// Makes an element that holds article text visible: drops what hides it (`hidden`,
+/// `aria-hidden`, an invisible `style`, a dialog role) and a class or id that names it an
+/// overlay ([`OVERLAY_WORDS`]).
 fn show(node: &NodeRef) {
     node.remove_attrs(&["hidden", "aria-hidden", "aria-modal"]);
     if node.attr("style").is_some_and(|s| invisible_style(&s)) {

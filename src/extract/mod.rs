@@ -2,11 +2,12 @@
 //!
 //! One linear pre-scan ([`prescan`]) drops what is never text and measures nesting; the page is
 //! then parsed once (html5ever, through `dom_query`); metadata is read from that tree
-//! ([`meta`], [`jsonld`]), then the same tree is handed to dom_smoothie for the main text
-//! ([`text`]). Pages nested absurdly deep skip the tree altogether ([`flat`]), because tree
+//! ([`meta`], [`jsonld`]), then furniture is removed from the same tree and the article's
+//! container found and read ([`text`], [`boilerplate`], [`article`]). Pages nested absurdly deep skip the tree altogether ([`flat`]), because tree
 //! building is quadratic in nesting depth. The language is decided last, from the declaration
 //! and the main text ([`lang::decide`]).
 
+mod article;
 mod boilerplate;
 mod date;
 pub use date::DateSource;
@@ -108,7 +109,7 @@ pub fn extract_reading<T>(
     (doc, extra)
 }
 
-/// The normal path: one parse, metadata first (dom_smoothie mutates the tree), then main text.
+/// The normal path: one parse, metadata first (furniture removal changes the tree), then main text.
 /// `scripts` are the scripts the pre-scan dropped, for the dates some pages give only there.
 fn tree_extract<T>(
     html: &str,
@@ -121,7 +122,7 @@ fn tree_extract<T>(
     let ld = jsonld::find_article(&tree);
     let meta = meta::read(&tree, page_url, ld.as_ref(), scripts);
     let ld_body = ld.as_ref().and_then(|a| a.body.as_deref());
-    let paragraphs = lines::clean(text::main_text(tree, html, page_url, ld_body), meta.title.as_deref());
+    let paragraphs = lines::clean(text::main_text(&tree, ld_body), meta.title.as_deref());
     let doc = Document {
         url: None,
         canonical_url: meta.canonical_url,
