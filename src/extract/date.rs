@@ -219,17 +219,26 @@ type Day<'a> = &'a dyn Fn(NaiveDate) -> Option<DateTime<FixedOffset>>;
 fn from_page(page: &Page, ld: Option<&LdArticle>, parse: Parse, meta: MetaLookup, day: Day) -> Option<Found> {
     let tree = page.tree;
     let found = |source| move |date| Found { date, source };
-    let structured: Vec<Found> = [
-        ld.and_then(|a| a.date_published.as_deref())
-            .and_then(parse)
-            .map(found(DateSource::JsonLd)),
-        meta(PUBLISHED_KEYS).map(found(DateSource::Meta)),
-        microdata(tree, parse).map(found(DateSource::Meta)),
-        time_element(page, parse).map(found(DateSource::Time)),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
+    let sources: [&dyn Fn() -> Option<Found>; 4] = [
+        &|| {
+            ld.and_then(|a| a.date_published.as_deref())
+                .and_then(parse)
+                .map(found(DateSource::JsonLd))
+        },
+        &|| meta(PUBLISHED_KEYS).map(found(DateSource::Meta)),
+        &|| microdata(tree, parse).map(found(DateSource::Meta)),
+        &|| time_element(page, parse).map(found(DateSource::Time)),
+    ];
+    // The later sources only matter when the first gives its time in UTC (see
+    // `local_rendition` and `shown_day`), so they are not read when it does not.
+    let mut structured: Vec<Found> = Vec::new();
+    for source in sources {
+        let Some(f) = source() else { continue };
+        structured.push(f);
+        if structured[0].date.offset().local_minus_utc() != 0 {
+            break;
+        }
+    }
     if let Some(first) = structured.first() {
         let best = local_rendition(*first, &structured);
         return Some(shown_day(best, page, day).unwrap_or(best));
