@@ -1,7 +1,8 @@
 //! One linear pass over the raw HTML before it is parsed. It drops what is never article text
-//! — scripts other than JSON-LD, styles, inline SVG, comments — so the parser builds a tree of
-//! what matters (on news pages these are more than half the bytes), and it measures how deep
-//! the tags nest, so that pages too deep for a tree are read flat ([`super::flat`]).
+//! — scripts other than JSON-LD, styles, inline SVG, comments, and the attributes no part of
+//! extraction reads — so the parser builds a tree of what matters (on news pages these are
+//! more than half the bytes), and it measures how deep the tags nest, so that pages too deep
+//! for a tree are read flat ([`super::flat`]).
 
 use std::borrow::Cow;
 
@@ -87,6 +88,12 @@ pub(super) fn prescan(html: &str) -> Prescanned<'_> {
             continue;
         }
         let self_closing = end >= 2 && bytes[end - 2] == b'/';
+        let special = ["script", "style", "svg"].iter().any(|s| name.eq_ignore_ascii_case(s));
+        if !special && bytes[end - 1] == b'>' {
+            unread_attributes(bytes, name, name_start + name_len, end - 1, |from, to| {
+                drop_range(&mut out, &mut kept_to, from, to);
+            });
+        }
         if name.eq_ignore_ascii_case("script") {
             let close = find_end_tag(bytes, end, "script");
             if super::flat::find_ci(&html[lt..end], "ld+json").is_none() {
@@ -127,6 +134,68 @@ pub(super) fn prescan(html: &str) -> Prescanned<'_> {
         too_deep: false,
         scripts,
     }
+}
+
+/// Calls `drop` with the byte range of each attribute in `bytes[from..to]` (a start tag's
+/// attributes, up to its `>`) that extraction never reads ([`is_unread`]). Attributes are read
+/// as the WHATWG tokenizer reads them: a name up to whitespace, `/`, `>` or `=`; a value in
+/// quotes, or unquoted up to whitespace. The range starts at the name, so the whitespace before
+/// it still separates its neighbours.
+fn unread_attributes(bytes: &[u8], tag: &str, from: usize, to: usize, mut drop: impl FnMut(usize, usize)) {
+    let space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
+    let mut i = from;
+    while i < to {
+        while i < to && (space(bytes[i]) || bytes[i] == b'/') {
+            i += 1;
+        }
+        let name_start = i;
+        // A name's first character may be `=`.
+        i = (i + 1).min(to);
+        while i < to && !space(bytes[i]) && !matches!(bytes[i], b'/' | b'=') {
+            i += 1;
+        }
+        let name_end = i;
+        let mut j = i;
+        while j < to && space(bytes[j]) {
+            j += 1;
+        }
+        if j < to && bytes[j] == b'=' {
+            j += 1;
+            while j < to && space(bytes[j]) {
+                j += 1;
+            }
+            if j < to && matches!(bytes[j], b'"' | b'\'') {
+                let Some(close) = memchr::memchr(bytes[j], &bytes[j + 1..to]) else {
+                    return;
+                };
+                j += close + 2;
+            } else {
+                while j < to && !space(bytes[j]) {
+                    j += 1;
+                }
+            }
+            i = j;
+        }
+        if name_end > name_start && is_unread(tag, &bytes[name_start..name_end]) {
+            drop(name_start, i);
+        }
+    }
+}
+
+/// Attributes no part of extraction reads, and that make up a third of what is left of a news
+/// page after its scripts: `data-*`, event handlers (`on…`), image sources and their
+/// alternatives (`src`, `srcset`, `sizes`, `alt`), and `href` on anything but `<link>` and
+/// `<base>` (a link's target never counts, only its text).
+fn is_unread(tag: &str, name: &[u8]) -> bool {
+    let starts = |p: &[u8]| name.len() > p.len() && name[..p.len()].eq_ignore_ascii_case(p);
+    let is = |n: &[u8]| name.eq_ignore_ascii_case(n);
+    starts(b"data-")
+        || starts(b"on")
+        || is(b"src")
+        || is(b"srcset")
+        || is(b"sizes")
+        || is(b"alt")
+        || (is(b"href") && !tag.eq_ignore_ascii_case("link") && !tag.eq_ignore_ascii_case("base"))
 }
 
 /// Index just past the `>` that ends the tag whose attributes start at `from`. A quote opens an
@@ -214,7 +283,7 @@ mod tests {
             r#"<html><head><title>a <b> title</title>
 
 <script type="application/ld+json">{"@type": "NewsArticle"}</script></head>
-<body><p data-x="a > b">One two three</p>
+<body><p >One two three</p>
 <textarea><script>kept</script></textarea>end</body></html>"#
         );
         assert_eq!(
@@ -239,6 +308,24 @@ mod tests {
         ] {
             let out = prescan(cut);
             assert!(cut.starts_with(out.html.as_ref()), "{cut:?} → {:?}", out.html);
+        }
+    }
+
+    #[test]
+    fn drops_the_attributes_nothing_reads_and_keeps_the_rest_whole() {
+        #[rustfmt::skip]
+        let cases: &[(&str, &str)] = &[
+            // input, output
+            (r#"<a href="/x" class="byline">By</a>"#, r#"<a  class="byline">By</a>"#),
+            (r#"<link rel=canonical href=/a/b><base href="/">"#, r#"<link rel=canonical href=/a/b><base href="/">"#),
+            (r#"<img src=a.jpg srcset="a 1x, b 2x" alt='x > y' sizes=9 class=pic>"#, "<img     class=pic>"),
+            (r#"<div data-id="7"onclick="go()"data-x=1 id=main>"#, "<div  id=main>"),
+            (r#"<p DATA-Y = "v" style="display:none">"#, r#"<p  style="display:none">"#),
+            (r#"<p class="a" data-open="never closed>"#, r#"<p class="a" data-open="never closed>"#),
+            ("<p data>no value</p>", "<p data>no value</p>"),
+        ];
+        for (input, output) in cases {
+            assert_eq!(prescan(input).html, *output, "{input}");
         }
     }
 
