@@ -6,7 +6,8 @@
 //! join it. Two walks of the tree, no per-node allocation: one measures, one reads, and the
 //! reading leaves out blocks that are mostly links and hold no paragraph (link lists, tag rows).
 
-use dom_query::{Document as Tree, NodeData, NodeRef};
+use dom_query::{Document as Tree, NodeData, NodeId, NodeRef};
+use std::collections::HashSet;
 
 /// A block whose own running text (not counting its block children) is longer than this, in
 /// bytes, is a paragraph; shorter ones are labels, teasers and bylines as often as prose.
@@ -244,7 +245,7 @@ impl<'a> Measure<'a> {
         while let Some(p) = top
             .node
             .parent()
-            .filter(|p| p.id != body.id && p.element_children().len() == 1)
+            .filter(|p| p.id != body.id && p.children_it(false).filter(NodeRef::is_element).take(2).count() == 1)
         {
             top.node = p;
         }
@@ -270,11 +271,20 @@ impl<'a> Measure<'a> {
             return parts;
         }
         let floor = top.score * SIBLING_SHARE;
+        // What the parts hold, and what holds them: a candidate in either overlaps a part.
+        let mut inside: HashSet<NodeId> = parts.iter().map(|p| p.id).collect();
+        let mut holding: HashSet<NodeId> = parts.iter().flat_map(|p| p.ancestors_it(None)).map(|a| a.id).collect();
         for c in &self.candidates {
-            if c.score < floor || parts.iter().any(|p| is_ancestor(p, &c.node) || is_ancestor(&c.node, p)) {
-                continue;
-            }
-            if tag_and_class(&c.node).is_some_and(|name| names.contains(&name)) {
+            let named = || tag_and_class(&c.node).is_some_and(|name| names.contains(&name));
+            let overlaps = || {
+                holding.contains(&c.node.id)
+                    || std::iter::once(c.node)
+                        .chain(c.node.ancestors_it(None))
+                        .any(|a| inside.contains(&a.id))
+            };
+            if c.score >= floor && named() && !overlaps() {
+                inside.insert(c.node.id);
+                holding.extend(c.node.ancestors_it(None).map(|a| a.id));
                 parts.push(c.node);
             }
         }
@@ -598,6 +608,39 @@ mod tests {
             "<body><main><div><p>{a}</p><p>{a}</p></div><div>Ad</div><div><p>{b}</p><p>{b}</p></div></main></body>"
         );
         assert_eq!(text_of(&html), [a, a, b, b]);
+    }
+
+    #[test]
+    fn an_article_split_into_blocks_named_alike_is_read_whole_once() {
+        let a = "Each block of this long article holds one paragraph of plain prose, long enough to count.";
+        let block = format!(
+            "<div class=wrap><div class=chunk><p>{a}</p><p>{a}</p></div><ul><li><a href=/more>More</a></li></ul></div>"
+        );
+        let html = format!(
+            "<body><main>{}</main><div class=rail><p>{a}</p></div></body>",
+            block.repeat(3_000)
+        );
+        let text = text_of(&html);
+        assert_eq!(text.len(), 6_000);
+        assert!(text.iter().all(|line| line == a));
+    }
+
+    #[test]
+    fn blocks_named_as_the_container_join_it_from_other_wrappers() {
+        let a = "The article's first part sits in a grid cell of its own, beside a rail of advertising.";
+        let b = "Its second part sits in the next grid cell, with another rail, and is read after it.";
+        let cell = |p: &str, n: usize| {
+            format!(
+                "<div class=grid><div class=body>{}</div><div class=rail>Ad</div></div>",
+                format!("<p>{p}</p>").repeat(n)
+            )
+        };
+        let html = format!(
+            "<body><div class=chunks>{}<div>Promo</div>{}</div></body>",
+            cell(a, 3),
+            cell(b, 2)
+        );
+        assert_eq!(text_of(&html), [a, a, a, b, b]);
     }
 
     #[test]
