@@ -24,8 +24,9 @@ use super::jsonld::LdArticle;
 use super::selector;
 use crate::date::{self, DayMonth};
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
-use dom_query::{Document as Tree, Matcher, NodeRef, Selection};
+use dom_query::{Document as Tree, Matcher, NodeData, NodeRef, Selection};
 use serde::Serialize;
+use std::cell::OnceCell;
 use std::sync::LazyLock;
 use url::Url;
 
@@ -425,6 +426,9 @@ struct Page<'a> {
     /// Those of them that are `<article>` elements: any other `<article>` on the page is a
     /// teaser for another page.
     own_articles: Vec<NodeRef<'a>>,
+    /// The page's date-line candidates ([`is_hinted`]) in page order, found in one walk the
+    /// first time they are asked for.
+    hinted: OnceCell<Vec<NodeRef<'a>>>,
 }
 
 impl<'a> Page<'a> {
@@ -451,7 +455,22 @@ impl<'a> Page<'a> {
             headlines,
             headline_path,
             own_articles,
+            hinted: OnceCell::new(),
         }
+    }
+
+    /// The page's date-line candidates ([`is_hinted`]), in page order.
+    fn hinted(&self) -> &[NodeRef<'a>] {
+        self.hinted
+            .get_or_init(|| self.tree.root().descendants_it().filter(is_hinted).collect())
+    }
+
+    /// The date-line candidates inside `scope` (not `scope` itself), in page order.
+    fn hinted_in(&self, scope: &NodeRef<'a>) -> impl Iterator<Item = &NodeRef<'a>> {
+        let scope = scope.id;
+        self.hinted()
+            .iter()
+            .filter(move |n| n.ancestors_it(None).any(|a| a.id == scope))
     }
 
     /// The article's header and body, nearest first: the headline's ancestors a few levels up,
@@ -521,17 +540,27 @@ static MARKED_TIME: LazyLock<Matcher> = LazyLock::new(|| {
     )
 });
 static TIME: LazyLock<Matcher> = LazyLock::new(|| selector("time[datetime]"));
-/// Elements whose class or id speaks of a date or byline ([`DATE_LINE_HINTS`]), `<time>` and
-/// `itemprop` dates.
-static HINTED: LazyLock<Matcher> = LazyLock::new(|| {
-    let css = DATE_LINE_HINTS
-        .iter()
-        .flat_map(|h| [format!(r#"[class*="{h}" i]"#), format!(r#"[id*="{h}" i]"#)])
-        .chain(["time".to_string(), r#"[itemprop*="date" i]"#.to_string()])
-        .collect::<Vec<_>>()
-        .join(", ");
-    selector(&css)
-});
+/// True for an element whose class or id speaks of a date or byline ([`DATE_LINE_HINTS`], in
+/// any case, anywhere in the value), a `<time>`, or an `itemprop` that speaks of a date.
+fn is_hinted(node: &NodeRef) -> bool {
+    node.query_or(false, |n| {
+        let NodeData::Element(el) = &n.data else { return false };
+        if &*el.name.local == "time" {
+            return true;
+        }
+        el.attrs.iter().any(|a| {
+            let hints: &[&str] = match &*a.name.local {
+                "class" | "id" => DATE_LINE_HINTS,
+                "itemprop" => &["date"],
+                _ => return false,
+            };
+            let value = a.value.to_ascii_lowercase();
+            hints
+                .iter()
+                .any(|h| memchr::memmem::find(value.as_bytes(), h.as_bytes()).is_some())
+        })
+    })
+}
 
 /// A reader's comment or a comment thread: a class or id word (split at anything but letters
 /// and digits) starting with "comment" but not "commentar" (an opinion column, "commentary"),
@@ -576,10 +605,8 @@ fn date_line(page: &Page) -> Option<NaiveDate> {
         }
     }
     for scope in page.header_scopes() {
-        if let Some(d) = Selection::from(scope)
-            .select_matcher(&HINTED)
-            .nodes()
-            .iter()
+        if let Some(d) = page
+            .hinted_in(&scope)
             .filter(|n| !page.elsewhere(n, &INNER_FURNITURE))
             .find_map(line_date)
         {
@@ -603,9 +630,7 @@ fn date_line(page: &Page) -> Option<NaiveDate> {
             node = n.parent();
         }
     }
-    page.tree
-        .select_matcher(&HINTED)
-        .nodes()
+    page.hinted()
         .iter()
         .filter(|n| !page.elsewhere(n, &FURNITURE_AND_LISTS))
         .find_map(line_date)
