@@ -10,7 +10,7 @@
 //! 3. HTTP 404, 410 or 451 → `gone`; 402 → `paywalled`.
 //! 4. A redirect to the outlet's home page or a section front ([`canon::is_front_page`]), or to
 //!    another page than the placement's own (neither its address, nor its canonical URL, nor a
-//!    variant, nor a page whose same-site canonical URL is one of those) → `moved`.
+//!    variant, nor a page whose canonical URL ([`canon::same_site_canonical`]) is one of those) → `moved`.
 //! 5. Coverage of the tracked article below [`CHANGED_BELOW`] of what was recorded → `paywalled`
 //!    when the page shows a paywall signal ([`crate::extract::paywall`]), else `changed`.
 //! 6. Otherwise → `live`.
@@ -175,11 +175,8 @@ pub fn judge(hit: &HitRecord, answer: &Answer) -> (LiveStatus, Option<String>) {
                 Some(format!("redirected to the front page {}", answer.url)),
             );
         }
-        let same_site_canonical = answer
-            .canonical
-            .filter(|c| canon::site(c) == canon::site(answer.url) && !canon::is_front_page(c, Some(answer.url)));
         let is_own = |u: &Url| own_keys.contains(&canon::page_key(u));
-        if !is_own(answer.url) && !same_site_canonical.is_some_and(is_own) {
+        if !is_own(answer.url) && !canon::same_site_canonical(answer.url, answer.canonical).is_some_and(is_own) {
             return (LiveStatus::Moved, Some(format!("redirected to {}", answer.url)));
         }
     }
