@@ -10,7 +10,7 @@
 
 use super::{Ctx, Shard};
 use crate::config::RecheckConfig;
-use crate::crawl::{FetchError, Truncated, Want};
+use crate::crawl::{Truncated, Want};
 use crate::detect::Verdict;
 use crate::proof::Proof;
 use crate::recheck::{self, Answer, LiveStatus, Recheck};
@@ -60,21 +60,16 @@ async fn recheck_one(ctx: &Ctx, key: Vec<u8>, hit: HitRecord) {
         tracing::warn!("{}: not a URL; not re-checked", hit.url);
         return;
     };
-    // The last decision stands unless this attempt makes one.
-    let mut found = Recheck {
-        last_attempt: ctx.now,
-        note: None,
-        ..hit.recheck.clone().unwrap_or_default()
-    };
     let mut proof = None;
-    let decided = match ctx.fetcher.get(&url, Want::Page, None).await {
+    // A status with what it rests on, or why nothing was decided.
+    let decided: Result<(LiveStatus, Option<String>), String> = match ctx.fetcher.get(&url, Want::Page, None).await {
         Err(e) if e.class().is_not_now() => {
             // Says nothing about the page, and is not an attempt: tried again next run.
             tracing::info!("re-check of {url} waits: {e}");
             return;
         }
-        Err(e) => match decided_by_status(&e) {
-            Some(d) => Ok(d),
+        Err(e) => match recheck::from_failure(e.class()) {
+            Some(status) => Ok((status, Some(e.class().to_string()))),
             None => {
                 tracing::info!("re-check of {url} decided nothing: {e}");
                 Err(e.class().to_string())
@@ -114,12 +109,11 @@ async fn recheck_one(ctx: &Ctx, key: Vec<u8>, hit: HitRecord) {
                     Err("crashed".to_string())
                 }
                 Some(seen) => {
-                    let coverage = measurable.then_some(seen.coverage);
                     let answer = Answer {
                         url: &seen.fetched.url,
                         redirected: !seen.fetched.redirects.is_empty(),
                         canonical: seen.canonical.as_ref(),
-                        coverage,
+                        coverage: measurable.then_some(seen.coverage),
                         paywall: seen.paywall,
                     };
                     let (status, note) = recheck::judge(&hit, &answer);
@@ -129,30 +123,15 @@ async fn recheck_one(ctx: &Ctx, key: Vec<u8>, hit: HitRecord) {
                     {
                         proof = Some(Proof::new(passage, seen.hash.clone(), ctx.now));
                     }
-                    Ok(Decision {
-                        status,
-                        note,
-                        moved_to: (status == LiveStatus::Moved).then(|| seen.fetched.url.to_string()),
-                        coverage,
-                    })
+                    Ok((status, note))
                 }
             }
         }
     };
-    let outcome = match decided {
-        Ok(d) => {
-            found.status = Some(d.status);
-            found.checked_at = Some(ctx.now);
-            found.note = d.note;
-            found.moved_to = d.moved_to;
-            found.coverage = d.coverage;
-            d.status.as_str()
-        }
-        Err(why) => {
-            // A transient failure: the last status stands, retried at the next due time.
-            found.note = Some(why);
-            "undecided"
-        }
+    let (found, outcome) = match decided {
+        Ok((status, note)) => (Recheck::decided(ctx.now, status, note), status.as_str()),
+        // A transient failure: the last status stands, retried at the next due time.
+        Err(why) => (Recheck::undecided(hit.recheck.as_ref(), ctx.now, why), "undecided"),
     };
     {
         let mut t = ctx.tally();
@@ -162,27 +141,6 @@ async fn recheck_one(ctx: &Ctx, key: Vec<u8>, hit: HitRecord) {
     if let Err(e) = ctx.store.note_recheck(&key, &found, proof.as_ref()) {
         tracing::error!("cannot keep the re-check of {url}: {e}");
     }
-}
-
-/// The decision an HTTP error status makes by itself (`gone`, or `paywalled` for 402), if any.
-fn decided_by_status(e: &FetchError) -> Option<Decision> {
-    let FetchError::Status { status, .. } = e else {
-        return None;
-    };
-    Some(Decision {
-        status: recheck::from_status(*status)?,
-        note: Some(format!("http {status}")),
-        moved_to: None,
-        coverage: None,
-    })
-}
-
-/// What a decisive re-check found.
-struct Decision {
-    status: LiveStatus,
-    note: Option<String>,
-    moved_to: Option<String>,
-    coverage: Option<f64>,
 }
 
 /// The page as the re-check read it, off the async executor.
