@@ -419,3 +419,17 @@ async fn a_custom_schedule_is_kept_and_nothing_is_re_checked_when_off_or_in_anot
         .unwrap();
     assert_eq!((later.record.rechecked, outlet.page_requests()), (0, before));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_placement_is_not_re_checked_by_the_run_that_records_it() {
+    // Due at once after it is found; its page was just fetched, so the next run re-checks it.
+    let outlet = Outlet::start("[recheck]\nafter_days = [0]\nthen_every_days = 0\n").await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("store")).unwrap();
+    let t0 = Utc::now();
+    let found = outlet.run_at(&store, t0).await;
+    assert_eq!(found.new_hits.len(), PAGES, "{found}");
+    assert_eq!((found.record.rechecked, outlet.page_requests()), (0, PAGES));
+    let next = outlet.run_at(&store, t0 + TimeDelta::minutes(1)).await;
+    assert_eq!((next.record.rechecked, outlet.page_requests()), (PAGES, 2 * PAGES));
+}

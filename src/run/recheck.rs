@@ -3,44 +3,56 @@
 //! (so per-host spacing, robots.txt and the address rules hold as for any page), judged
 //! ([`crate::recheck::judge`]) and its finding kept in its record ([`Store::note_recheck`]).
 //!
+//! Which placements are due is settled at the run's start ([`due`]), from the one reading of
+//! the store the run makes (it also gives the boost window), so only those are held through the
+//! run. A placement the run itself records is not re-checked in it: its page was just fetched.
+//! Each is judged as that reading found it; its finding is written onto the record as stored
+//! then, so a sighting the run merged into it meanwhile is kept.
+//!
 //! With `--shard`, a job re-checks the placements of its own outlets (by the shard hash of the
 //! outlet id), and the first job also those of outlets no longer configured or made for sites
 //! nobody listed (auto outlets), as it is the one that searches. After a stop, no new re-check
 //! starts.
 
 use super::{Ctx, Shard};
-use crate::config::RecheckConfig;
+use crate::config::{Outlet, RecheckConfig};
 use crate::crawl::{Truncated, Want};
 use crate::detect::Verdict;
 use crate::proof::Proof;
 use crate::recheck::{self, Answer, LiveStatus, Recheck};
 use crate::store::HitRecord;
+use chrono::{DateTime, Utc};
 use futures_util::{StreamExt, stream};
 use std::collections::HashSet;
 
-/// Re-checks every placement due at `ctx.now` that belongs to `shard`.
-pub(super) async fn pass(ctx: &Ctx, rules: &RecheckConfig, shard: Option<Shard>) {
-    if !rules.enabled || ctx.stop.asked() {
-        return;
+/// Of `entries` (every stored placement with its key), those a run at `now` re-checks: due by
+/// `rules` and, with `shard`, its own (the first shard's job also takes the placements of
+/// outlets not among `outlets` and of auto outlets). Empty when re-checks are off.
+pub(super) fn due(
+    entries: Vec<(Vec<u8>, HitRecord)>,
+    rules: &RecheckConfig,
+    outlets: &[Outlet],
+    shard: Option<Shard>,
+    now: DateTime<Utc>,
+) -> Vec<(Vec<u8>, HitRecord)> {
+    if !rules.enabled {
+        return Vec::new();
     }
-    let entries = match ctx.store.hit_entries() {
-        Ok(e) => e,
-        Err(e) => {
-            tracing::error!("re-checks skipped: {e}");
-            return;
-        }
-    };
-    let configured: HashSet<&str> = ctx.outlets.iter().map(|o| o.id.as_str()).collect();
+    let configured: HashSet<&str> = outlets.iter().map(|o| o.id.as_str()).collect();
     let mine = |h: &HitRecord| match shard {
         None => true,
         Some(s) if configured.contains(h.outlet.as_str()) => s.contains(&h.outlet),
         Some(s) => s.is_first(),
     };
-    let due: Vec<(Vec<u8>, HitRecord)> = entries
+    entries
         .into_iter()
-        .filter(|(_, h)| mine(h) && recheck::is_due(h, rules, ctx.now))
-        .collect();
-    if due.is_empty() {
+        .filter(|(_, h)| mine(h) && recheck::is_due(h, rules, now))
+        .collect()
+}
+
+/// Re-checks the `due` placements (keys and records, from [`due`]), unless a stop was asked.
+pub(super) async fn pass(ctx: &Ctx, due: Vec<(Vec<u8>, HitRecord)>) {
+    if due.is_empty() || ctx.stop.asked() {
         return;
     }
     tracing::info!("re-checking {} placements", due.len());
