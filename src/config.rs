@@ -14,6 +14,13 @@ use url::Url;
 
 mod outlets_csv;
 
+/// The header names an outlets CSV's columns are known by (`outlets_csv.rs`), one list per
+/// column with its own name first (`["feeds", "feed", "rss", …]`), compared lower case with
+/// spaces, `-` and `_` alike. README's "Outlets from a spreadsheet" table lists them all.
+pub fn outlets_csv_columns() -> Vec<&'static [&'static str]> {
+    outlets_csv::column_names().collect()
+}
+
 /// A config problem, located as precisely as the input allows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
