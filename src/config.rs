@@ -1598,15 +1598,24 @@ fn discovery_config(src: &Source, raw: Option<&Spanned<RawDiscovery>>) -> Result
 }
 
 #[cfg(test)]
+impl Config {
+    /// `text` validated as if read from `config/pickup.toml` in a fresh temporary folder (gone
+    /// on return), so a test probes no folder of the machine for the default store.
+    pub(crate) fn for_test(text: &str) -> Result<Config, ConfigError> {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        Config::from_str(text, &dir.path().join("config/pickup.toml"))
+    }
+}
+
+#[cfg(test)]
 mod language_tests {
     use super::Config;
-    use std::path::Path;
 
     fn outlet_language(value: &str) -> Result<String, super::ConfigError> {
         let text = format!(
             "[[outlets]]\nid = \"x\"\nname = \"X\"\ncountry = \"PT\"\nlanguage = \"{value}\"\nhomepage = \"https://x.example/\"\n"
         );
-        Config::from_str(&text, Path::new("pickup.toml")).map(|c| c.outlets[0].language.clone())
+        Config::for_test(&text).map(|c| c.outlets[0].language.clone())
     }
 
     #[test]

@@ -335,9 +335,8 @@ mod tests {
 
     #[test]
     fn a_moved_placement_shows_where_it_now_leads_in_full() {
-        let config = Config::from_str(
+        let config = Config::for_test(
             "[[outlets]]\nid = \"o\"\nname = \"O\"\ncountry = \"US\"\nlanguage = \"en\"\nhomepage = \"https://news.example/\"\n",
-            std::path::Path::new("pickup.toml"),
         )
         .unwrap();
         let mut hit: crate::store::HitRecord = serde_json::from_value(serde_json::json!({
