@@ -5,10 +5,10 @@
 //! Each channel keeps, in the store's `alerts` tree, the time it was configured (only
 //! placements first seen since then are its news, so adding a channel does not replay the
 //! archive) and the key of every placement it was sent. A run whose config leaves a channel out
-//! forgets all of it ([`begin`]): set again later, the channel starts afresh, and the placements
-//! found while it was out are archive to it too, not a burst of old news. After each run every channel gets, in
-//! one delivery, the placements first seen since it was configured that it has not been sent:
-//! that is the outbox. A delivery that fails (a command exiting non-zero, a webhook answering
+//! forgets all of it ([`begin`]): set again later, the channel starts afresh, and the
+//! placements found while it was out are archive to it too, not a burst of old news. After each
+//! run every channel gets, in one delivery, the placements first seen since it was configured
+//! that it has not been sent: that is the outbox. A delivery that fails (a command exiting non-zero, a webhook answering
 //! other than 2xx, a timeout) is logged and kept for the next run with its error, shown by
 //! `pickup status`; it never fails the run. A placement is marked sent only once its delivery
 //! succeeded, and the marks are flushed at once, so a run killed during a delivery sends it
