@@ -80,6 +80,7 @@ async fn recheck_one(ctx: &Ctx, key: Vec<u8>, hit: HitRecord) {
             tracing::info!("re-check of {url} waits: {e}");
             return;
         }
+        // The note is the class's own form (`http 410`, `timeout`), decisive or not.
         Err(e) => match recheck::from_failure(e.class()) {
             Some(status) => Ok((status, Some(e.class().to_string()))),
             None => {
