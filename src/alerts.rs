@@ -2,11 +2,13 @@
 //! a shell command (the records as a JSON array on standard input), a webhook (the same JSON,
 //! POSTed) and e-mail through the local `sendmail -t`.
 //!
-//! Each channel keeps, in the store's `alerts` tree, the time it was first configured (only
+//! Each channel keeps, in the store's `alerts` tree, the time it was configured (only
 //! placements first seen since then are its news, so adding a channel does not replay the
-//! archive) and the key of every placement it was sent. After each run every channel gets, in
-//! one delivery, the placements first seen since it was configured that it has not been sent:
-//! that is the outbox. A delivery that fails (a command exiting non-zero, a webhook answering
+//! archive) and the key of every placement it was sent. A run whose config leaves a channel out
+//! forgets all of it ([`begin`]): set again later, the channel starts afresh, and the
+//! placements found while it was out are archive to it too, not a burst of old news. After each
+//! run every channel gets, in one delivery, the placements first seen since it was configured
+//! that it has not been sent: that is the outbox. A delivery that fails (a command exiting non-zero, a webhook answering
 //! other than 2xx, a timeout) is logged and kept for the next run with its error, shown by
 //! `pickup status`; it never fails the run. A placement is marked sent only once its delivery
 //! succeeded, and the marks are flushed at once, so a run killed during a delivery sends it
@@ -105,14 +107,28 @@ fn sent_key(channel: &str, hit: &[u8]) -> Vec<u8> {
     k
 }
 
-/// Notes `now` as the start of every configured channel that has none yet. Called before a
-/// run, so the placements that run finds are news for a channel configured just before it.
+/// Notes `now` as the start of every configured channel that has none yet, and forgets every
+/// channel the config no longer sets (its start, its last error, its sent marks). Called before
+/// a run, so the placements that run finds are news for a channel configured just before it.
 ///
 /// # Errors
 /// Store errors.
 pub(crate) fn begin(config: &Config, store: &Store, now: DateTime<Utc>) -> Result<(), StoreError> {
     let tree = store.tree(TREE)?;
-    for c in channels(&config.alerts) {
+    let configured = channels(&config.alerts);
+    let known: Vec<String> = tree
+        .scan_prefix(since_key(""))
+        .keys()
+        .map(|k| k.map(|k| String::from_utf8_lossy(&k[since_key("").len()..]).into_owned()))
+        .collect::<Result<_, _>>()
+        .map_err(|e| store.engine_error(e))?;
+    for name in known
+        .iter()
+        .filter(|n| !configured.iter().any(|c| c.name() == n.as_str()))
+    {
+        forget(&tree, name).map_err(|e| store.engine_error(e))?;
+    }
+    for c in configured {
         let key = since_key(c.name());
         let absent = tree.get(&key).map_err(|e| store.engine_error(e))?.is_none();
         if absent {
@@ -121,6 +137,17 @@ pub(crate) fn begin(config: &Config, store: &Store, now: DateTime<Utc>) -> Resul
         }
     }
     store.flush()
+}
+
+/// Removes everything `channel` keeps: its start, its last error and its sent marks.
+fn forget(tree: &sled::Tree, channel: &str) -> Result<(), sled::Error> {
+    tracing::info!("alerts by {channel} are no longer configured: forgotten, to start afresh if set again");
+    tree.remove(since_key(channel))?;
+    tree.remove(error_key(channel))?;
+    for key in tree.scan_prefix(sent_key(channel, b"")).keys() {
+        tree.remove(key?)?;
+    }
+    Ok(())
 }
 
 /// The placements waiting for `channel`, with their keys.
@@ -327,4 +354,80 @@ fn mail(to: &str, records: &[report::ExportRecord], json: &[u8]) -> Vec<u8> {
     bytes.extend_from_slice(json);
     bytes.push(b'\n');
     bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn placement(page: &str, first_seen: &str) -> HitRecord {
+        serde_json::from_value(serde_json::json!({
+            "article": "a", "kind": "verbatim", "score": 1.0, "coverage": 0.9,
+            "url": page, "canonical_url": page,
+            "outlet": "o", "outlet_name": "O", "country": "US", "language": "en",
+            "title": null, "published": null, "first_seen": first_seen,
+            "evidence": "", "variants": []
+        }))
+        .unwrap()
+    }
+
+    fn t(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    fn waiting(store: &Store, channel: &str) -> Vec<String> {
+        pending(store, channel)
+            .unwrap()
+            .into_iter()
+            .map(|(_, h)| h.url)
+            .collect()
+    }
+
+    #[test]
+    fn a_channel_set_again_after_it_was_left_out_does_not_replay_what_was_found_meanwhile() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("store")).unwrap();
+        let with = Config::for_test("[alerts]\ncommand = \"true\"\nwebhook = \"http://127.0.0.1:9/hook\"\n").unwrap();
+        let without_command = Config::for_test("[alerts]\nwebhook = \"http://127.0.0.1:9/hook\"\n").unwrap();
+
+        begin(&with, &store, t("2026-01-01T00:00:00Z")).unwrap();
+        store
+            .record_hit(&placement("https://x.example/1", "2026-01-02T00:00:00Z"))
+            .unwrap();
+        assert_eq!(waiting(&store, "command"), ["https://x.example/1"]);
+        // Sent to the command, as a delivery marks it.
+        let tree = store.tree(TREE).unwrap();
+        for (key, _) in pending(&store, "command").unwrap() {
+            tree.insert(sent_key("command", &key), &[]).unwrap();
+        }
+        tree.insert(error_key("command"), "exited with 1".as_bytes()).unwrap();
+
+        // Left out for a while, placements are found meanwhile.
+        begin(&without_command, &store, t("2026-02-01T00:00:00Z")).unwrap();
+        store
+            .record_hit(&placement("https://x.example/2", "2026-02-02T00:00:00Z"))
+            .unwrap();
+        assert!(
+            tree.scan_prefix(b"sent\0command\0").next().is_none(),
+            "its marks are forgotten"
+        );
+        assert!(tree.get(error_key("command")).unwrap().is_none());
+
+        // Set again: only what is found from now on is its news.
+        begin(&with, &store, t("2026-03-01T00:00:00Z")).unwrap();
+        assert!(
+            waiting(&store, "command").is_empty(),
+            "{:?}",
+            waiting(&store, "command")
+        );
+        store
+            .record_hit(&placement("https://x.example/3", "2026-03-02T00:00:00Z"))
+            .unwrap();
+        assert_eq!(waiting(&store, "command"), ["https://x.example/3"]);
+        // The channel that stayed keeps its outbox: nothing was sent to it.
+        assert_eq!(
+            waiting(&store, "webhook"),
+            ["https://x.example/1", "https://x.example/2", "https://x.example/3"]
+        );
+    }
 }

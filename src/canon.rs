@@ -175,6 +175,17 @@ pub fn is_front_page(candidate: &Url, page: Option<&Url>) -> bool {
     !rest.chars().all(|ch| ch.is_ascii_digit())
 }
 
+/// The page's own canonical URL (`rel=canonical`, `og:url`) when it can stand for the page at
+/// `page`: on the same site ([`site`], the registrable domain), so an AMP or print view or a
+/// renamed address points to its article, and not a home page or section front
+/// ([`is_front_page`]). `None` otherwise: a canonical on another site names an original the
+/// page republishes (syndication), not the page itself. Used where a placement's URL is chosen
+/// (`placement.rs`) and where a re-check asks whether a redirect still leads to it
+/// ([`crate::recheck::judge`]), so both read a canonical alike.
+pub fn same_site_canonical<'a>(page: &Url, canonical: Option<&'a Url>) -> Option<&'a Url> {
+    canonical.filter(|c| site(c) == site(page) && !is_front_page(c, Some(page)))
+}
+
 /// The registrable domain of a URL (`news.bbc.co.uk` → `bbc.co.uk`); for an IP address or a
 /// name with no public suffix, the host itself with its port.
 pub fn site(url: &Url) -> String {
@@ -264,6 +275,32 @@ mod tests {
         ));
         assert!(is_front_page(&u("https://ex.com/"), None));
         assert!(!is_front_page(&u("https://ex.com/opinion/"), None));
+    }
+
+    #[test]
+    fn a_canonical_stands_for_its_page_only_on_the_same_site_and_not_as_a_front() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        // (page, canonical, stands for the page)
+        let cases = [
+            ("https://ex.com/a/story/amp", "https://ex.com/a/story", true),
+            ("https://m.ex.com/a/story", "https://www.ex.com/a/story", true),
+            ("https://ex.com/new-address", "https://ex.com/2026/01/story", true),
+            ("https://ex.com/story/2", "https://ex.com/story", true),
+            ("https://ex.com/a/story", "https://other.example/a/story", false),
+            ("https://ex.co.uk/story", "https://other.co.uk/story", false),
+            ("https://ex.com/opinion/2025/story", "https://ex.com/", false),
+            ("https://ex.com/opinion/2025/story", "https://ex.com/opinion/", false),
+            ("http://127.0.0.1:8080/story", "http://127.0.0.1:9090/story", false),
+        ];
+        for (page, canonical, stands) in cases {
+            let c = u(canonical);
+            assert_eq!(
+                same_site_canonical(&u(page), Some(&c)).is_some(),
+                stands,
+                "{page} with canonical {canonical}"
+            );
+        }
+        assert_eq!(same_site_canonical(&u("https://ex.com/a"), None), None);
     }
 
     #[test]

@@ -14,6 +14,13 @@ use url::Url;
 
 mod outlets_csv;
 
+/// The header names an outlets CSV's columns are known by (`outlets_csv.rs`), one list per
+/// column with its own name first (`["feeds", "feed", "rss", …]`), compared lower case with
+/// spaces, `-` and `_` alike. README's "Outlets from a spreadsheet" table lists them all.
+pub fn outlets_csv_columns() -> Vec<&'static [&'static str]> {
+    outlets_csv::column_names().collect()
+}
+
 /// A config problem, located as precisely as the input allows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
@@ -629,13 +636,8 @@ impl Config {
         }
         let raw: RawConfig = src.parse()?;
 
-        let store = match &raw.store {
-            Some(s) => StoreConfig {
-                path: store_path(&src, &s.get_ref().path)?,
-            },
-            None => StoreConfig {
-                path: src.dir().join("../data/pickup.sled"),
-            },
+        let store = StoreConfig {
+            path: store_path(&src, raw.store.as_ref().map(|s| &s.get_ref().path))?,
         };
         let crawl = crawl_config(&src, raw.crawl.as_ref().map(|c| c.get_ref()))?;
 
@@ -994,29 +996,41 @@ fn crawl_config(src: &Source, raw: Option<&RawCrawl>) -> Result<CrawlConfig, Con
     })
 }
 
-/// `store.path`, resolved against the config's folder. It must name a folder pickup can write:
-/// not empty (that would be the config's own folder), not a file, and inside a folder that
-/// exists and takes new files (probed by creating and removing a temporary file, the only test
-/// that holds for every user, root included, and every file system).
-fn store_path(src: &Source, s: &Spanned<String>) -> Result<PathBuf, ConfigError> {
+/// Where the store goes without a `[store]` table, from the config's folder: a `data` folder
+/// beside `config/`, as the project's own layout has it.
+const DEFAULT_STORE_PATH: &str = "../data/pickup.sled";
+
+/// `store.path` as written (`None`: no `[store]`, so [`DEFAULT_STORE_PATH`]), resolved against
+/// the config's folder. Either way it must name a folder pickup can write: not empty (that would
+/// be the config's own folder), not a file, and inside a folder that exists and takes new files
+/// (probed by creating and removing a temporary file, the only test that holds for every user,
+/// root included, and every file system).
+///
+/// # Errors
+/// A [`ConfigError`] on `store.path`, at its line when written, else saying the default is meant.
+fn store_path(src: &Source, s: Option<&Spanned<String>>) -> Result<PathBuf, ConfigError> {
     let field = "store.path";
-    if s.get_ref().trim().is_empty() {
-        return src.err(
-            s.span(),
-            field,
-            "must not be empty: name the store's folder, such as \"../data/pickup.sled\"",
-        );
+    let written = s.map_or(DEFAULT_STORE_PATH, |s| s.get_ref().as_str());
+    let fail = |message: String| match s {
+        Some(s) => src.err(s.span(), field, message),
+        None => Err(ConfigError {
+            file: src.path.to_path_buf(),
+            line: None,
+            field: field.into(),
+            message: format!("{message} (the default {DEFAULT_STORE_PATH:?}: the config has no [store])"),
+        }),
+    };
+    if written.trim().is_empty() {
+        return fail(format!(
+            "must not be empty: name the store's folder, such as {DEFAULT_STORE_PATH:?}"
+        ));
     }
-    if s.get_ref().chars().any(char::is_control) {
-        return src.err(s.span(), field, "holds a newline or another control character");
+    if written.chars().any(char::is_control) {
+        return fail("holds a newline or another control character".into());
     }
-    let path = src.dir().join(s.get_ref());
+    let path = src.dir().join(written);
     if path.exists() && !path.is_dir() {
-        return src.err(
-            s.span(),
-            field,
-            format!("{} is a file, not a store folder", path.display()),
-        );
+        return fail(format!("{} is a file, not a store folder", path.display()));
     }
     // The folder itself when it exists, else the nearest folder above it that does.
     let existing = path.ancestors().find(|p| p.as_os_str().is_empty() || p.exists());
@@ -1026,18 +1040,14 @@ fn store_path(src: &Source, s: &Spanned<String>) -> Result<PathBuf, ConfigError>
         None => Path::new("."),
     };
     if !probe_dir.is_dir() {
-        return src.err(
-            s.span(),
-            field,
-            format!(
-                "{} is a file, so {} cannot be made",
-                probe_dir.display(),
-                path.display()
-            ),
-        );
+        return fail(format!(
+            "{} is a file, so {} cannot be made",
+            probe_dir.display(),
+            path.display()
+        ));
     }
     if let Err(e) = tempfile::tempfile_in(probe_dir) {
-        return src.err(s.span(), field, format!("cannot write in {}: {e}", probe_dir.display()));
+        return fail(format!("cannot write in {}: {e}", probe_dir.display()));
     }
     Ok(path)
 }
@@ -1588,15 +1598,24 @@ fn discovery_config(src: &Source, raw: Option<&Spanned<RawDiscovery>>) -> Result
 }
 
 #[cfg(test)]
+impl Config {
+    /// `text` validated as if read from `config/pickup.toml` in a fresh temporary folder (gone
+    /// on return), so a test probes no folder of the machine for the default store.
+    pub(crate) fn for_test(text: &str) -> Result<Config, ConfigError> {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        Config::from_str(text, &dir.path().join("config/pickup.toml"))
+    }
+}
+
+#[cfg(test)]
 mod language_tests {
     use super::Config;
-    use std::path::Path;
 
     fn outlet_language(value: &str) -> Result<String, super::ConfigError> {
         let text = format!(
             "[[outlets]]\nid = \"x\"\nname = \"X\"\ncountry = \"PT\"\nlanguage = \"{value}\"\nhomepage = \"https://x.example/\"\n"
         );
-        Config::from_str(&text, Path::new("pickup.toml")).map(|c| c.outlets[0].language.clone())
+        Config::for_test(&text).map(|c| c.outlets[0].language.clone())
     }
 
     #[test]

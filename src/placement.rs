@@ -60,16 +60,11 @@ pub(crate) struct JudgedPage<'a> {
 }
 
 impl JudgedPage<'_> {
-    /// The URL that stands for the placement: the page's own `rel=canonical` when it stays on
-    /// the same site (an AMP or print view points to the article), else the URL it came from.
-    /// (A canonical naming a home page or section front never gets here: extraction drops it.)
+    /// The URL that stands for the placement: the page's own `rel=canonical` when it can
+    /// ([`canon::same_site_canonical`]: an AMP or print view points to the article), else the
+    /// URL it came from; canonicalised either way.
     pub(crate) fn canonical_url(&self) -> Url {
-        self.doc
-            .canonical_url
-            .as_ref()
-            .filter(|c| canon::site(c) == canon::site(self.url))
-            .map(canon::canonicalize)
-            .unwrap_or_else(|| canon::canonicalize(self.url))
+        canon::canonicalize(canon::same_site_canonical(self.url, self.doc.canonical_url.as_ref()).unwrap_or(self.url))
     }
 
     /// The original this page credits, if any: its `rel=canonical` (or `og:url`) on another

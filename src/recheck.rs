@@ -10,7 +10,7 @@
 //! 3. HTTP 404, 410 or 451 → `gone`; 402 → `paywalled`.
 //! 4. A redirect to the outlet's home page or a section front ([`canon::is_front_page`]), or to
 //!    another page than the placement's own (neither its address, nor its canonical URL, nor a
-//!    variant, nor a page whose same-site canonical URL is one of those) → `moved`.
+//!    variant, nor a page whose canonical URL ([`canon::same_site_canonical`]) is one of those) → `moved`.
 //! 5. Coverage of the tracked article below [`CHANGED_BELOW`] of what was recorded → `paywalled`
 //!    when the page shows a paywall signal ([`crate::extract::paywall`]), else `changed`.
 //! 6. Otherwise → `live`.
@@ -19,6 +19,7 @@
 
 use crate::canon;
 use crate::config::RecheckConfig;
+use crate::crawl::Failure;
 use crate::store::HitRecord;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
@@ -89,15 +90,33 @@ pub struct Recheck {
     pub checked_at: Option<DateTime<Utc>>,
     /// The last re-check tried, decisive or not: the schedule counts from it.
     pub last_attempt: DateTime<Utc>,
-    /// The article's coverage (0–1) on the page at `checked_at`, when it could be measured.
-    #[serde(default)]
-    pub coverage: Option<f64>,
-    /// Where a `moved` page now leads.
-    #[serde(default)]
-    pub moved_to: Option<String>,
-    /// Why the last attempt decided nothing (`http 503`, `timeout`), or what the status rests on.
+    /// Why the last attempt decided nothing (`http 503`, `timeout`), or what the status rests
+    /// on, in words: where a `moved` page now leads, the coverage a `changed` one fell to.
     #[serde(default)]
     pub note: Option<String>,
+}
+
+impl Recheck {
+    /// A re-check at `now` that decided `status`, resting on `note` (what [`judge`] says, or
+    /// the HTTP status of [`from_failure`]).
+    pub fn decided(now: DateTime<Utc>, status: LiveStatus, note: Option<String>) -> Recheck {
+        Recheck {
+            status: Some(status),
+            checked_at: Some(now),
+            last_attempt: now,
+            note,
+        }
+    }
+
+    /// A re-check at `now` that decided nothing (rule 7), for `why`: the `previous` decision
+    /// stands, and the schedule counts from `now`.
+    pub fn undecided(previous: Option<&Recheck>, now: DateTime<Utc>, why: String) -> Recheck {
+        Recheck {
+            last_attempt: now,
+            note: Some(why),
+            ..previous.cloned().unwrap_or_default()
+        }
+    }
 }
 
 /// The re-check times of a placement first seen at `first_seen` (rule 1), in order.
@@ -130,15 +149,13 @@ pub fn is_due(hit: &HitRecord, rules: &RecheckConfig, now: DateTime<Utc>) -> boo
     next_due(hit, rules).is_some_and(|t| t <= now)
 }
 
-/// What a fetch that failed says (rule 3, and rule 7 for everything else): `Some` status when
-/// the answer decides one.
-pub fn from_status(http_status: u16) -> Option<LiveStatus> {
-    if GONE_STATUSES.contains(&http_status) {
-        Some(LiveStatus::Gone)
-    } else if http_status == PAYWALL_STATUS {
-        Some(LiveStatus::Paywalled)
-    } else {
-        None
+/// What a fetch that failed says, by its class ([`crate::crawl::FetchError::class`]): rule 3
+/// for the HTTP statuses that decide one, `None` for everything else (rule 7).
+pub fn from_failure(class: Failure) -> Option<LiveStatus> {
+    match class {
+        Failure::Http(s) if GONE_STATUSES.contains(&s) => Some(LiveStatus::Gone),
+        Failure::Http(PAYWALL_STATUS) => Some(LiveStatus::Paywalled),
+        _ => None,
     }
 }
 
@@ -175,11 +192,8 @@ pub fn judge(hit: &HitRecord, answer: &Answer) -> (LiveStatus, Option<String>) {
                 Some(format!("redirected to the front page {}", answer.url)),
             );
         }
-        let same_site_canonical = answer
-            .canonical
-            .filter(|c| canon::site(c) == canon::site(answer.url) && !canon::is_front_page(c, Some(answer.url)));
         let is_own = |u: &Url| own_keys.contains(&canon::page_key(u));
-        if !is_own(answer.url) && !same_site_canonical.is_some_and(is_own) {
+        if !is_own(answer.url) && !canon::same_site_canonical(answer.url, answer.canonical).is_some_and(is_own) {
             return (LiveStatus::Moved, Some(format!("redirected to {}", answer.url)));
         }
     }
@@ -239,14 +253,7 @@ mod tests {
         // A placement recorded long ago and never re-checked: one re-check now, then the next
         // time after it.
         assert!(is_due(&h, &rules, t("2026-03-15T00:00:00Z")));
-        h.recheck = Some(Recheck {
-            status: Some(LiveStatus::Live),
-            checked_at: Some(t("2026-03-15T00:00:00Z")),
-            last_attempt: t("2026-03-15T00:00:00Z"),
-            coverage: None,
-            moved_to: None,
-            note: None,
-        });
+        h.recheck = Some(Recheck::decided(t("2026-03-15T00:00:00Z"), LiveStatus::Live, None));
         assert_eq!(next_due(&h, &rules), Some(t("2026-04-01T12:00:00Z")));
         assert!(!is_due(&h, &rules, t("2026-03-31T00:00:00Z")));
         // A year on, the schedule is over.
@@ -307,11 +314,44 @@ mod tests {
             ..answer(&own, false, 0.0, Some("a paywall element"))
         };
         assert_eq!(judge(&h, &unmeasured).0, Live);
-        assert_eq!(from_status(404), Some(Gone));
-        assert_eq!(from_status(410), Some(Gone));
-        assert_eq!(from_status(451), Some(Gone));
-        assert_eq!(from_status(402), Some(Paywalled));
-        assert_eq!(from_status(503), None);
-        assert_eq!(from_status(403), None);
+    }
+
+    #[test]
+    fn only_gone_and_paywall_statuses_decide_a_failed_fetch() {
+        use LiveStatus::*;
+        let cases = [
+            (Failure::Http(404), Some(Gone)),
+            (Failure::Http(410), Some(Gone)),
+            (Failure::Http(451), Some(Gone)),
+            (Failure::Http(402), Some(Paywalled)),
+            (Failure::Http(503), None),
+            (Failure::Http(403), None),
+            (Failure::Http(429), None),
+            (Failure::Timeout, None),
+            (Failure::Connect, None),
+            (Failure::Robots, None),
+            (Failure::Cut, None),
+        ];
+        for (class, decides) in cases {
+            assert_eq!(from_failure(class), decides, "{class}");
+        }
+    }
+
+    #[test]
+    fn an_undecided_re_check_keeps_the_last_decision_and_moves_the_schedule() {
+        let (day, week) = (t("2026-01-02T00:00:00Z"), t("2026-01-08T00:00:00Z"));
+        let live = Recheck::decided(day, LiveStatus::Live, None);
+        let waited = Recheck::undecided(Some(&live), week, "http 503".into());
+        assert_eq!(
+            (
+                waited.status,
+                waited.checked_at,
+                waited.last_attempt,
+                waited.note.as_deref()
+            ),
+            (Some(LiveStatus::Live), Some(day), week, Some("http 503"))
+        );
+        let never = Recheck::undecided(None, week, "timeout".into());
+        assert_eq!((never.status, never.checked_at), (None, None));
     }
 }

@@ -234,8 +234,10 @@ fn render_rechecks(
             .map(|t| t.format("%Y-%m-%d").to_string())
             .unwrap_or_default();
         let _ = writeln!(out, "  {status:<10} {when}  {:<24} {}", h.outlet, h.url);
+        // Whole: the longest notes are the address a moved page now leads to, and half an
+        // address leads nowhere.
         if let Some(note) = &r.note {
-            let _ = writeln!(out, "{:>14}{}", "", crate::text::shorten(note, 100));
+            let _ = writeln!(out, "{:>14}{note}", "");
         }
     }
 }
@@ -324,4 +326,37 @@ pub fn render_article(config: &Config, store: &Store, article: &str) -> Result<S
         ))
     })?;
     Ok(lists.render(article))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::recheck::{LiveStatus, Recheck};
+
+    #[test]
+    fn a_moved_placement_shows_where_it_now_leads_in_full() {
+        let config = Config::for_test(
+            "[[outlets]]\nid = \"o\"\nname = \"O\"\ncountry = \"US\"\nlanguage = \"en\"\nhomepage = \"https://news.example/\"\n",
+        )
+        .unwrap();
+        let mut hit: crate::store::HitRecord = serde_json::from_value(serde_json::json!({
+            "article": "a", "kind": "verbatim", "score": 1.0, "coverage": 0.9,
+            "url": "https://news.example/2026/01/story", "canonical_url": "https://news.example/2026/01/story",
+            "outlet": "o", "outlet_name": "O", "country": "US", "language": "en",
+            "title": null, "published": null, "first_seen": "2026-01-01T00:00:00Z",
+            "evidence": "", "variants": []
+        }))
+        .unwrap();
+        let far = format!("https://news.example/archive/{}/story", "section/".repeat(20));
+        let now = "2026-01-02T00:00:00Z".parse().unwrap();
+        hit.recheck = Some(Recheck::decided(
+            now,
+            LiveStatus::Moved,
+            Some(format!("redirected to {far}")),
+        ));
+        let mut out = String::new();
+        render_rechecks(&config, &[hit], now, &mut out);
+        assert!(out.contains("re-checks: 1 moved"), "{out}");
+        assert!(out.contains(&format!("redirected to {far}\n")), "{out}");
+    }
 }

@@ -1097,14 +1097,11 @@ mod tests {
         };
         assert!(store.record_hit(&first).unwrap());
         let key = hit_key("a", "https://x.example/a");
-        let gone = crate::recheck::Recheck {
-            status: Some(crate::recheck::LiveStatus::Gone),
-            checked_at: Some(at("2026-01-02T00:00:00Z")),
-            last_attempt: at("2026-01-02T00:00:00Z"),
-            coverage: None,
-            moved_to: None,
-            note: Some("http 404".into()),
-        };
+        let gone = crate::recheck::Recheck::decided(
+            at("2026-01-02T00:00:00Z"),
+            crate::recheck::LiveStatus::Gone,
+            Some("http 404".into()),
+        );
         let other_proof = crate::proof::Proof::new("other", "00000000000000bb".into(), at("2026-01-02T00:00:00Z"));
         assert!(store.note_recheck(&key, &gone, Some(&other_proof)).unwrap());
         // A fuller sighting of the same page: its verdict wins, the first proof and the

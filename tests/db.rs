@@ -26,8 +26,6 @@ fn world_after_runs() -> Served {
             status: Some(pickup::recheck::LiveStatus::Gone),
             checked_at: Some(at),
             last_attempt: at,
-            coverage: None,
-            moved_to: None,
             note: Some("http 410".into()),
         };
         assert!(store.note_recheck(&key, &gone, None).unwrap());

@@ -178,15 +178,24 @@ fn the_readme_documents_every_config_key() {
 }
 
 #[test]
-fn the_readme_documents_every_outlets_csv_column_and_the_adopt_command() {
+fn the_readme_documents_every_outlets_csv_column_by_every_name_and_the_adopt_command() {
     let readme = readme();
-    for column in [
-        "name", "homepage", "country", "language", "audience", "feeds", "id", "pitched",
-    ] {
-        assert!(
-            readme.contains(&format!("`{column}`")),
-            "README documents the CSV column {column}"
-        );
-    }
+    // The table of "Outlets from a spreadsheet": `column` | also called, comma-separated | …
+    let section = readme.split("### Outlets from a spreadsheet").nth(1).unwrap();
+    let section = &section[..section.find("\n#").unwrap_or(section.len())];
+    let documented: std::collections::BTreeMap<&str, Vec<&str>> = section
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            let aliases = cells[2].split(", ").filter(|a| !a.is_empty()).collect();
+            (cells[1].trim_matches('`'), aliases)
+        })
+        .collect();
+    let accepted: std::collections::BTreeMap<&str, Vec<&str>> = pickup::config::outlets_csv_columns()
+        .into_iter()
+        .map(|names| (names[0], names[1..].to_vec()))
+        .collect();
+    assert_eq!(documented, accepted, "README's outlets CSV table against the loader");
     assert!(readme.contains("`pickup outlets adopt ID`"));
 }

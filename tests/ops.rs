@@ -155,6 +155,23 @@ fn config_mistakes_exit_2_naming_file_line_and_field() {
         let err = stderr_of(pickup().arg("status").arg("--config").arg(&path), 2);
         assert!(err.contains(&format!("pickup.toml:3: {expected}")), "{store:?}: {err}");
     }
+    // Without [store], the default (`../data/pickup.sled` from the config's folder) is checked
+    // the same way: here `data` beside the config's folder is a file.
+    let (dir, _) = config_dir("");
+    let config = dir.path().join("config");
+    std::fs::create_dir(&config).unwrap();
+    std::fs::rename(dir.path().join("articles"), config.join("articles")).unwrap();
+    std::fs::write(dir.path().join("data"), "not a folder").unwrap();
+    let path = config.join("pickup.toml");
+    let body = ARTICLE_TOML.replace("[store]\npath = \"store\"\n", "");
+    std::fs::write(&path, format!("{body}{}", outlet("http://127.0.0.1:1/f"))).unwrap();
+    let err = stderr_of(pickup().arg("status").arg("--config").arg(&path), 2);
+    assert!(
+        err.contains("pickup.toml: store.path: ")
+            && err.contains("data is a file, so ")
+            && err.contains("the config has no [store]"),
+        "{err}"
+    );
 }
 
 #[test]

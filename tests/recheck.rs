@@ -170,6 +170,13 @@ feeds = ["{base}/feed.xml"]
     }
 }
 
+/// A store named `name` in a fresh temporary folder, which lives as long as the folder returned.
+fn new_store(name: &str) -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join(name)).unwrap();
+    (dir, store)
+}
+
 fn by_page(store: &Store) -> HashMap<usize, HitRecord> {
     store
         .hits()
@@ -213,8 +220,7 @@ fn without_proof(store: &Store, n: usize, to: &Path) -> Store {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn re_checks_find_pages_gone_paywalled_moved_changed_or_live_and_keep_the_proof() {
     let outlet = Outlet::start("").await;
-    let dir = tempfile::tempdir().unwrap();
-    let first = Store::open(&dir.path().join("first")).unwrap();
+    let (dir, first) = new_store("first");
     let t0 = Utc::now();
     let found = outlet.run_at(&first, t0).await;
     assert_eq!(found.new_hits.len(), PAGES, "{found}");
@@ -262,15 +268,11 @@ async fn re_checks_find_pages_gone_paywalled_moved_changed_or_live_and_keep_the_
     for h in now.values() {
         assert_eq!(h.recheck.as_ref().unwrap().checked_at, Some(day));
     }
+    // The note says where a moved page now leads.
+    let moved = now[&3].recheck.as_ref().unwrap().note.clone().unwrap();
     assert!(
-        now[&3]
-            .recheck
-            .as_ref()
-            .unwrap()
-            .moved_to
-            .as_deref()
-            .unwrap()
-            .ends_with(&format!("{}/", outlet.server.addr))
+        moved.starts_with("redirected to the front page") && moved.ends_with(&format!("{}/", outlet.server.addr)),
+        "{moved}"
     );
     // The placement recorded without proof gets it at its first successful re-check.
     let late_proof = now[&4].proof.as_ref().expect("proof captured on re-check");
@@ -380,8 +382,7 @@ async fn re_checks_find_pages_gone_paywalled_moved_changed_or_live_and_keep_the_
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_custom_schedule_is_kept_and_nothing_is_re_checked_when_off_or_in_another_shard() {
     let outlet = Outlet::start("[recheck]\nafter_days = [3]\nthen_every_days = 0\n").await;
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("store")).unwrap();
+    let (dir, store) = new_store("store");
     let t0 = Utc::now();
     outlet.run_at(&store, t0).await;
     assert_eq!(outlet.page_requests(), PAGES);
@@ -422,4 +423,18 @@ async fn a_custom_schedule_is_kept_and_nothing_is_re_checked_when_off_or_in_anot
         .await
         .unwrap();
     assert_eq!((later.record.rechecked, outlet.page_requests()), (0, before));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_placement_is_not_re_checked_by_the_run_that_records_it() {
+    let outlet = Outlet::start("[recheck]\nafter_days = [0]\nthen_every_days = 0\n").await;
+    let (_dir, store) = new_store("store");
+    let t0 = Utc::now();
+    // Due at once after it is found, but its page was just fetched: the next run re-checks it.
+    // (minutes after t0, new placements, placements re-checked, article page requests so far)
+    for (minutes, new, rechecked, requests) in [(0, PAGES, 0, PAGES), (1, 0, PAGES, 2 * PAGES)] {
+        let run = outlet.run_at(&store, t0 + TimeDelta::minutes(minutes)).await;
+        let seen = (run.record.new_hits, run.record.rechecked, outlet.page_requests());
+        assert_eq!(seen, (new, rechecked, requests), "{run}");
+    }
 }

@@ -36,6 +36,11 @@ const COLUMNS: &[(Field, &[&str])] = &[
     (Field::Pitched, &["pitched", "pitched articles"]),
 ];
 
+/// Every header name [`read`] takes, one list per column, the column's own name first.
+pub(super) fn column_names() -> impl Iterator<Item = &'static [&'static str]> {
+    COLUMNS.iter().map(|(_, names)| *names)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Field {
     Id,

@@ -467,7 +467,7 @@ mod tests {
         let text = "[[outlets]]\nid = \"a\"\nname = \"A\"\ncountry = \"GB\"\nlanguage = \"en\"\naudience = 1000\n\
                     [[outlets]]\nid = \"b\"\nname = \"B\"\ncountry = \"TW\"\nlanguage = \"en\"\naudience = 500\n\
                     [[outlets]]\nid = \"c\"\nname = \"C\"\ncountry = \"GB\"\nlanguage = \"en\"\n";
-        Config::from_str(text, std::path::Path::new("t.toml")).unwrap()
+        Config::for_test(text).unwrap()
     }
 
     #[test]

@@ -168,7 +168,11 @@ pub async fn run_until(
         .min()
         .unwrap_or(DateTime::<Utc>::MIN_UTC);
     let now = options.now.unwrap_or(started);
-    let boost_until = schedule::boost_until(config, &store.hits()?, now);
+    // The run's one reading of every placement: the boost window open now, and which
+    // placements are due for a re-check at its end (only those are kept).
+    let placements = store.hit_entries()?;
+    let boost_until = schedule::boost_until(config, placements.iter().map(|(_, h)| h), now);
+    let due = recheck::due(placements, &config.recheck, &config.outlets, options.shard, now);
     let ctx = Arc::new(Ctx {
         store: store.clone(),
         fetcher: fetcher.clone(),
@@ -215,7 +219,7 @@ pub async fn run_until(
     // Re-checks come after the run's own sources and pages, so new placements come first.
     let work = async {
         tokio::join!(outlets, search);
-        recheck::pass(&ctx, &config.recheck, options.shard).await;
+        recheck::pass(&ctx, due).await;
     };
     let cut_short = tokio::select! {
         _ = work => false,

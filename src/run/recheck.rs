@@ -3,44 +3,56 @@
 //! (so per-host spacing, robots.txt and the address rules hold as for any page), judged
 //! ([`crate::recheck::judge`]) and its finding kept in its record ([`Store::note_recheck`]).
 //!
+//! Which placements are due is settled at the run's start ([`due`]), from the one reading of
+//! the store the run makes (it also gives the boost window), so only those are held through the
+//! run. A placement the run itself records is not re-checked in it: its page was just fetched.
+//! Each is judged as that reading found it; its finding is written onto the record as stored
+//! then, so a sighting the run merged into it meanwhile is kept.
+//!
 //! With `--shard`, a job re-checks the placements of its own outlets (by the shard hash of the
 //! outlet id), and the first job also those of outlets no longer configured or made for sites
 //! nobody listed (auto outlets), as it is the one that searches. After a stop, no new re-check
 //! starts.
 
 use super::{Ctx, Shard};
-use crate::config::RecheckConfig;
-use crate::crawl::{FetchError, Truncated, Want};
+use crate::config::{Outlet, RecheckConfig};
+use crate::crawl::{Truncated, Want};
 use crate::detect::Verdict;
 use crate::proof::Proof;
 use crate::recheck::{self, Answer, LiveStatus, Recheck};
 use crate::store::HitRecord;
+use chrono::{DateTime, Utc};
 use futures_util::{StreamExt, stream};
 use std::collections::HashSet;
 
-/// Re-checks every placement due at `ctx.now` that belongs to `shard`.
-pub(super) async fn pass(ctx: &Ctx, rules: &RecheckConfig, shard: Option<Shard>) {
-    if !rules.enabled || ctx.stop.asked() {
-        return;
+/// Of `entries` (every stored placement with its key), those a run at `now` re-checks: due by
+/// `rules` and, with `shard`, its own (the first shard's job also takes the placements of
+/// outlets not among `outlets` and of auto outlets). Empty when re-checks are off.
+pub(super) fn due(
+    entries: Vec<(Vec<u8>, HitRecord)>,
+    rules: &RecheckConfig,
+    outlets: &[Outlet],
+    shard: Option<Shard>,
+    now: DateTime<Utc>,
+) -> Vec<(Vec<u8>, HitRecord)> {
+    if !rules.enabled {
+        return Vec::new();
     }
-    let entries = match ctx.store.hit_entries() {
-        Ok(e) => e,
-        Err(e) => {
-            tracing::error!("re-checks skipped: {e}");
-            return;
-        }
-    };
-    let configured: HashSet<&str> = ctx.outlets.iter().map(|o| o.id.as_str()).collect();
+    let configured: HashSet<&str> = outlets.iter().map(|o| o.id.as_str()).collect();
     let mine = |h: &HitRecord| match shard {
         None => true,
         Some(s) if configured.contains(h.outlet.as_str()) => s.contains(&h.outlet),
         Some(s) => s.is_first(),
     };
-    let due: Vec<(Vec<u8>, HitRecord)> = entries
+    entries
         .into_iter()
-        .filter(|(_, h)| mine(h) && recheck::is_due(h, rules, ctx.now))
-        .collect();
-    if due.is_empty() {
+        .filter(|(_, h)| mine(h) && recheck::is_due(h, rules, now))
+        .collect()
+}
+
+/// Re-checks the `due` placements (keys and records, from [`due`]), unless a stop was asked.
+pub(super) async fn pass(ctx: &Ctx, due: Vec<(Vec<u8>, HitRecord)>) {
+    if due.is_empty() || ctx.stop.asked() {
         return;
     }
     tracing::info!("re-checking {} placements", due.len());
@@ -60,21 +72,17 @@ async fn recheck_one(ctx: &Ctx, key: Vec<u8>, hit: HitRecord) {
         tracing::warn!("{}: not a URL; not re-checked", hit.url);
         return;
     };
-    // The last decision stands unless this attempt makes one.
-    let mut found = Recheck {
-        last_attempt: ctx.now,
-        note: None,
-        ..hit.recheck.clone().unwrap_or_default()
-    };
     let mut proof = None;
-    let decided = match ctx.fetcher.get(&url, Want::Page, None).await {
+    // A status with what it rests on, or why nothing was decided.
+    let decided: Result<(LiveStatus, Option<String>), String> = match ctx.fetcher.get(&url, Want::Page, None).await {
         Err(e) if e.class().is_not_now() => {
             // Says nothing about the page, and is not an attempt: tried again next run.
             tracing::info!("re-check of {url} waits: {e}");
             return;
         }
-        Err(e) => match decided_by_status(&e) {
-            Some(d) => Ok(d),
+        // The note is the class's own form (`http 410`, `timeout`), decisive or not.
+        Err(e) => match recheck::from_failure(e.class()) {
+            Some(status) => Ok((status, Some(e.class().to_string()))),
             None => {
                 tracing::info!("re-check of {url} decided nothing: {e}");
                 Err(e.class().to_string())
@@ -114,12 +122,11 @@ async fn recheck_one(ctx: &Ctx, key: Vec<u8>, hit: HitRecord) {
                     Err("crashed".to_string())
                 }
                 Some(seen) => {
-                    let coverage = measurable.then_some(seen.coverage);
                     let answer = Answer {
                         url: &seen.fetched.url,
                         redirected: !seen.fetched.redirects.is_empty(),
                         canonical: seen.canonical.as_ref(),
-                        coverage,
+                        coverage: measurable.then_some(seen.coverage),
                         paywall: seen.paywall,
                     };
                     let (status, note) = recheck::judge(&hit, &answer);
@@ -129,30 +136,15 @@ async fn recheck_one(ctx: &Ctx, key: Vec<u8>, hit: HitRecord) {
                     {
                         proof = Some(Proof::new(passage, seen.hash.clone(), ctx.now));
                     }
-                    Ok(Decision {
-                        status,
-                        note,
-                        moved_to: (status == LiveStatus::Moved).then(|| seen.fetched.url.to_string()),
-                        coverage,
-                    })
+                    Ok((status, note))
                 }
             }
         }
     };
-    let outcome = match decided {
-        Ok(d) => {
-            found.status = Some(d.status);
-            found.checked_at = Some(ctx.now);
-            found.note = d.note;
-            found.moved_to = d.moved_to;
-            found.coverage = d.coverage;
-            d.status.as_str()
-        }
-        Err(why) => {
-            // A transient failure: the last status stands, retried at the next due time.
-            found.note = Some(why);
-            "undecided"
-        }
+    let (found, outcome) = match decided {
+        Ok((status, note)) => (Recheck::decided(ctx.now, status, note), status.as_str()),
+        // A transient failure: the last status stands, retried at the next due time.
+        Err(why) => (Recheck::undecided(hit.recheck.as_ref(), ctx.now, why), "undecided"),
     };
     {
         let mut t = ctx.tally();
@@ -162,27 +154,6 @@ async fn recheck_one(ctx: &Ctx, key: Vec<u8>, hit: HitRecord) {
     if let Err(e) = ctx.store.note_recheck(&key, &found, proof.as_ref()) {
         tracing::error!("cannot keep the re-check of {url}: {e}");
     }
-}
-
-/// The decision an HTTP error status makes by itself (`gone`, or `paywalled` for 402), if any.
-fn decided_by_status(e: &FetchError) -> Option<Decision> {
-    let FetchError::Status { status, .. } = e else {
-        return None;
-    };
-    Some(Decision {
-        status: recheck::from_status(*status)?,
-        note: Some(format!("http {status}")),
-        moved_to: None,
-        coverage: None,
-    })
-}
-
-/// What a decisive re-check found.
-struct Decision {
-    status: LiveStatus,
-    note: Option<String>,
-    moved_to: Option<String>,
-    coverage: Option<f64>,
 }
 
 /// The page as the re-check read it, off the async executor.

@@ -144,14 +144,18 @@ pub(crate) fn failing_rest(state: &SourceState) -> Option<TimeDelta> {
 /// The end of the latest boost window open at `now` (rule 3), or `None`: each article opens one
 /// at the start of its publication day, and again at the first sight of each placement on an
 /// outlet listed in its `pitched`.
-pub(crate) fn boost_until(config: &Config, hits: &[HitRecord], now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+pub(crate) fn boost_until<'a>(
+    config: &Config,
+    hits: impl IntoIterator<Item = &'a HitRecord>,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
     let days = config.polling.boost;
     let from_articles = config
         .articles
         .iter()
         .map(|a| a.published.and_time(chrono::NaiveTime::MIN).and_utc());
     let from_pitches = hits
-        .iter()
+        .into_iter()
         .filter_map(|h| config.pitched(&h.article).contains(&h.outlet).then_some(h.first_seen));
     from_articles
         .chain(from_pitches)
