@@ -20,6 +20,7 @@
 //! The page's own UTC offset is kept: the date part is the outlet's own day. When two sources
 //! name the same instant, one in UTC and one with the outlet's offset, the latter is kept.
 
+use super::elements::{Elements, Tag};
 use super::jsonld::LdArticle;
 use super::selector;
 use crate::date::{self, DayMonth};
@@ -172,13 +173,15 @@ const DATE_LINE_HINTS: &[&str] = &[
 /// data objects some pages give their date to ([`SCRIPT_KEYS`]).
 pub(super) fn find(
     tree: &Tree,
+    elements: &Elements,
     page_url: Option<&Url>,
     ld: Option<&LdArticle>,
     metas: &[(String, String)],
     scripts: &[&str],
 ) -> Option<Found> {
-    let order = DayMonth::for_lang(tree.select_matcher(&HTML).attr("lang").as_deref());
-    let page = &Page::new(tree, order);
+    let lang = elements.tagged(Tag::Html).first().and_then(|html| html.attr("lang"));
+    let order = DayMonth::for_lang(lang.as_deref());
+    let page = &Page::new(tree, elements, order);
     let now = Utc::now();
     let parse = |raw: &str| date::parse_with(raw, order).filter(|d| d.with_timezone(&Utc) <= now + FUTURE_SLACK);
     let meta = |keys: &[&str]| {
@@ -218,7 +221,6 @@ type Day<'a> = &'a dyn Fn(NaiveDate) -> Option<DateTime<FixedOffset>>;
 
 /// Sources 1–4 and the generic `<meta>` date, in order.
 fn from_page(page: &Page, ld: Option<&LdArticle>, parse: Parse, meta: MetaLookup, day: Day) -> Option<Found> {
-    let tree = page.tree;
     let found = |source| move |date| Found { date, source };
     let sources: [&dyn Fn() -> Option<Found>; 4] = [
         &|| {
@@ -227,7 +229,7 @@ fn from_page(page: &Page, ld: Option<&LdArticle>, parse: Parse, meta: MetaLookup
                 .map(found(DateSource::JsonLd))
         },
         &|| meta(PUBLISHED_KEYS).map(found(DateSource::Meta)),
-        &|| microdata(tree, parse).map(found(DateSource::Meta)),
+        &|| microdata(page, parse).map(found(DateSource::Meta)),
         &|| time_element(page, parse).map(found(DateSource::Time)),
     ];
     // The later sources only matter when the first gives its time in UTC (see
@@ -291,8 +293,7 @@ fn last_resort(
 /// The first date in the visible text of the page's body, outside navigation, asides, footers
 /// and lists of links.
 fn first_date_in_text(page: &Page) -> Option<NaiveDate> {
-    let body = page.tree.select_matcher(&BODY);
-    let body = body.nodes().first()?;
+    let body = page.elements.tagged(Tag::Body).first()?;
     let mut text = String::new();
     let mut read = 0;
     for node in body.descendants_it() {
@@ -366,8 +367,8 @@ fn shown_day(best: Found, page: &Page, day: Day) -> Option<Found> {
 /// Microdata `itemprop="datePublished"` or RDFa `property="schema:datePublished"` (or
 /// `dateCreated`) on an element other than `<meta>`: its `content` or `datetime` attribute, else
 /// its text.
-fn microdata(tree: &Tree, parse: Parse) -> Option<DateTime<FixedOffset>> {
-    tree.select_matcher(&MICRODATA).nodes().iter().find_map(|n| {
+fn microdata(page: &Page, parse: Parse) -> Option<DateTime<FixedOffset>> {
+    page.elements.attributed_matching(&MICRODATA).find_map(|n| {
         n.attr("content")
             .or_else(|| n.attr("datetime"))
             .and_then(|v| parse(&v))
@@ -379,24 +380,22 @@ fn microdata(tree: &Tree, parse: Parse) -> Option<DateTime<FixedOffset>> {
 /// saying so); else the earliest in the article's header (the elements around the `<h1>`), or in
 /// the `<article>`.
 fn time_element(page: &Page, parse: Parse) -> Option<DateTime<FixedOffset>> {
-    let read = |sel: Selection, furniture: &Matcher| -> Vec<DateTime<FixedOffset>> {
-        sel.nodes()
-            .iter()
+    let read = |times: &mut dyn Iterator<Item = &NodeRef>, furniture: &Matcher| -> Vec<DateTime<FixedOffset>> {
+        times
             .filter(|n| !page.elsewhere(n, furniture))
             .filter_map(|n| n.attr("datetime").and_then(|d| parse(&d)))
             .collect()
     };
-    if let Some(d) = read(page.tree.select_matcher(&MARKED_TIME), &FURNITURE_AND_LISTS)
-        .into_iter()
-        .next()
-    {
+    let marked = &mut page.elements.tagged_matching(Tag::Time, &MARKED_TIME);
+    if let Some(d) = read(marked, &FURNITURE_AND_LISTS).into_iter().next() {
         return Some(d);
     }
     for scope in page.header_scopes() {
-        if let Some(d) = read(Selection::from(scope).select_matcher(&TIME), &INNER_FURNITURE)
-            .into_iter()
-            .min()
-        {
+        let inside = &mut page
+            .elements
+            .tagged_matching(Tag::Time, &TIME)
+            .filter(|n| is_inside(n, &scope));
+        if let Some(d) = read(inside, &INNER_FURNITURE).into_iter().min() {
             return Some(d);
         }
     }
@@ -405,18 +404,23 @@ fn time_element(page: &Page, parse: Parse) -> Option<DateTime<FixedOffset>> {
 
 /// The first `<time datetime>` on the page outside navigation, asides and footers.
 fn any_time_element(page: &Page, parse: Parse) -> Option<DateTime<FixedOffset>> {
-    page.tree
-        .select_matcher(&TIME)
-        .nodes()
-        .iter()
+    page.elements
+        .tagged_matching(Tag::Time, &TIME)
         .filter(|n| !page.elsewhere(n, &FURNITURE_AND_LISTS))
         .find_map(|n| n.attr("datetime").and_then(|d| parse(&d)))
+}
+
+/// True when `node` is inside `scope` (a descendant, not `scope` itself).
+fn is_inside(node: &NodeRef, scope: &NodeRef) -> bool {
+    node.ancestors_it(None).any(|a| a.id == scope.id)
 }
 
 /// The parsed page and what the date finder works out about it once: the numeric date order
 /// its language implies, its headline and the `<article>` elements that hold it.
 struct Page<'a> {
     tree: &'a Tree,
+    /// The elements the date sources are read from, gathered once ([`Elements`]).
+    elements: &'a Elements<'a>,
     order: DayMonth,
     /// The `<h1>` elements that can be the headline, in page order (see [`Page::new`]).
     headlines: Vec<NodeRef<'a>>,
@@ -435,10 +439,9 @@ impl<'a> Page<'a> {
     /// Finds the headlines: the page's `<h1>` elements but the site's logo (an `<h1>` whose
     /// class or id, or a descendant's, speaks of a logo, or that links to the site's home with
     /// `rel="home"`/`"start"`), which many templates wrap in an `<h1>`.
-    fn new(tree: &'a Tree, order: DayMonth) -> Page<'a> {
-        let headlines: Vec<NodeRef<'a>> = tree
-            .select_matcher(&H1)
-            .nodes()
+    fn new(tree: &'a Tree, elements: &'a Elements<'a>, order: DayMonth) -> Page<'a> {
+        let headlines: Vec<NodeRef<'a>> = elements
+            .tagged(Tag::H1)
             .iter()
             .filter(|h| !h.is_match(&LOGO) && Selection::from(**h).select_matcher(&LOGO).is_empty())
             .cloned()
@@ -451,6 +454,7 @@ impl<'a> Page<'a> {
             .collect();
         Page {
             tree,
+            elements,
             order,
             headlines,
             headline_path,
@@ -467,10 +471,7 @@ impl<'a> Page<'a> {
 
     /// The date-line candidates inside `scope` (not `scope` itself), in page order.
     fn hinted_in(&self, scope: &NodeRef<'a>) -> impl Iterator<Item = &NodeRef<'a>> {
-        let scope = scope.id;
-        self.hinted()
-            .iter()
-            .filter(move |n| n.ancestors_it(None).any(|a| a.id == scope))
+        self.hinted().iter().filter(move |n| is_inside(n, scope))
     }
 
     /// The article's header and body, nearest first: the headline's ancestors a few levels up,
@@ -485,8 +486,8 @@ impl<'a> Page<'a> {
             );
         }
         let article = self.own_articles.first().cloned();
-        scopes.extend(article.or_else(|| self.tree.select_matcher(&ARTICLE).nodes().first().cloned()));
-        scopes.extend(self.tree.select_matcher(&MAIN).nodes().first().cloned());
+        scopes.extend(article.or_else(|| self.elements.tagged(Tag::Article).first().cloned()));
+        scopes.extend(self.elements.tagged(Tag::Main).first().cloned());
         scopes
     }
 
@@ -520,15 +521,10 @@ static FURNITURE_AND_LISTS: LazyLock<Matcher> =
     LazyLock::new(|| selector(r#"nav, aside, footer, blockquote, [class*="related" i], li, [class*="teaser" i]"#));
 
 // The page's other selectors, compiled once (not per page, nor per scope or ancestor).
-static HTML: LazyLock<Matcher> = LazyLock::new(|| selector("html"));
-static H1: LazyLock<Matcher> = LazyLock::new(|| selector("h1"));
 /// A site's logo, which many templates wrap in an `<h1>`.
 static LOGO: LazyLock<Matcher> =
     LazyLock::new(|| selector(r#"[class*="logo" i], [id*="logo" i], a[rel~="home" i], a[rel~="start" i]"#));
-static BODY: LazyLock<Matcher> = LazyLock::new(|| selector("body"));
 static BODY_OR_HTML: LazyLock<Matcher> = LazyLock::new(|| selector("body, html"));
-static ARTICLE: LazyLock<Matcher> = LazyLock::new(|| selector("article"));
-static MAIN: LazyLock<Matcher> = LazyLock::new(|| selector(r#"main, [role="main"]"#));
 static MICRODATA: LazyLock<Matcher> = LazyLock::new(|| {
     selector(
         r#"[itemprop="datePublished" i]:not(meta), [property$="datePublished" i]:not(meta), [property$="dateCreated" i]:not(meta)"#,

@@ -6,6 +6,7 @@
 //! accepted. Authors given as `{"@id": …}` are looked up among the page's nodes (Yoast's
 //! `@graph` Person), and author lists are joined.
 
+use super::elements::{Elements, Tag};
 use super::{decode_entities, selector};
 use dom_query::{Document as Tree, Matcher};
 use serde_json::Value;
@@ -33,10 +34,9 @@ const MAX_DEPTH: usize = 8;
 /// Finds the article object among every `<script type=application/ld+json>` on the page,
 /// preferring one that carries an `articleBody`. Without any article-typed object, a page-level
 /// object's `datePublished` (a `WebPage`'s) still gives the dates, with no other field.
-pub(super) fn find_article(tree: &Tree) -> Option<LdArticle> {
-    let values: Vec<Value> = tree
-        .select_matcher(&LD_SCRIPT)
-        .iter()
+pub(super) fn find_article(elements: &Elements) -> Option<LdArticle> {
+    let values: Vec<Value> = elements
+        .tagged_matching(Tag::Script, &LD_SCRIPT)
         .flat_map(|script| parse_lenient(&script.text()))
         .collect();
     let mut names = HashMap::new();

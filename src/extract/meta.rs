@@ -1,15 +1,12 @@
 //! Page metadata read from the parsed tree: canonical and AMP URLs, title, byline, date, language.
 
+use super::elements::{Elements, Tag};
 use super::jsonld::LdArticle;
 use super::{date, lang, selector};
-use dom_query::{Document as Tree, Matcher};
+use dom_query::{Document as Tree, Matcher, NodeRef};
 use std::sync::LazyLock;
 use url::Url;
 
-static META: LazyLock<Matcher> = LazyLock::new(|| selector("meta"));
-static HTML: LazyLock<Matcher> = LazyLock::new(|| selector("html"));
-static H1: LazyLock<Matcher> = LazyLock::new(|| selector("h1"));
-static TITLE: LazyLock<Matcher> = LazyLock::new(|| selector("title"));
 static CANONICAL: LazyLock<Matcher> = LazyLock::new(|| selector(r#"link[rel~="canonical" i][href]"#));
 static AMPHTML: LazyLock<Matcher> = LazyLock::new(|| selector(r#"link[rel~="amphtml" i][href]"#));
 /// Author links and microdata, then the class names templates give bylines.
@@ -27,16 +24,22 @@ pub(super) struct Meta {
     pub language: Option<String>,
 }
 
-/// Reads every metadata field; `ld` is the page's JSON-LD article object, if any; `scripts` the
-/// page's other scripts (see [`date::find`]).
-pub(super) fn read(tree: &Tree, page_url: Option<&Url>, ld: Option<&LdArticle>, scripts: &[&str]) -> Meta {
-    let metas = meta_tags(tree);
+/// Reads every metadata field from the page's `elements` (gathered from `tree`); `ld` is the
+/// page's JSON-LD article object, if any; `scripts` the page's other scripts (see [`date::find`]).
+pub(super) fn read(
+    tree: &Tree,
+    elements: &Elements,
+    page_url: Option<&Url>,
+    ld: Option<&LdArticle>,
+    scripts: &[&str],
+) -> Meta {
+    let metas = meta_tags(elements);
     let get = |key: &str| metas.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
     let site_name = get("og:site_name").or_else(|| get("application-name"));
 
     // A home page or section front in these (a CMS template's) cannot stand for the article.
     let canonical_url = [
-        link_href(tree, &CANONICAL, page_url),
+        link_href(elements, &CANONICAL, page_url),
         get("og:url").and_then(|u| resolve(u, page_url)),
         ld.and_then(|a| a.url.as_deref()).and_then(|u| resolve(u, page_url)),
     ]
@@ -51,14 +54,13 @@ pub(super) fn read(tree: &Tree, page_url: Option<&Url>, ld: Option<&LdArticle>, 
 
     // The first candidate that is more than the site's name (templates fill og:title or
     // <title> with the brand alone).
-    // Read lazily: the `<h1>` and `<title>` cost a walk of the page each, and most pages name
-    // their headline in `og:title`.
+    // Read lazily: most pages name their headline in `og:title`.
     let candidates: [&dyn Fn() -> Option<String>; 5] = [
         &|| get("og:title").map(str::to_string),
         &|| get("twitter:title").map(str::to_string),
         &|| ld.and_then(|a| a.headline.clone()),
-        &|| first_text(tree, &H1),
-        &|| first_text(tree, &TITLE),
+        &|| first_text(elements.tagged(Tag::H1)),
+        &|| first_text(elements.tagged(Tag::Title)),
     ];
     let title = candidates
         .iter()
@@ -69,22 +71,23 @@ pub(super) fn read(tree: &Tree, page_url: Option<&Url>, ld: Option<&LdArticle>, 
     let byline = ld
         .and_then(|a| a.author.clone())
         .or_else(|| get("author").filter(|a| !a.contains("://")).map(str::to_string))
-        .or_else(|| first_text(tree, &AUTHOR))
-        .or_else(|| first_text(tree, &BYLINE))
+        .or_else(|| first_text(elements.attributed_matching(&AUTHOR)))
+        .or_else(|| first_text(&tree.select_matcher(&BYLINE).nodes().to_vec()))
         .and_then(|b| clean_byline(&b));
 
-    let published = date::find(tree, page_url, ld, &metas, scripts);
+    let published = date::find(tree, elements, page_url, ld, &metas, scripts);
 
-    let language = tree
-        .select_single_matcher(&HTML)
-        .attr("lang")
+    let language = elements
+        .tagged(Tag::Html)
+        .first()
+        .and_then(|html| html.attr("lang"))
         .and_then(|l| lang::normalize(&l))
         .or_else(|| get("content-language").and_then(lang::normalize))
         .or_else(|| get("og:locale").and_then(lang::normalize));
 
     Meta {
         canonical_url,
-        amp_url: link_href(tree, &AMPHTML, page_url),
+        amp_url: link_href(elements, &AMPHTML, page_url),
         title,
         byline,
         published,
@@ -93,9 +96,9 @@ pub(super) fn read(tree: &Tree, page_url: Option<&Url>, ld: Option<&LdArticle>, 
 }
 
 /// Every `<meta>` as (lower-cased property / name / itemprop / http-equiv, trimmed content).
-fn meta_tags(tree: &Tree) -> Vec<(String, String)> {
+fn meta_tags(elements: &Elements) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for node in tree.select_matcher(&META).nodes() {
+    for node in elements.tagged(Tag::Meta) {
         let Some(content) = node.attr("content") else { continue };
         let content = content.trim();
         if content.is_empty() {
@@ -111,10 +114,9 @@ fn meta_tags(tree: &Tree) -> Vec<(String, String)> {
 }
 
 /// The first `<link rel=…>` of a relation ([`CANONICAL`], [`AMPHTML`]), resolved.
-fn link_href(tree: &Tree, link: &Matcher, page_url: Option<&Url>) -> Option<Url> {
-    tree.select_matcher(link)
-        .nodes()
-        .iter()
+fn link_href(elements: &Elements, link: &Matcher, page_url: Option<&Url>) -> Option<Url> {
+    elements
+        .tagged_matching(Tag::Link, link)
         .find_map(|n| n.attr("href").and_then(|h| resolve(&h, page_url)))
 }
 
@@ -132,11 +134,10 @@ fn resolve(href: &str, page_url: Option<&Url>) -> Option<Url> {
     matches!(url.scheme(), "http" | "https").then_some(url)
 }
 
-/// The text of the first element matching `selector`, whitespace collapsed, if not empty.
-fn first_text(tree: &Tree, matching: &Matcher) -> Option<String> {
-    tree.select_matcher(matching)
-        .nodes()
-        .iter()
+/// The text of the first of `nodes` with any, whitespace collapsed.
+fn first_text<'n, 'a: 'n>(nodes: impl IntoIterator<Item = &'n NodeRef<'a>>) -> Option<String> {
+    nodes
+        .into_iter()
         .map(|n| collapse_spaces(&n.text()))
         .find(|t| !t.is_empty())
 }

@@ -1,15 +1,17 @@
 //! HTML → [`Document`]: page metadata and the article's main text.
 //!
 //! One linear pre-scan ([`prescan`]) drops what is never text and measures nesting; the page is
-//! then parsed once (html5ever, through `dom_query`); metadata is read from that tree
-//! ([`meta`], [`jsonld`]), then furniture is removed from the same tree and the article's
-//! container found and read ([`text`], [`boilerplate`], [`article`]). Pages nested absurdly deep skip the tree altogether ([`flat`]), because tree
-//! building is quadratic in nesting depth. The language is decided last, from the declaration
-//! and the main text ([`lang::decide`]).
+//! then parsed once (html5ever, through `dom_query`). One walk of that tree gathers the elements
+//! metadata is read from ([`elements`]), and metadata is read from them ([`meta`], [`jsonld`]);
+//! then furniture is removed from the same tree and the article's container found and read
+//! ([`text`], [`boilerplate`], [`article`]). Pages nested absurdly deep skip the tree altogether
+//! ([`flat`]), because tree building is quadratic in nesting depth. The language is decided
+//! last, from the declaration and the main text ([`lang::decide`]).
 
 mod article;
 mod boilerplate;
 mod date;
+mod elements;
 pub use date::DateSource;
 pub(crate) mod entities;
 mod flat;
@@ -119,8 +121,10 @@ fn tree_extract<T>(
 ) -> (Document, T) {
     let tree = dom_query::Document::from(html);
     let extra = also(&tree);
-    let ld = jsonld::find_article(&tree);
-    let meta = meta::read(&tree, page_url, ld.as_ref(), scripts);
+    let elements = elements::Elements::gather(&tree);
+    let ld = jsonld::find_article(&elements);
+    let meta = meta::read(&tree, &elements, page_url, ld.as_ref(), scripts);
+    drop(elements);
     let ld_body = ld.as_ref().and_then(|a| a.body.as_deref());
     let paragraphs = lines::clean(text::main_text(&tree, ld_body), meta.title.as_deref());
     let doc = Document {
