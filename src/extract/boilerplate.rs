@@ -320,15 +320,50 @@ fn class_names_furniture(name: &str) -> bool {
         return false;
     };
     let mut last = first;
-    let mut prefixed = starts_with_prefix(first);
+    let mut prefixed = may_start_a_word(first.bytes()) && starts_with_prefix(first);
     for w in words {
-        prefixed |= starts_with_prefix(w);
+        prefixed |= may_start_a_word(w.bytes()) && starts_with_prefix(w);
         last = w;
     }
+    let unseparated = || name.bytes().filter(|b| *b != b'-' && *b != b'_');
     prefixed
-        || is_token(last)
-        || (is_token(first) && !LABEL_PREFIXES.iter().any(|l| first.eq_ignore_ascii_case(l)))
-        || starts_with_prefix_ignoring_separators(name)
+        || (may_start_a_word(last.bytes()) && is_token(last))
+        || (may_start_a_word(first.bytes())
+            && is_token(first)
+            && !LABEL_PREFIXES.iter().any(|l| first.eq_ignore_ascii_case(l)))
+        || (may_start_a_word(unseparated()) && starts_with_prefix_ignoring_separators(name))
+}
+
+/// Which pairs of first letters (`a`–`z`, 26 × 26) start one of [`FURNITURE_TOKENS`] or
+/// [`FURNITURE_PREFIXES`]: most class words start otherwise, and are passed over without
+/// comparing them with every word in both lists.
+const FIRST_PAIRS: [bool; 26 * 26] = {
+    let mut pairs = [false; 26 * 26];
+    let lists: [&[&str]; 2] = [FURNITURE_TOKENS, FURNITURE_PREFIXES];
+    let mut l = 0;
+    while l < lists.len() {
+        let mut i = 0;
+        while i < lists[l].len() {
+            let w = lists[l][i].as_bytes();
+            pairs[(w[0] - b'a') as usize * 26 + (w[1] - b'a') as usize] = true;
+            i += 1;
+        }
+        l += 1;
+    }
+    pairs
+};
+
+/// False when the word's first two letters (any case) start no furniture word: it can be
+/// neither a token nor start with a prefix.
+fn may_start_a_word(mut bytes: impl Iterator<Item = u8>) -> bool {
+    let letter = |b: Option<u8>| {
+        b.filter(u8::is_ascii_alphabetic)
+            .map(|b| (b.to_ascii_lowercase() - b'a') as usize)
+    };
+    match (letter(bytes.next()), letter(bytes.next())) {
+        (Some(a), Some(b)) => FIRST_PAIRS[a * 26 + b],
+        _ => false,
+    }
 }
 
 /// Longest of [`FURNITURE_TOKENS`] and [`FURNITURE_PREFIXES`] (`recommendations`): words are
@@ -400,7 +435,7 @@ mod tests {
         // Words are compared lower-cased, on their first LONGEST_WORD bytes.
         for w in FURNITURE_TOKENS.iter().chain(FURNITURE_PREFIXES) {
             assert!(
-                w.len() <= LONGEST_WORD && w.bytes().all(|b| b.is_ascii_lowercase()),
+                (2..=LONGEST_WORD).contains(&w.len()) && w.bytes().all(|b| b.is_ascii_lowercase()),
                 "{w}"
             );
         }

@@ -465,8 +465,12 @@ impl<'a> Page<'a> {
 
     /// The page's date-line candidates ([`is_hinted`]), in page order.
     fn hinted(&self) -> &[NodeRef<'a>] {
-        self.hinted
-            .get_or_init(|| self.tree.root().descendants_it().filter(is_hinted).collect())
+        self.hinted.get_or_init(|| {
+            let mut lower = String::new();
+            let root = self.tree.root();
+            let mut hinted = root.descendants_it();
+            std::iter::from_fn(|| hinted.find(|n| is_hinted(n, &mut lower))).collect()
+        })
     }
 
     /// The date-line candidates inside `scope` (not `scope` itself), in page order.
@@ -538,22 +542,28 @@ static MARKED_TIME: LazyLock<Matcher> = LazyLock::new(|| {
 static TIME: LazyLock<Matcher> = LazyLock::new(|| selector("time[datetime]"));
 /// True for an element whose class or id speaks of a date or byline ([`DATE_LINE_HINTS`], in
 /// any case, anywhere in the value), a `<time>`, or an `itemprop` that speaks of a date.
-fn is_hinted(node: &NodeRef) -> bool {
+/// [`DATE_LINE_HINTS`] as substring searchers, built once (building one costs more than a
+/// search); "date" comes first, for `itemprop`.
+static HINT_FINDERS: LazyLock<Vec<memchr::memmem::Finder<'static>>> =
+    LazyLock::new(|| DATE_LINE_HINTS.iter().map(memchr::memmem::Finder::new).collect());
+
+/// `lower` is a buffer the attribute values are lower-cased into.
+fn is_hinted(node: &NodeRef, lower: &mut String) -> bool {
     node.query_or(false, |n| {
         let NodeData::Element(el) = &n.data else { return false };
         if &*el.name.local == "time" {
             return true;
         }
         el.attrs.iter().any(|a| {
-            let hints: &[&str] = match &*a.name.local {
-                "class" | "id" => DATE_LINE_HINTS,
-                "itemprop" => &["date"],
+            let hints: &[memchr::memmem::Finder] = match &*a.name.local {
+                "class" | "id" => &HINT_FINDERS,
+                "itemprop" => &HINT_FINDERS[..1],
                 _ => return false,
             };
-            let value = a.value.to_ascii_lowercase();
-            hints
-                .iter()
-                .any(|h| memchr::memmem::find(value.as_bytes(), h.as_bytes()).is_some())
+            lower.clear();
+            lower.push_str(&a.value);
+            lower.make_ascii_lowercase();
+            hints.iter().any(|h| h.find(lower.as_bytes()).is_some())
         })
     })
 }
@@ -691,6 +701,11 @@ fn script_value(script: &str, at: usize, len: usize) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::DateSource;
+
+    #[test]
+    fn itemprop_is_searched_for_the_first_hint_which_is_date() {
+        assert_eq!(super::DATE_LINE_HINTS[0], "date");
+    }
     use url::Url;
 
     /// One row per rule: (what, page HTML, expected day or "" for none, expected source).
