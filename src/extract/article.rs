@@ -1,10 +1,11 @@
 //! Finds the article's container in the tree (furniture already removed) and reads its text.
 //!
-//! The scoring is readability's (Mozilla's Readability.js, `_grabArticle`): every paragraph gives
-//! its weight to its parent and half of it to its grandparent, the element with the most is the
-//! container, weighed down by its share of link text, and its siblings that read as article text
-//! join it. Two walks of the tree, no per-node allocation: one measures, one reads, and the
-//! reading leaves out blocks that are mostly links and hold no paragraph (link lists, tag rows).
+//! The scoring is readability's (Mozilla's Readability.js, `_grabArticle`), counted in bytes of
+//! paragraph text: every paragraph gives its bytes to its parent, half to its grandparent and
+//! less further up; the element with the most, weighed down by its share of link text and moved
+//! up as Readability.js moves it, is the container, and its siblings that read as article text
+//! join it. One walk measures, one reads; the reading leaves out blocks that hold no paragraph
+//! and read as clutter (link lists, tag rows, widget boxes).
 
 use dom_query::{Document as Tree, NodeData, NodeId, NodeRef};
 use std::collections::HashSet;
@@ -25,6 +26,10 @@ const SIBLING_LINK_DENSITY: f32 = 0.25;
 
 /// A block with no paragraph inside is left out when more than this share of its text is links.
 const LINK_LIST_DENSITY: f32 = 0.5;
+
+/// The least score that lets a sibling join the container, whatever the container's score
+/// (Readability.js's floor of 10, here in bytes of paragraph text).
+const SIBLING_FLOOR: f32 = 10.0;
 
 /// How an element takes part in the text.
 #[derive(Clone, Copy, PartialEq)]
@@ -357,7 +362,7 @@ pub(super) fn read(tree: &Tree) -> Vec<String> {
 /// The container and those of its siblings that read as article text, in page order.
 fn with_siblings<'a>(top: &NodeRef<'a>, score: f32) -> Vec<NodeRef<'a>> {
     let Some(parent) = top.parent() else { return vec![*top] };
-    let threshold = (score * SIBLING_SHARE).max(PARAGRAPH_BYTES as f32 / 8.0);
+    let threshold = (score * SIBLING_SHARE).max(SIBLING_FLOOR);
     let class = top.attr("class").filter(|c| !c.trim().is_empty());
     let mut parts = Vec::new();
     let mut sibling = parent.first_child();
@@ -384,8 +389,8 @@ fn with_siblings<'a>(top: &NodeRef<'a>, score: f32) -> Vec<NodeRef<'a>> {
     parts
 }
 
-/// True when the element is a short `<p>` whose text ends a sentence (Readability.js's test for
-/// short paragraph siblings: `/\.( |$)/`).
+/// True when the element is a `<p>` whose text ends a sentence (Readability.js's test for short
+/// paragraph siblings, `/\.( |$)/`; it is asked only of those too short to be paragraphs).
 fn ends_a_sentence(node: &NodeRef) -> bool {
     has_tag(node, "p") && {
         let text = node.text();
@@ -405,7 +410,7 @@ fn emit_block(node: &NodeRef, out: &mut String) {
 #[derive(Default, Clone, Copy)]
 struct Kept {
     sums: Sums,
-    /// `<p>` elements, `<li>` elements, and commas in the text.
+    /// `<p>` elements, `<li>` elements, and commas (`,`) in the text.
     paragraphs: usize,
     items: usize,
     commas: usize,
@@ -420,20 +425,10 @@ impl Kept {
     }
 }
 
-/// Blocks the reading may take back out once read (Readability.js's `_cleanConditionally`
-/// runs on `div`, `section`, `ul`, `ol` and `table` the same way).
-#[derive(Clone, Copy, PartialEq)]
-enum Box {
-    /// A list: its items may be short.
-    List,
-    /// A `div`, `section` or `table`.
-    Other,
-}
-
 /// Whether a block with no paragraph in it is clutter rather than article text, after
-/// Readability.js's `_cleanConditionally`: mostly links; or, with fewer than ten commas, more
-/// list items than paragraphs outside a list, or too little text to be a line of the article.
-fn is_clutter(kept: Kept, boxed: Option<Box>) -> bool {
+/// Readability.js's `_cleanConditionally`: mostly links; or, for a `div`, `section` or `table`
+/// with fewer than ten commas, more list items than paragraphs, or a fifth of its text in links.
+fn is_clutter(kept: Kept, tag: Counted) -> bool {
     if kept.sums.weight > 0 {
         return false;
     }
@@ -441,12 +436,9 @@ fn is_clutter(kept: Kept, boxed: Option<Box>) -> bool {
     if density > LINK_LIST_DENSITY {
         return true;
     }
-    match boxed {
-        Some(Box::Other) if kept.commas < CLUTTER_COMMAS => {
-            (kept.items > kept.paragraphs) || density > CLUTTER_LINK_DENSITY
-        }
-        _ => false,
-    }
+    tag == Counted::Generic
+        && kept.commas < CLUTTER_COMMAS
+        && (kept.items > kept.paragraphs || density > CLUTTER_LINK_DENSITY)
 }
 
 /// Readability.js's thresholds for `_cleanConditionally`: a block with this many commas is
@@ -505,12 +497,7 @@ fn emit(node: &NodeRef, out: &mut String, in_link: bool) -> Kept {
                     Counted::Item => k.items += 1,
                     _ => {}
                 }
-                let boxed = match tag {
-                    Counted::List => Some(Box::List),
-                    Counted::Box => Some(Box::Other),
-                    _ => None,
-                };
-                if is_clutter(k, boxed) {
+                if is_clutter(k, tag) {
                     out.truncate(mark);
                 } else {
                     kept.add(k);
@@ -524,13 +511,16 @@ fn emit(node: &NodeRef, out: &mut String, in_link: bool) -> Kept {
     kept
 }
 
-/// The elements the clean-up counts or may take out.
+/// The elements the clean-up ([`is_clutter`]) counts, and those it weighs more strictly.
 #[derive(Clone, Copy, PartialEq)]
 enum Counted {
+    /// `<p>`.
     Paragraph,
+    /// `<li>`.
     Item,
-    List,
-    Box,
+    /// `<div>`, `<section>` or `<table>`: a generic box, which pages fill with link rows and
+    /// widgets as often as with text.
+    Generic,
     Other,
 }
 
@@ -538,8 +528,7 @@ fn tag_counted(tag: &str) -> Counted {
     match tag {
         "p" => Counted::Paragraph,
         "li" => Counted::Item,
-        "ul" | "ol" => Counted::List,
-        "div" | "section" | "table" => Counted::Box,
+        "div" | "section" | "table" => Counted::Generic,
         _ => Counted::Other,
     }
 }
