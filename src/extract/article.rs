@@ -55,7 +55,7 @@ fn kind(tag: &str) -> Kind {
         | "svg" | "math" | "select" | "button" | "input" | "textarea" | "head" | "title" | "img" | "picture"
         | "source" | "map" | "meta" | "link" | "option" | "datalist" => Kind::Skip,
         "br" | "hr" => Kind::Break,
-        "p" | "pre" | "td" | "div" | "section" | "article" | "main" | "blockquote" | "center" | "font" => Kind::Prose,
+        "p" | "pre" | "td" | "div" | "section" | "article" | "main" | "blockquote" | "center" => Kind::Prose,
         "address" | "aside" | "body" | "dd" | "details" | "dialog" | "dir" | "dl" | "dt" | "fieldset"
         | "figcaption" | "figure" | "footer" | "form" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "header"
         | "hgroup" | "li" | "menu" | "nav" | "ol" | "summary" | "table" | "tbody" | "thead" | "tfoot" | "tr" | "th"
@@ -638,6 +638,20 @@ mod tests {
         let a = "This page writes its article straight into the body, with no wrapper around it at all.";
         let html = format!("<body><p>{a}</p><h2>A subheading</h2><p>{a}</p><div class=box><p>{a}</p></div></body>");
         assert_eq!(text_of(&html), [a, "A subheading", a, a]);
+    }
+
+    #[test]
+    fn inline_elements_such_as_font_stay_in_their_sentence() {
+        let html = "<body><div><p>Old sites colour <font color=red>a word</font> inside a sentence, \
+                    <center>and centre a line</center> of their own.</p></div></body>";
+        assert_eq!(
+            text_of(html),
+            [
+                "Old sites colour a word inside a sentence,",
+                "and centre a line",
+                "of their own."
+            ]
+        );
     }
 
     #[test]
