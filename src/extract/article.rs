@@ -7,6 +7,7 @@
 //! join it. One walk measures, one reads; the reading leaves out blocks that hold no paragraph
 //! and read as clutter (link lists, tag rows, widget boxes).
 
+use super::is_inside;
 use dom_query::{Document as Tree, NodeData, NodeId, NodeRef};
 use std::collections::HashSet;
 
@@ -216,7 +217,7 @@ impl<'a> Measure<'a> {
         if alternatives.len() >= MIN_ALTERNATIVES {
             let mut ancestor = top.node.parent();
             while let Some(a) = ancestor.filter(|a| a.id != body.id) {
-                let holding = alternatives.iter().filter(|c| is_ancestor(&a, &c.node)).count();
+                let holding = alternatives.iter().filter(|c| is_inside(&c.node, &a)).count();
                 if holding >= MIN_ALTERNATIVES {
                     top = Candidate {
                         node: a,
@@ -317,18 +318,6 @@ fn tag_and_class(node: &NodeRef) -> Option<(String, String)> {
 const TOP_CANDIDATES: usize = 5;
 const ALTERNATIVE_SHARE: f32 = 0.75;
 const MIN_ALTERNATIVES: usize = 3;
-
-/// True when `ancestor` contains `node` (or is it).
-fn is_ancestor(ancestor: &NodeRef, node: &NodeRef) -> bool {
-    let mut at = Some(*node);
-    while let Some(n) = at {
-        if n.id == ancestor.id {
-            return true;
-        }
-        at = n.parent();
-    }
-    false
-}
 
 /// Measures one element on its own (a sibling of the container).
 fn measure(node: &NodeRef) -> Measured {

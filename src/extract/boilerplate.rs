@@ -312,26 +312,24 @@ fn class_names_furniture(name: &str) -> bool {
         "timestamp",
     ];
     let is_token = |w: &str| {
-        let (lower, len) = lower_head(w.bytes());
-        len == w.len() && FURNITURE_TOKENS.iter().any(|t| t.as_bytes() == &lower[..len])
+        lower_head(w.bytes()).is_some_and(|(lower, len)| {
+            len == w.len() && FURNITURE_TOKENS.iter().any(|t| t.as_bytes() == &lower[..len])
+        })
     };
     let mut words = split_words(name);
     let Some(first) = words.next() else {
         return false;
     };
     let mut last = first;
-    let mut prefixed = may_start_a_word(first.bytes()) && starts_with_prefix(first);
+    let mut prefixed = starts_with_prefix(first);
     for w in words {
-        prefixed |= may_start_a_word(w.bytes()) && starts_with_prefix(w);
+        prefixed |= starts_with_prefix(w);
         last = w;
     }
-    let unseparated = || name.bytes().filter(|b| *b != b'-' && *b != b'_');
     prefixed
-        || (may_start_a_word(last.bytes()) && is_token(last))
-        || (may_start_a_word(first.bytes())
-            && is_token(first)
-            && !LABEL_PREFIXES.iter().any(|l| first.eq_ignore_ascii_case(l)))
-        || (may_start_a_word(unseparated()) && starts_with_prefix_ignoring_separators(name))
+        || is_token(last)
+        || (is_token(first) && !LABEL_PREFIXES.iter().any(|l| first.eq_ignore_ascii_case(l)))
+        || starts_with_prefix_ignoring_separators(name)
 }
 
 /// Which pairs of first letters (`a`–`z`, 26 × 26) start one of [`FURNITURE_TOKENS`] or
@@ -353,40 +351,36 @@ const FIRST_PAIRS: [bool; 26 * 26] = {
     pairs
 };
 
-/// False when the word's first two letters (any case) start no furniture word: it can be
-/// neither a token nor start with a prefix.
-fn may_start_a_word(mut bytes: impl Iterator<Item = u8>) -> bool {
-    let letter = |b: Option<u8>| {
-        b.filter(u8::is_ascii_alphabetic)
-            .map(|b| (b.to_ascii_lowercase() - b'a') as usize)
-    };
-    match (letter(bytes.next()), letter(bytes.next())) {
-        (Some(a), Some(b)) => FIRST_PAIRS[a * 26 + b],
-        _ => false,
-    }
-}
-
 /// Longest of [`FURNITURE_TOKENS`] and [`FURNITURE_PREFIXES`] (`recommendations`): words are
 /// compared on a lower-cased copy of at most this many leading bytes, kept on the stack.
 const LONGEST_WORD: usize = 16;
 
-/// The first [`LONGEST_WORD`] bytes, lower-cased, and how many there were.
-fn lower_head(bytes: impl Iterator<Item = u8>) -> ([u8; LONGEST_WORD], usize) {
+/// The first [`LONGEST_WORD`] bytes, lower-cased, and how many there were; `None` (without
+/// reading further) when the first two are not letters that start a furniture word
+/// ([`FIRST_PAIRS`]), so the word can be neither a token nor start with a prefix.
+fn lower_head(mut bytes: impl Iterator<Item = u8>) -> Option<([u8; LONGEST_WORD], usize)> {
     let mut lower = [0u8; LONGEST_WORD];
-    let mut len = 0;
-    for (slot, b) in lower.iter_mut().zip(bytes) {
+    for slot in &mut lower[..2] {
+        *slot = bytes.next().filter(u8::is_ascii_alphabetic)?.to_ascii_lowercase();
+    }
+    if !FIRST_PAIRS[(lower[0] - b'a') as usize * 26 + (lower[1] - b'a') as usize] {
+        return None;
+    }
+    let mut len = 2;
+    for (slot, b) in lower[2..].iter_mut().zip(bytes) {
         *slot = b.to_ascii_lowercase();
         len += 1;
     }
-    (lower, len)
+    Some((lower, len))
 }
 
 /// True when the bytes start with one of [`FURNITURE_PREFIXES`], in any case.
 fn head_has_prefix(bytes: impl Iterator<Item = u8>) -> bool {
-    let (lower, len) = lower_head(bytes);
-    FURNITURE_PREFIXES
-        .iter()
-        .any(|p| lower[..len].starts_with(p.as_bytes()))
+    lower_head(bytes).is_some_and(|(lower, len)| {
+        FURNITURE_PREFIXES
+            .iter()
+            .any(|p| lower[..len].starts_with(p.as_bytes()))
+    })
 }
 
 /// True when the word starts with one of [`FURNITURE_PREFIXES`], in any case.

@@ -22,7 +22,7 @@
 
 use super::elements::{Elements, Tag};
 use super::jsonld::LdArticle;
-use super::selector;
+use super::{is_inside, selector};
 use crate::date::{self, DayMonth};
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
 use dom_query::{Document as Tree, Matcher, NodeData, NodeRef, Selection};
@@ -410,11 +410,6 @@ fn any_time_element(page: &Page, parse: Parse) -> Option<DateTime<FixedOffset>> 
         .find_map(|n| n.attr("datetime").and_then(|d| parse(&d)))
 }
 
-/// True when `node` is inside `scope` (a descendant, not `scope` itself).
-fn is_inside(node: &NodeRef, scope: &NodeRef) -> bool {
-    node.ancestors_it(None).any(|a| a.id == scope.id)
-}
-
 /// The parsed page and what the date finder works out about it once: the numeric date order
 /// its language implies, its headline and the `<article>` elements that hold it.
 struct Page<'a> {
@@ -540,13 +535,13 @@ static MARKED_TIME: LazyLock<Matcher> = LazyLock::new(|| {
     )
 });
 static TIME: LazyLock<Matcher> = LazyLock::new(|| selector("time[datetime]"));
-/// True for an element whose class or id speaks of a date or byline ([`DATE_LINE_HINTS`], in
-/// any case, anywhere in the value), a `<time>`, or an `itemprop` that speaks of a date.
 /// [`DATE_LINE_HINTS`] as substring searchers, built once (building one costs more than a
 /// search); "date" comes first, for `itemprop`.
 static HINT_FINDERS: LazyLock<Vec<memchr::memmem::Finder<'static>>> =
     LazyLock::new(|| DATE_LINE_HINTS.iter().map(memchr::memmem::Finder::new).collect());
 
+/// True for an element whose class or id speaks of a date or byline ([`DATE_LINE_HINTS`], in
+/// any case, anywhere in the value), a `<time>`, or an `itemprop` that speaks of a date.
 /// `lower` is a buffer the attribute values are lower-cased into.
 fn is_hinted(node: &NodeRef, lower: &mut String) -> bool {
     node.query_or(false, |n| {
@@ -701,12 +696,12 @@ fn script_value(script: &str, at: usize, len: usize) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::DateSource;
+    use url::Url;
 
     #[test]
     fn itemprop_is_searched_for_the_first_hint_which_is_date() {
         assert_eq!(super::DATE_LINE_HINTS[0], "date");
     }
-    use url::Url;
 
     /// One row per rule: (what, page HTML, expected day or "" for none, expected source).
     const RULES: &[(&str, &str, &str, Option<DateSource>)] = &[

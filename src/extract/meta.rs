@@ -72,7 +72,7 @@ pub(super) fn read(
         .and_then(|a| a.author.clone())
         .or_else(|| get("author").filter(|a| !a.contains("://")).map(str::to_string))
         .or_else(|| first_text(elements.attributed_matching(&AUTHOR)))
-        .or_else(|| first_text(&tree.select_matcher(&BYLINE).nodes().to_vec()))
+        .or_else(|| first_text(tree.select_matcher(&BYLINE).nodes()))
         .and_then(|b| clean_byline(&b));
 
     let published = date::find(tree, elements, page_url, ld, &metas, scripts);

@@ -81,6 +81,11 @@ fn selector(css: &str) -> dom_query::Matcher {
     dom_query::Matcher::new(css).unwrap_or_else(|e| panic!("invalid selector {css:?}: {e:?}"))
 }
 
+/// True when `node` is inside `scope`: a descendant, not `scope` itself.
+fn is_inside(node: &dom_query::NodeRef, scope: &dom_query::NodeRef) -> bool {
+    node.ancestors_it(None).any(|a| a.id == scope.id)
+}
+
 /// Extracts metadata and main text from an HTML page. Never fails: a page
 /// with nothing recognisable gives a `Document` with empty fields.
 pub fn extract(html: &str, page_url: Option<&Url>) -> Document {
@@ -124,6 +129,7 @@ fn tree_extract<T>(
     let elements = elements::Elements::gather(&tree);
     let ld = jsonld::find_article(&elements);
     let meta = meta::read(&tree, &elements, page_url, ld.as_ref(), scripts);
+    // Furniture removal below takes nodes out of the tree the gathered elements point into.
     drop(elements);
     let ld_body = ld.as_ref().and_then(|a| a.body.as_deref());
     let paragraphs = lines::clean(text::main_text(&tree, ld_body), meta.title.as_deref());
