@@ -112,7 +112,7 @@ pub(crate) fn marks_paywalled(tree: &Tree) -> bool {
             _ => false,
         }
     }
-    tree.select(r#"script[type="application/ld+json" i]"#)
+    tree.select_matcher(&LD_SCRIPT)
         .iter()
         .flat_map(|script| parse_lenient(&script.text()))
         .any(|v| walk(&v, 0))

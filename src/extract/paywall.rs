@@ -2,7 +2,13 @@
 //! read for liveness re-checks ([`crate::recheck`]), which call a placement `paywalled` only when
 //! the article's text is also gone from the page (many free pages carry a dormant paywall).
 
-use dom_query::Document as Tree;
+use super::selector;
+use dom_query::{Document as Tree, Matcher};
+use std::sync::LazyLock;
+
+static CONTENT_TIER: LazyLock<Matcher> =
+    LazyLock::new(|| selector(r#"meta[property="article:content_tier" i], meta[name="article:content_tier" i]"#));
+static NAMED: LazyLock<Matcher> = LazyLock::new(|| selector("[class], [id]"));
 
 /// `<meta property="article:content_tier">` values that mean the text is not free (the Open
 /// Graph article extension, as WordPress, Piano and others write it).
@@ -22,23 +28,20 @@ pub fn signal(tree: &Tree) -> Option<&'static str> {
         return Some("isAccessibleForFree is false");
     }
     let tier_locked = tree
-        .select(r#"meta[property="article:content_tier" i], meta[name="article:content_tier" i]"#)
+        .select_matcher(&CONTENT_TIER)
         .iter()
         .filter_map(|m| m.attr("content"))
         .any(|c| LOCKED_TIERS.iter().any(|t| c.trim().eq_ignore_ascii_case(t)));
     if tier_locked {
         return Some("article:content_tier is locked");
     }
-    let walled = tree.select("[class], [id]").iter().any(|el| {
-        let names = format!(
-            "{} {}",
-            el.attr("class").as_deref().unwrap_or(""),
-            el.attr("id").as_deref().unwrap_or("")
-        )
-        .to_ascii_lowercase();
-        names
-            .split_ascii_whitespace()
-            .any(|token| WALL_TOKENS.iter().any(|w| token.contains(w)))
+    let walled = tree.select_matcher(&NAMED).iter().any(|el| {
+        ["class", "id"].iter().filter_map(|key| el.attr(key)).any(|names| {
+            names.split_ascii_whitespace().any(|token| {
+                let token = token.to_ascii_lowercase();
+                WALL_TOKENS.iter().any(|w| token.contains(w))
+            })
+        })
     });
     walled.then_some("a paywall element")
 }
