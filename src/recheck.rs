@@ -90,10 +90,13 @@ pub struct Recheck {
     pub checked_at: Option<DateTime<Utc>>,
     /// The last re-check tried, decisive or not: the schedule counts from it.
     pub last_attempt: DateTime<Utc>,
-    /// Why the last attempt decided nothing (`http 503`, `timeout`), or what the status rests
-    /// on, in words: where a `moved` page now leads, the coverage a `changed` one fell to.
+    /// What `status` rests on, in words: where a `moved` page now leads, the coverage a
+    /// `changed` one fell to, the paywall signal seen. A later undecided attempt keeps it.
     #[serde(default)]
     pub note: Option<String>,
+    /// Why the last attempt decided nothing (`http 503`, `timeout`); `None` when it decided.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
 }
 
 impl Recheck {
@@ -105,15 +108,16 @@ impl Recheck {
             checked_at: Some(now),
             last_attempt: now,
             note,
+            last_error: None,
         }
     }
 
     /// A re-check at `now` that decided nothing (rule 7), for `why`: the `previous` decision
-    /// stands, and the schedule counts from `now`.
+    /// stands with what it rests on, and the schedule counts from `now`.
     pub fn undecided(previous: Option<&Recheck>, now: DateTime<Utc>, why: String) -> Recheck {
         Recheck {
             last_attempt: now,
-            note: Some(why),
+            last_error: Some(why),
             ..previous.cloned().unwrap_or_default()
         }
     }
@@ -340,17 +344,20 @@ mod tests {
     #[test]
     fn an_undecided_re_check_keeps_the_last_decision_and_moves_the_schedule() {
         let (day, week) = (t("2026-01-02T00:00:00Z"), t("2026-01-08T00:00:00Z"));
-        let live = Recheck::decided(day, LiveStatus::Live, None);
-        let waited = Recheck::undecided(Some(&live), week, "http 503".into());
+        let moved = Recheck::decided(day, LiveStatus::Moved, Some("redirected to https://x.test/".into()));
+        let waited = Recheck::undecided(Some(&moved), week, "http 503".into());
         assert_eq!(
             (
                 waited.status,
                 waited.checked_at,
                 waited.last_attempt,
-                waited.note.as_deref()
+                waited.last_error.as_deref()
             ),
-            (Some(LiveStatus::Live), Some(day), week, Some("http 503"))
+            (Some(LiveStatus::Moved), Some(day), week, Some("http 503"))
         );
+        assert_eq!(waited.note, moved.note, "what the decision rests on stays");
+        let decided_again = Recheck::decided(week, LiveStatus::Live, None);
+        assert_eq!(decided_again.last_error, None);
         let never = Recheck::undecided(None, week, "timeout".into());
         assert_eq!((never.status, never.checked_at), (None, None));
     }

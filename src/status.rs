@@ -195,10 +195,13 @@ fn render_rechecks(
         return;
     }
     let mut counts = std::collections::BTreeMap::new();
-    let mut unchecked = 0;
+    let (mut unchecked, mut undecided) = (0, 0);
     for h in hits {
-        match h.recheck.as_ref().and_then(|r| r.status) {
-            Some(s) => *counts.entry(s).or_insert(0usize) += 1,
+        match &h.recheck {
+            Some(r) => match r.status {
+                Some(s) => *counts.entry(s).or_insert(0usize) += 1,
+                None => undecided += 1,
+            },
             None => unchecked += 1,
         }
     }
@@ -206,6 +209,9 @@ fn render_rechecks(
         .iter()
         .filter_map(|s| counts.get(s).map(|n| format!("{n} {s}")))
         .collect();
+    if undecided > 0 {
+        parts.push(format!("{undecided} tried, undecided"));
+    }
     if unchecked > 0 {
         parts.push(format!("{unchecked} not re-checked yet"));
     }
@@ -238,6 +244,9 @@ fn render_rechecks(
         // address leads nowhere.
         if let Some(note) = &r.note {
             let _ = writeln!(out, "{:>14}{note}", "");
+        }
+        if let Some(error) = &r.last_error {
+            let _ = writeln!(out, "{:>14}last try undecided: {error}", "");
         }
     }
 }
@@ -355,8 +364,19 @@ mod tests {
             Some(format!("redirected to {far}")),
         ));
         let mut out = String::new();
-        render_rechecks(&config, &[hit], now, &mut out);
+        render_rechecks(&config, std::slice::from_ref(&hit), now, &mut out);
         assert!(out.contains("re-checks: 1 moved"), "{out}");
         assert!(out.contains(&format!("redirected to {far}\n")), "{out}");
+
+        // A later attempt that decides nothing keeps where the page leads, and says why.
+        let week = "2026-01-09T00:00:00Z".parse().unwrap();
+        hit.recheck = Some(Recheck::undecided(hit.recheck.as_ref(), week, "http 503".into()));
+        let mut never = hit.clone();
+        never.recheck = Some(Recheck::undecided(None, week, "timeout".into()));
+        let mut out = String::new();
+        render_rechecks(&config, &[hit, never], week, &mut out);
+        assert!(out.contains("re-checks: 1 moved, 1 tried, undecided"), "{out}");
+        assert!(out.contains(&format!("redirected to {far}\n")), "{out}");
+        assert!(out.contains("last try undecided: http 503"), "{out}");
     }
 }

@@ -22,12 +22,7 @@ fn world_after_runs() -> Served {
         let (key, hit) = store.hit_entries().unwrap().remove(0);
         assert!(hit.proof.is_some(), "proof kept at record time");
         let at = "2030-01-02T03:04:05Z".parse().unwrap();
-        let gone = pickup::recheck::Recheck {
-            status: Some(pickup::recheck::LiveStatus::Gone),
-            checked_at: Some(at),
-            last_attempt: at,
-            note: Some("http 410".into()),
-        };
+        let gone = pickup::recheck::Recheck::decided(at, pickup::recheck::LiveStatus::Gone, Some("http 410".into()));
         assert!(store.note_recheck(&key, &gone, None).unwrap());
     }
     w.ok(&["export", "--format", "json", "--mark"]);

@@ -311,7 +311,7 @@ async fn re_checks_find_pages_gone_paywalled_moved_changed_or_live_and_keep_the_
     let now = by_page(&store);
     let six = now[&6].recheck.as_ref().unwrap();
     assert_eq!((six.status, six.checked_at), (Some(Live), Some(day)));
-    assert_eq!((six.last_attempt, six.note.as_deref()), (week, Some("http 503")));
+    assert_eq!((six.last_attempt, six.last_error.as_deref()), (week, Some("http 503")));
     assert_eq!(status_of(&now[&1]), Some(Gone));
     assert_eq!(now[&1].recheck.as_ref().unwrap().checked_at, Some(week));
 
