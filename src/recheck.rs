@@ -182,13 +182,13 @@ pub struct Answer<'a> {
 
 /// The status a page that answered gets (rules 4–6), with what it rests on.
 pub fn judge(hit: &HitRecord, answer: &Answer) -> (LiveStatus, Option<String>) {
-    let own_keys: Vec<String> = [&hit.url, &hit.canonical_url]
-        .into_iter()
-        .chain(&hit.variants)
-        .filter_map(|u| Url::parse(u).ok())
-        .map(|u| canon::page_key(&u))
-        .collect();
     if answer.redirected {
+        let own_keys: Vec<String> = [&hit.url, &hit.canonical_url]
+            .into_iter()
+            .chain(&hit.variants)
+            .filter_map(|u| Url::parse(u).ok())
+            .map(|u| canon::page_key(&u))
+            .collect();
         let original = Url::parse(&hit.url).ok();
         if canon::is_front_page(answer.url, original.as_ref()) {
             return (

@@ -96,6 +96,8 @@ async fn recheck_one(ctx: &Ctx, key: Vec<u8>, hit: HitRecord) {
             let detector = ctx.detector.clone();
             let measurable = !hit.team_judgement && ctx.articles.iter().any(|a| a.id == hit.article);
             let article = hit.article.clone();
+            // The page's hash is only kept as proof by a record that has none yet.
+            let wants_proof = hit.proof.is_none();
             let seen = ctx
                 .on_cpu(move || {
                     let html = fetched.html();
@@ -108,9 +110,10 @@ async fn recheck_one(ctx: &Ctx, key: Vec<u8>, hit: HitRecord) {
                     };
                     Seen {
                         paywall: paywall.flatten(),
-                        hash: crate::proof::html_hash(html.as_bytes()),
+                        hash: wants_proof.then(|| crate::proof::html_hash(html.as_bytes())),
                         canonical: doc.canonical_url,
-                        fetched,
+                        redirected: !fetched.redirects.is_empty(),
+                        url: fetched.url,
                         coverage,
                         passage,
                     }
@@ -123,18 +126,17 @@ async fn recheck_one(ctx: &Ctx, key: Vec<u8>, hit: HitRecord) {
                 }
                 Some(seen) => {
                     let answer = Answer {
-                        url: &seen.fetched.url,
-                        redirected: !seen.fetched.redirects.is_empty(),
+                        url: &seen.url,
+                        redirected: seen.redirected,
                         canonical: seen.canonical.as_ref(),
                         coverage: measurable.then_some(seen.coverage),
                         paywall: seen.paywall,
                     };
                     let (status, note) = recheck::judge(&hit, &answer);
                     if status == LiveStatus::Live
-                        && hit.proof.is_none()
-                        && let Some(passage) = &seen.passage
+                        && let (Some(passage), Some(hash)) = (&seen.passage, seen.hash)
                     {
-                        proof = Some(Proof::new(passage, seen.hash.clone(), ctx.now));
+                        proof = Some(Proof::new(passage, hash, ctx.now));
                     }
                     Ok((status, note))
                 }
@@ -156,12 +158,15 @@ async fn recheck_one(ctx: &Ctx, key: Vec<u8>, hit: HitRecord) {
     }
 }
 
-/// The page as the re-check read it, off the async executor.
+/// The page as the re-check read it, off the async executor (its body is dropped there).
 struct Seen {
-    fetched: crate::crawl::Fetched,
+    /// Where the page was read from, after redirects, and whether there were any.
+    url: url::Url,
+    redirected: bool,
     canonical: Option<url::Url>,
     coverage: f64,
     passage: Option<String>,
     paywall: Option<&'static str>,
-    hash: String,
+    /// The HTML's hash, when the record has no proof yet.
+    hash: Option<String>,
 }
