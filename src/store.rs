@@ -305,13 +305,21 @@ pub struct RunRecord {
     /// Hosts that asked to be left alone past `max_retry_after_secs`.
     #[serde(default)]
     pub hosts_deferred: usize,
-    /// Placements re-checked this run ([`crate::recheck`]), decided or not.
-    #[serde(default)]
-    pub rechecked: usize,
-    /// This run's re-checks by result (`live`, `gone`, …, and `undecided` for a transient
+    /// This run's re-checks by result (`live`, `gone`, …, and [`UNDECIDED`] for a transient
     /// failure that left the last status standing).
     #[serde(default)]
     pub recheck_results: std::collections::BTreeMap<String, usize>,
+}
+
+/// The result a re-check that decided nothing is counted under in
+/// [`RunRecord::recheck_results`].
+pub const UNDECIDED: &str = "undecided";
+
+impl RunRecord {
+    /// Placements re-checked this run ([`crate::recheck`]), decided or not.
+    pub fn rechecked(&self) -> usize {
+        self.recheck_results.values().sum()
+    }
 }
 
 /// A handle on the open store. Cheap to clone; clones share one sled database.

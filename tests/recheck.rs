@@ -240,7 +240,7 @@ async fn re_checks_find_pages_gone_paywalled_moved_changed_or_live_and_keep_the_
     // Half a day on, nothing is due: no page is fetched again.
     let early = outlet.run_at(&store, t0 + TimeDelta::hours(12)).await;
     assert_eq!(outlet.page_requests(), PAGES, "not due, not fetched");
-    assert_eq!(early.record.rechecked, 0);
+    assert_eq!(early.record.rechecked(), 0);
 
     outlet.set(1, Page::Removed);
     outlet.set(2, Page::Paywalled);
@@ -248,7 +248,7 @@ async fn re_checks_find_pages_gone_paywalled_moved_changed_or_live_and_keep_the_
     outlet.set(5, Page::CutDown);
     let day = t0 + TimeDelta::days(1) + TimeDelta::minutes(1);
     let checked = outlet.run_at(&store, day).await;
-    assert_eq!(checked.record.rechecked, PAGES);
+    assert_eq!(checked.record.rechecked(), PAGES);
     assert_eq!(outlet.page_requests(), 2 * PAGES, "each due page fetched once");
     assert!(checked.to_string().contains("re-checked: 6 placements"), "{checked}");
     let now = by_page(&store);
@@ -398,9 +398,9 @@ async fn a_custom_schedule_is_kept_and_nothing_is_re_checked_when_off_or_in_anot
     };
     let day3 = t0 + TimeDelta::days(3) + TimeDelta::minutes(1);
     let skipped = outlet.run_with(&store, day3, Some(other)).await;
-    assert_eq!((skipped.record.rechecked, outlet.page_requests()), (0, PAGES));
+    assert_eq!((skipped.record.rechecked(), outlet.page_requests()), (0, PAGES));
     let done = outlet.run_with(&store, day3, Some(mine)).await;
-    assert_eq!((done.record.rechecked, outlet.page_requests()), (PAGES, 2 * PAGES));
+    assert_eq!((done.record.rechecked(), outlet.page_requests()), (PAGES, 2 * PAGES));
     // No repeat: the schedule is over.
     outlet.run_at(&store, t0 + TimeDelta::days(300)).await;
     assert_eq!(outlet.page_requests(), 2 * PAGES);
@@ -422,7 +422,7 @@ async fn a_custom_schedule_is_kept_and_nothing_is_re_checked_when_off_or_in_anot
     let later = pickup::run::run_with(&off, &fresh, Arc::new(Silent), &options(t0 + TimeDelta::days(40)))
         .await
         .unwrap();
-    assert_eq!((later.record.rechecked, outlet.page_requests()), (0, before));
+    assert_eq!((later.record.rechecked(), outlet.page_requests()), (0, before));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -434,7 +434,7 @@ async fn a_placement_is_not_re_checked_by_the_run_that_records_it() {
     // (minutes after t0, new placements, placements re-checked, article page requests so far)
     for (minutes, new, rechecked, requests) in [(0, PAGES, 0, PAGES), (1, 0, PAGES, 2 * PAGES)] {
         let run = outlet.run_at(&store, t0 + TimeDelta::minutes(minutes)).await;
-        let seen = (run.record.new_hits, run.record.rechecked, outlet.page_requests());
+        let seen = (run.record.new_hits, run.record.rechecked(), outlet.page_requests());
         assert_eq!(seen, (new, rechecked, requests), "{run}");
     }
 }

@@ -146,11 +146,13 @@ async fn recheck_one(ctx: &Ctx, key: Vec<u8>, hit: HitRecord) {
     let (found, outcome) = match decided {
         Ok((status, note)) => (Recheck::decided(ctx.now, status, note), status.as_str()),
         // A transient failure: the last status stands, retried at the next due time.
-        Err(why) => (Recheck::undecided(hit.recheck.as_ref(), ctx.now, why), "undecided"),
+        Err(why) => (
+            Recheck::undecided(hit.recheck.as_ref(), ctx.now, why),
+            crate::store::UNDECIDED,
+        ),
     };
     {
         let mut t = ctx.tally();
-        t.record.rechecked += 1;
         *t.record.recheck_results.entry(outcome.to_string()).or_default() += 1;
     }
     if let Err(e) = ctx.store.note_recheck(&key, &found, proof.as_ref()) {

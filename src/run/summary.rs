@@ -73,14 +73,14 @@ impl fmt::Display for RunSummary {
                 writeln!(f, "  {} ({}): {}", s.outlet, s.class, s.error)?;
             }
         }
-        if r.rechecked > 0 {
+        if r.rechecked() > 0 {
             let names = crate::recheck::LiveStatus::ALL.map(|s| s.as_str());
             let parts: Vec<String> = names
                 .iter()
-                .chain(&["undecided"])
+                .chain(&[crate::store::UNDECIDED])
                 .filter_map(|s| r.recheck_results.get(*s).map(|n| format!("{n} {s}")))
                 .collect();
-            writeln!(f, "re-checked: {} placements ({})", r.rechecked, parts.join(", "))?;
+            writeln!(f, "re-checked: {} placements ({})", r.rechecked(), parts.join(", "))?;
         }
         if r.search_queries > 0 {
             writeln!(f, "news search: {} queries", r.search_queries)?;
