@@ -139,10 +139,9 @@ pub fn render_at(config: &Config, store: &Store, now: chrono::DateTime<chrono::U
     }
     render_rechecks(config, &hits, now, &mut out);
     render_auto_outlets(config, store, &mut out)?;
-    let (seen, placed) = (
-        store.seen_count(),
-        crate::report::counted(store.hit_count(), store.outlet_count()?),
-    );
+    // From the placements already read above, not a second pass over the store.
+    let outlets: std::collections::HashSet<&str> = hits.iter().map(|h| h.outlet.as_str()).collect();
+    let (seen, placed) = (store.seen_count(), crate::report::counted(hits.len(), outlets.len()));
     match store.last_run()? {
         None => {
             let _ = writeln!(out, "\nno run yet; {placed} recorded, {seen} pages judged");

@@ -562,20 +562,6 @@ impl Store {
         self.hits.len()
     }
 
-    /// How many distinct outlets the recorded placements are on, reading only that field.
-    pub fn outlet_count(&self) -> Result<usize, StoreError> {
-        #[derive(Deserialize)]
-        struct OutletOnly {
-            outlet: String,
-        }
-        let mut outlets = std::collections::HashSet::new();
-        for kv in self.hits.iter() {
-            let (k, v) = kv.map_err(|e| self.sled_err(e))?;
-            outlets.insert(self.decode::<OutletOnly>(&k, &v)?.outlet);
-        }
-        Ok(outlets.len())
-    }
-
     /// Every recorded hit, ordered by article then page key.
     pub fn hits(&self) -> Result<Vec<HitRecord>, StoreError> {
         self.hits
