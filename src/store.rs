@@ -869,10 +869,13 @@ fn merge(old: HitRecord, new: &HitRecord) -> HitRecord {
     kept.syndicated_from = kept.syndicated_from.or(other.syndicated_from);
     kept.group = kept.group.or(other.group);
     kept.audience = kept.audience.or(other.audience);
-    // The first evidence kept stands; of two re-check histories, the later one.
-    kept.proof = old.proof.clone().or_else(|| new.proof.clone());
+    // The first evidence captured stands, whichever store or sighting holds it.
+    kept.proof = match (old.proof.clone(), new.proof.clone()) {
+        (Some(a), Some(b)) => Some(if b.captured_at < a.captured_at { b } else { a }),
+        (a, b) => a.or(b),
+    };
     kept.recheck = match (old.recheck.clone(), new.recheck.clone()) {
-        (Some(a), Some(b)) => Some(if b.last_attempt > a.last_attempt { b } else { a }),
+        (Some(a), Some(b)) => Some(merge_rechecks(a, b)),
         (a, b) => a.or(b),
     };
     let mut variants = old.variants;
@@ -883,6 +886,18 @@ fn merge(old: HitRecord, new: &HitRecord) -> HitRecord {
     }
     kept.variants = variants;
     kept
+}
+
+/// Two re-check histories of one placement as one: the status of the later decision, with what
+/// it rests on, and the schedule (and failure) of the later attempt. An undecided attempt in one
+/// store does not displace a decision made in the other.
+fn merge_rechecks(a: crate::recheck::Recheck, b: crate::recheck::Recheck) -> crate::recheck::Recheck {
+    let (mut decided, other) = if b.checked_at > a.checked_at { (b, a) } else { (a, b) };
+    if other.last_attempt > decided.last_attempt {
+        decided.last_attempt = other.last_attempt;
+        decided.last_error = other.last_error;
+    }
+    decided
 }
 
 impl HitRecord {
@@ -1114,6 +1129,41 @@ mod tests {
             "nothing stored there"
         );
         assert_eq!(store.hit_count(), 1);
+    }
+
+    #[test]
+    fn merging_two_stores_keeps_the_earliest_proof_and_the_latest_decision() {
+        use crate::recheck::{LiveStatus, Recheck};
+        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        let early = crate::proof::Proof::new("early", "00000000000000aa".into(), at("2026-01-01T00:00:00Z"));
+        let late = crate::proof::Proof::new("late", "00000000000000bb".into(), at("2026-01-05T00:00:00Z"));
+        let gone = Recheck::decided(at("2026-01-10T00:00:00Z"), LiveStatus::Gone, Some("http 404".into()));
+        let waited = Recheck::undecided(None, at("2026-01-20T00:00:00Z"), "timeout".into());
+        let base = hit(Kind::Verbatim, 1.0, "https://x.example/a", "2026-01-01T00:00:00Z");
+        let a = HitRecord {
+            proof: Some(late),
+            recheck: Some(waited),
+            ..base.clone()
+        };
+        let b = HitRecord {
+            proof: Some(early.clone()),
+            recheck: Some(gone),
+            ..base
+        };
+        for (x, y) in [(&a, &b), (&b, &a)] {
+            let kept = merge(x.clone(), y);
+            assert_eq!(kept.proof.as_ref(), Some(&early));
+            let r = kept.recheck.unwrap();
+            assert_eq!(
+                (r.status, r.checked_at),
+                (Some(LiveStatus::Gone), Some(at("2026-01-10T00:00:00Z")))
+            );
+            assert_eq!(
+                (r.last_attempt, r.last_error.as_deref()),
+                (at("2026-01-20T00:00:00Z"), Some("timeout"))
+            );
+            assert_eq!(r.note.as_deref(), Some("http 404"));
+        }
     }
 
     #[test]
