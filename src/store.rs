@@ -432,11 +432,16 @@ impl Store {
     }
 
     fn decode<T: DeserializeOwned>(&self, key: &[u8], v: &[u8]) -> Result<T, StoreError> {
-        serde_json::from_slice(v).map_err(|e| StoreError::Corrupt {
+        serde_json::from_slice(v).map_err(|e| self.corrupt(key, e.to_string()))
+    }
+
+    /// [`StoreError::Corrupt`] for the record under `key`.
+    fn corrupt(&self, key: &[u8], reason: String) -> StoreError {
+        StoreError::Corrupt {
             path: self.path.clone(),
             key: String::from_utf8_lossy(key).into_owned(),
-            reason: e.to_string(),
-        })
+            reason,
+        }
     }
 
     fn put<T: Serialize>(&self, tree: &sled::Tree, key: &[u8], value: &T) -> Result<(), StoreError> {
@@ -479,36 +484,49 @@ impl Store {
     /// One placement merged into the hits tree, not flushed.
     fn merge_hit(&self, hit: &HitRecord) -> Result<bool, StoreError> {
         let key = hit_key(&hit.article, &hit.canonical_url);
-        let new = std::cell::Cell::new(false);
+        let existed = self.update_hit(&key, |stored| {
+            Some(match stored {
+                None => hit.clone(),
+                Some(old) => merge(old, hit),
+            })
+        })?;
+        Ok(!existed)
+    }
+
+    /// One atomic update of the placement under `key`: `change` gets the stored record (`None`
+    /// when there is none) and gives the one to store (`None` leaves the key empty). Returns
+    /// whether a record was stored before. Not flushed.
+    ///
+    /// # Errors
+    /// Storage errors, and [`StoreError::Corrupt`] for a damaged record, which is left as it is
+    /// and never overwritten.
+    fn update_hit(
+        &self,
+        key: &[u8],
+        change: impl Fn(Option<HitRecord>) -> Option<HitRecord>,
+    ) -> Result<bool, StoreError> {
+        let existed = std::cell::Cell::new(false);
         let damaged = std::cell::RefCell::new(None);
         self.hits
-            .update_and_fetch(&key, |stored| {
+            .update_and_fetch(key, |stored| {
                 // sled may call this more than once (when it races another writer): every
                 // call sets both outcomes afresh.
-                new.set(stored.is_none());
+                existed.set(stored.is_some());
                 *damaged.borrow_mut() = None;
-                let bytes = match stored {
-                    None => encode(hit),
-                    Some(bytes) => match serde_json::from_slice::<HitRecord>(bytes) {
-                        Ok(old) => encode(&merge(old, hit)),
-                        Err(e) => {
-                            // A damaged record is left as it is, never overwritten.
-                            *damaged.borrow_mut() = Some(e.to_string());
-                            bytes.to_vec()
-                        }
-                    },
-                };
-                Some(bytes)
+                match stored.map(serde_json::from_slice::<HitRecord>) {
+                    None => change(None).map(|h| encode(&h)),
+                    Some(Ok(old)) => change(Some(old)).map(|h| encode(&h)),
+                    Some(Err(e)) => {
+                        *damaged.borrow_mut() = Some(e.to_string());
+                        stored.map(<[u8]>::to_vec)
+                    }
+                }
             })
             .map_err(|e| self.sled_err(e))?;
-        if let Some(reason) = damaged.into_inner() {
-            return Err(StoreError::Corrupt {
-                path: self.path.clone(),
-                key: String::from_utf8_lossy(&key).into_owned(),
-                reason,
-            });
+        match damaged.into_inner() {
+            Some(reason) => Err(self.corrupt(key, reason)),
+            None => Ok(existed.get()),
         }
-        Ok(new.get())
     }
 
     /// Notes a re-check of the placement stored under `key` ([`hit_key`]): its re-check history
@@ -525,36 +543,15 @@ impl Store {
         recheck: &crate::recheck::Recheck,
         proof: Option<&crate::proof::Proof>,
     ) -> Result<bool, StoreError> {
-        let damaged = std::cell::RefCell::new(None);
-        let found = self
-            .hits
-            .update_and_fetch(key, |stored| {
-                *damaged.borrow_mut() = None;
-                let bytes = stored?;
-                match serde_json::from_slice::<HitRecord>(bytes) {
-                    Ok(mut hit) => {
-                        hit.recheck = Some(recheck.clone());
-                        if hit.proof.is_none() {
-                            hit.proof = proof.cloned();
-                        }
-                        Some(encode(&hit))
-                    }
-                    Err(e) => {
-                        *damaged.borrow_mut() = Some(e.to_string());
-                        Some(bytes.to_vec())
-                    }
+        self.update_hit(key, |stored| {
+            stored.map(|mut hit| {
+                hit.recheck = Some(recheck.clone());
+                if hit.proof.is_none() {
+                    hit.proof = proof.cloned();
                 }
+                hit
             })
-            .map_err(|e| self.sled_err(e))?
-            .is_some();
-        if let Some(reason) = damaged.into_inner() {
-            return Err(StoreError::Corrupt {
-                path: self.path.clone(),
-                key: String::from_utf8_lossy(key).into_owned(),
-                reason,
-            });
-        }
-        Ok(found)
+        })
     }
 
     /// How many placements are recorded, without reading them.
