@@ -31,7 +31,8 @@ fn load(body: &str) -> Result<pickup::config::Config, String> {
 
 #[test]
 fn every_config_number_is_accepted_at_its_edges_and_refused_past_them() {
-    // (key, lowest allowed, highest allowed, below, above), for [crawl], [polling] and [recheck]
+    // (key, lowest allowed, highest allowed, below, above), for [crawl], [polling], [recheck] and
+    // [discovery]
     let crawl = [
         ("per_host_rps", "0.001", "1000.0", "0.0009", "1000.5"),
         ("per_host_burst", "1", "1000", "0", "1001"),

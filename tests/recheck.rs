@@ -8,7 +8,7 @@ mod cli_support;
 mod fetch_support;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use cli_support::{ARTICLE_TOML, config_dir};
+use cli_support::{ARTICLE, ARTICLE_TOML, config_dir};
 use fetch_support::{Reply, Server, html, redirect, status};
 use pickup::config::Config;
 use pickup::recheck::LiveStatus;
@@ -33,8 +33,7 @@ enum Page {
 const PAGES: usize = 6;
 
 fn article_text() -> String {
-    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("config/articles/cybercrime-2021.en.txt"))
-        .unwrap()
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(ARTICLE)).unwrap()
 }
 
 fn paragraphs() -> Vec<String> {
